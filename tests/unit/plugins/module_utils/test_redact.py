@@ -1,0 +1,102 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote, quote_plus, urlencode
+
+import pytest
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import MASK, Redactor
+
+SECRET = "sK/9+abc=def&x y~z"
+OTHER = "tok-123456"
+
+
+@pytest.mark.parametrize("rendering", [
+    lambda s: s,
+    lambda s: quote(s, safe=""),
+    lambda s: quote(s, safe="").lower(),
+    lambda s: quote(s),
+    lambda s: quote_plus(s),
+    lambda s: json.dumps({"k": s}),
+    lambda s: urlencode({"Whatever": s}),
+])
+def test_every_encoding_of_a_secret_is_masked(rendering):
+    text = "before %s after" % rendering(SECRET)
+    out = Redactor([SECRET]).text(text)
+    assert SECRET not in out
+    assert quote(SECRET, safe="") not in out
+    assert quote_plus(SECRET) not in out
+    assert "before" in out and "after" in out
+    assert MASK in out
+
+
+def test_empty_and_none_secrets_are_ignored():
+    assert Redactor([None, "", OTHER]).text("a b c") == "a b c"
+
+
+def test_longer_secret_masked_whole_when_it_contains_a_shorter_one():
+    out = Redactor(["abc", "xxabcxx"]).text("v=xxabcxx")
+    assert out == "v=" + MASK
+
+
+@pytest.mark.parametrize("text, leaked", [
+    ("https://api.example/?Action=X&Signature=0123abcd&PublicKey=pk", "0123abcd"),
+    ("Action=X&signature=0123abcd", "0123abcd"),
+    ("Authorization: SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=feedface\nHost: h", "feedface"),
+    ("{'Authorization': 'SDK-HMAC-SHA256 Access=AK, Signature=feedface', 'Host': 'h'}", "feedface"),
+    ('{"X-Auth-Token": "MIIopaque", "a": 1}', "MIIopaque"),
+    ("X-Security-Token: stsopaque", "stsopaque"),
+    ("x-security-token=stsopaque&b=1", "stsopaque"),
+    ("X-Subject-Token: MIIsubject", "MIIsubject"),
+    ("https://h/?PrivateKey=pkvalue&a=1", "pkvalue"),
+    ('{"PrivateKey": "pkvalue"}', "pkvalue"),
+    ("secret_key='skvalue'", "skvalue"),
+])
+def test_sensitive_names_have_their_values_masked(text, leaked):
+    out = Redactor().text(text)
+    assert leaked not in out
+    assert MASK in out
+
+
+def test_surrounding_text_and_harmless_fields_survive():
+    out = Redactor().text("https://h/?a=1&Signature=abc&b=2")
+    assert out == "https://h/?a=1&Signature=%s&b=2" % MASK
+    out = Redactor().text("{'Authorization': 'x', 'Host': 'h'}")
+    assert out == "{'Authorization': '%s', 'Host': 'h'}" % MASK
+
+
+def test_messages_about_options_stay_readable():
+    for text in ("auth_token: cannot be combined with access_key", "Signature VerifyAC Error", "private_key: must be set"):
+        assert Redactor().text(text) == text
+
+
+def test_bytes_and_other_values():
+    assert Redactor([OTHER]).text(("x %s" % OTHER).encode()) == "x " + MASK
+    assert Redactor().text(None) == ""
+    assert Redactor([OTHER]).text({"t": OTHER}) == "{'t': '%s'}" % MASK
+
+
+def test_add_extends_the_secrets():
+    redactor = Redactor()
+    redactor.add(OTHER, None)
+    assert redactor.text(OTHER) == MASK
+
+
+def test_snippet_is_short_single_line_and_redacted():
+    body = ("line1\n  line2 %s " % SECRET) + "x" * 500
+    out = Redactor([SECRET]).snippet(body, limit=40)
+    assert "\n" not in out
+    assert out.endswith("...")
+    assert len(out) == 43
+    assert SECRET not in out and "sK/9" not in out
+
+
+def test_snippet_redacts_before_cutting():
+    # A cut inside the secret must not leave its beginning behind.
+    body = "a" * 30 + SECRET
+    out = Redactor([SECRET]).snippet(body, limit=33)
+    assert "sK/" not in out
