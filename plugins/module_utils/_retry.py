@@ -1,0 +1,136 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one place that decides whether a failed request is retried and how long to wait."""
+
+from __future__ import annotations
+
+import random
+import time
+import typing as t
+from email.utils import parsedate_to_datetime
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
+
+T = t.TypeVar("T")
+
+RETRYABLE_HTTP_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRYABLE_TRANSPORT_KINDS = frozenset({"connect", "timeout", "reset"})
+# 150 service unavailable, 153 throttled; the SDKs retry RetCode >= 2000 (internal errors).
+RETRYABLE_UCLOUD_RETCODES = frozenset({150, 153})
+UCLOUD_INTERNAL_RETCODE_MIN = 2000
+# Missing/unknown Action, missing/bad signature, unknown user: retrying cannot help.
+NEVER_RETRY_UCLOUD_RETCODES = frozenset({160, 161, 170, 171, 172})
+
+
+def _int_code(code: t.Any) -> int | None:
+    try:
+        return int(code)
+    except (TypeError, ValueError):
+        return None
+
+
+def is_retryable(error: ApiError) -> bool:
+    """Whether repeating the same request may succeed (pure: looks at the error only)."""
+    if isinstance(error, TransportError):
+        return error.kind in RETRYABLE_TRANSPORT_KINDS
+    retcode = _int_code(error.code) if error.provider == "ucloud" else None
+    if retcode is not None:
+        if retcode in NEVER_RETRY_UCLOUD_RETCODES:
+            return False
+        if retcode in RETRYABLE_UCLOUD_RETCODES or retcode >= UCLOUD_INTERNAL_RETCODE_MIN:
+            return True
+    return error.http_status in RETRYABLE_HTTP_STATUSES
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta seconds or HTTP date), None if unusable.
+
+    ``now`` is the wall-clock time (epoch seconds) used for HTTP dates; a date in
+    the past means "retry now" (0.0).
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        # float() also accepts "nan" and "inf"; only finite, non-negative delays are meaningful.
+        return seconds if 0 <= seconds < float("inf") else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+class RetryPolicy:
+    """Runs one request attempt after another with full-jitter backoff within a time budget.
+
+    ``retries`` is the number of retries after the first attempt; ``budget``
+    bounds the total time from the first attempt (waits are cut to what is
+    left of it). ``sleep``, ``clock`` and ``rand`` are injectable so tests
+    never wait.
+    """
+
+    def __init__(
+        self,
+        retries: int = 4,
+        budget: float = 60.0,
+        base_delay: float = 0.5,
+        max_delay: float = 20.0,
+        max_retry_after: float = 30.0,
+        sleep: t.Callable[[float], t.Any] = time.sleep,
+        clock: t.Callable[[], float] = time.monotonic,
+        rand: t.Callable[[], float] = random.random,
+    ) -> None:
+        if retries < 0:
+            raise ValueError("retries must be >= 0")
+        self.retries = retries
+        self.budget = budget
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_retry_after = max_retry_after
+        self.sleep = sleep
+        self.clock = clock
+        self.rand = rand
+
+    def backoff(self, retry_index: int) -> float:
+        """Full jitter: uniform in [0, min(max_delay, base_delay * 2**retry_index))."""
+        return self.rand() * min(self.max_delay, self.base_delay * 2 ** retry_index)
+
+    def delay_for(self, error: ApiError, retry_index: int) -> float:
+        if error.retry_after is not None:
+            return min(max(0.0, error.retry_after), self.max_retry_after)
+        return self.backoff(retry_index)
+
+    def run(self, attempt: t.Callable[[], T]) -> T:
+        """Call ``attempt`` until it returns, fails for good, or retries/budget run out.
+
+        Only ``ApiError`` is retried, when ``is_retryable`` says so or its
+        raiser set ``retryable``. The raised error carries the attempts made.
+        """
+        started = self.clock()
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                return attempt()
+            except ApiError as error:
+                error.attempts = attempts
+                # An error flagged retryable by its raiser stays so; otherwise classify it here.
+                error.retryable = error.retryable or is_retryable(error)
+                retry_index = attempts - 1
+                if not error.retryable or retry_index >= self.retries:
+                    raise
+                remaining = self.budget - (self.clock() - started)
+                if remaining <= 0:
+                    raise
+                self.sleep(min(self.delay_for(error, retry_index), remaining))
