@@ -1,0 +1,233 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Provider status -> common state mapping and item normalization.
+
+Pure functions over decoded JSON. Whatever shape a provider sends, these
+functions return a value; the user-facing table is in ``docs/states.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
+
+PROVIDERS = ("udts", "dds", "rds")
+
+STATES = ("pending", "running", "retrying", "synced", "succeeded", "failed", "stopped", "unknown")
+TERMINAL = frozenset({"succeeded", "failed", "stopped"})
+
+# "Failed" is resolved against the retry counters in _udts_failed_state.
+_UDTS_STATES = {
+    "Created": "pending",
+    "Checking": "running",
+    "Starting": "running",
+    "Started": "running",
+    "Dumping": "running",
+    "Loading": "running",
+    "Syncing": "running",
+    "RetryPending": "running",
+    "Stopping": "running",
+    "Synced": "synced",
+    "Done": "succeeded",
+    "Success": "succeeded",
+    "Failed": "failed",
+    "FailedUnrecoverable": "failed",
+    "Stopped": "stopped",
+    "StoppedUnrecoverable": "stopped",
+}
+_HUAWEI_STATES = {"Running": "running", "Completed": "succeeded", "Failed": "failed"}
+_STATE_TABLES = {"udts": _UDTS_STATES, "dds": _HUAWEI_STATES, "rds": _HUAWEI_STATES}
+
+# Providers document their statuses in one spelling; matching ignores case
+# so that "RUNNING" is not reported as unknown.
+_STATES_BY_FOLDED_STATUS = {
+    provider: {status.casefold(): (status, state) for status, state in table.items()}
+    for provider, table in _STATE_TABLES.items()
+}
+
+_STATUS_KEY = {"udts": "Status", "dds": "status", "rds": "status"}
+_ID_KEY = {"udts": "TaskId", "dds": "id", "rds": "id"}
+_FAILURE_KEY = {"udts": "FailedMessage", "dds": "fail_reason", "rds": "fail_reason"}
+_HUAWEI_PROGRESS_KEY = {"dds": "progress", "rds": "process"}
+
+NORMALIZED_FIELDS = ("id", "state", "terminal", "progress_percent", "failure_reason")
+# Where a normalized value goes when the API already sent a different value under its name.
+COLLISION_PREFIX = "dbtasks_"
+
+_PERCENT_TEXT = re.compile(r"(\d{1,15}(?:\.\d{1,15})?)\s*%?", re.ASCII)
+_COUNT_TEXT = re.compile(r"[+-]?\d{1,18}", re.ASCII)
+_WORD_BOUNDARY_AFTER_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD_BOUNDARY_AFTER_LOWER = re.compile(r"([a-z0-9])([A-Z])")
+_MAX_STATUS_TEXT = 80
+
+
+def _field(raw: Any, key: str) -> Any:
+    return raw.get(key) if isinstance(raw, Mapping) else None
+
+
+def _check_provider(provider: str) -> None:
+    if provider not in _STATE_TABLES:
+        raise ValueError("provider must be one of {0}, got {1!r}".format(", ".join(PROVIDERS), provider))
+
+
+def known_statuses(provider: str) -> Tuple[str, ...]:
+    """The raw status values the provider documents, in their documented spelling."""
+    _check_provider(provider)
+    return tuple(_STATE_TABLES[provider])
+
+
+def _as_count(value: Any) -> Optional[int]:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _COUNT_TEXT.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _udts_failed_state(raw: Any) -> str:
+    # A retry is only announced when both counters are readable: otherwise
+    # "failed" is the safe reading, a waiter then stops instead of hanging.
+    current = _as_count(_field(raw, "CurRetryCount"))
+    maximum = _as_count(_field(raw, "MaxRetryCount"))
+    if current is not None and maximum is not None and current < maximum:
+        return "retrying"
+    return "failed"
+
+
+def _describe_status(status: Any) -> str:
+    text = repr(status)
+    return text if len(text) <= _MAX_STATUS_TEXT else text[:_MAX_STATUS_TEXT] + "...'"
+
+
+def map_state(provider: str, raw: Any) -> Tuple[str, Optional[str]]:
+    """``(state, warning)`` for one raw API item; ``warning`` is set only for ``unknown``.
+
+    The warning names the provider and status but not the item, so that the
+    same unexpected status on many items gives one identical warning.
+    """
+    _check_provider(provider)
+    status = _field(raw, _STATUS_KEY[provider])
+    match = _STATES_BY_FOLDED_STATUS[provider].get(status.strip().casefold()) if isinstance(status, str) else None
+    if match is None:
+        warning = "{0} status {1} is not recognised; the state is reported as unknown".format(provider.upper(), _describe_status(status))
+        return "unknown", warning
+    canonical, state = match
+    if provider == "udts" and canonical == "Failed":
+        return _udts_failed_state(raw), None
+    return state, None
+
+
+def parse_percent(value: Any) -> Optional[float]:
+    """A percentage in 0..100 from a number, ``"60"`` or ``"60%"``; ``None`` for blanks and anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        match = _PERCENT_TEXT.fullmatch(value.strip())
+        if match is None:
+            return None
+        number = float(match.group(1))
+    else:
+        return None
+    if not math.isfinite(number):
+        return None
+    return min(100.0, max(0.0, number))
+
+
+def progress_percent(provider: str, raw: Any) -> Optional[float]:
+    """Progress in percent (0..100): UDTS ``Progress.Percentage``, DDS ``progress``, RDS ``process``."""
+    _check_provider(provider)
+    if provider == "udts":
+        return parse_percent(_field(_field(raw, "Progress"), "Percentage"))
+    return parse_percent(_field(raw, _HUAWEI_PROGRESS_KEY[provider]))
+
+
+def failure_reason(provider: str, raw: Any) -> Optional[str]:
+    """The provider's failure text (UDTS ``FailedMessage``, DDS/RDS ``fail_reason``), ``None`` if blank or not text."""
+    _check_provider(provider)
+    reason = _field(raw, _FAILURE_KEY[provider])
+    if isinstance(reason, str) and reason.strip():
+        return reason.strip()
+    return None
+
+
+def snake_case(name: str) -> str:
+    """``TaskId`` -> ``task_id``, ``BinlogGTID`` -> ``binlog_gtid``; snake_case names are unchanged."""
+    spaced = _WORD_BOUNDARY_AFTER_ACRONYM.sub(r"\1_\2", name)
+    return _WORD_BOUNDARY_AFTER_LOWER.sub(r"\1_\2", spaced).lower()
+
+
+def _snake_dict(obj: Mapping) -> Dict[Any, Any]:
+    # Keys already in snake form claim their names first; a converted key
+    # whose name is taken keeps its original spelling, so nothing is lost.
+    result = {}
+    converted = []
+    for key, value in obj.items():
+        if isinstance(key, str) and snake_case(key) != key:
+            converted.append((key, value))
+        else:
+            result[key] = snake_keys(value)
+    for key, value in converted:
+        name = snake_case(key)
+        result[key if name in result else name] = snake_keys(value)
+    return result
+
+
+def snake_keys(obj: Any) -> Any:
+    """A copy of ``obj`` with every dict key snake_cased, recursively through dicts and lists; values untouched."""
+    if isinstance(obj, Mapping):
+        return _snake_dict(obj)
+    if isinstance(obj, (list, tuple)):
+        return [snake_keys(item) for item in obj]
+    return obj
+
+
+def _item_id(provider: str, raw: Any) -> Optional[Any]:
+    ident = _field(raw, _ID_KEY[provider])
+    if isinstance(ident, str) or (isinstance(ident, int) and not isinstance(ident, bool)):
+        return ident
+    return None
+
+
+def normalize_item(provider: str, raw: Any) -> Tuple[Dict[str, Any], List[str]]:
+    """Snake_case every raw field and add ``id``, ``state``, ``terminal``, ``progress_percent``, ``failure_reason``.
+
+    Raw fields are never overwritten or dropped. When the API already sent a
+    field under a normalized name with a different value, the raw value stays
+    and the normalized one goes under ``dbtasks_<name>`` with a warning.
+    Returns ``(item, warnings)``; raises ``DbTasksError`` when ``raw`` is not a JSON object.
+    """
+    _check_provider(provider)
+    if not isinstance(raw, Mapping):
+        raise DbTasksError("{0} returned a list item that is not a JSON object but {1}".format(provider.upper(), type(raw).__name__))
+    state, state_warning = map_state(provider, raw)
+    warnings = [state_warning] if state_warning else []
+    normalized = {
+        "id": _item_id(provider, raw),
+        "state": state,
+        "terminal": state in TERMINAL,
+        "progress_percent": progress_percent(provider, raw),
+        "failure_reason": failure_reason(provider, raw),
+    }
+    item = snake_keys(raw)
+    for name in NORMALIZED_FIELDS:
+        value = normalized[name]
+        if name not in item:
+            item[name] = value
+        elif (item[name] != value or type(item[name]) is not type(value)) and COLLISION_PREFIX + name not in item:
+            item[COLLISION_PREFIX + name] = value
+            warnings.append(
+                "{0} returned its own field {1!r}; it is kept as sent and the normalized value is under {2!r}".format(
+                    provider.upper(), name, COLLISION_PREFIX + name
+                )
+            )
+    return item, warnings
