@@ -1,0 +1,197 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""HTTP transport on ``requests`` and the helpers that read response bodies safely."""
+
+from __future__ import annotations
+
+import json
+import re
+import traceback
+import typing as t
+from collections.abc import Mapping
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import TransportError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ProtocolError
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR: str | None = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = "dbtasks.cloud/%s" % COLLECTION_VERSION
+# Enough pooled connections for a handful of concurrent page fetches per host.
+POOL_SIZE = 10
+
+
+class CaseInsensitiveHeaders(Mapping):
+    """Read-only header mapping; lookups ignore case, iteration keeps the original names."""
+
+    def __init__(self, headers: t.Mapping[str, str] | t.Iterable[tuple[str, str]] = ()) -> None:
+        items = headers.items() if isinstance(headers, Mapping) else headers
+        self._items = {str(name).lower(): (str(name), str(value)) for name, value in items}
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()][1]
+
+    def __iter__(self) -> t.Iterator[str]:
+        return (original for original, dummy in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return "CaseInsensitiveHeaders(%r)" % dict(self.items())
+
+
+class HttpResponse:
+    """What the clients need from a response: status, headers, raw body."""
+
+    def __init__(self, status: int, headers: t.Mapping[str, str] | None = None, body: bytes = b"") -> None:
+        self.status = int(status)
+        self.headers = CaseInsensitiveHeaders(headers or {})
+        self.body = body or b""
+
+    def __repr__(self) -> str:
+        return "HttpResponse(%d, %d bytes)" % (self.status, len(self.body))
+
+
+class BodyError(ValueError):
+    """The body is not a JSON object; ``description`` says what came back instead."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body)", re.IGNORECASE)
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _describe_html(text: str, redactor: Redactor) -> str:
+    match = _HTML_TITLE.search(text)
+    if match and match.group(1).strip():
+        return "HTML error page (title: %s)" % redactor.snippet(match.group(1), limit=80)
+    return "HTML error page"
+
+
+def decode_json_object(body: bytes, redactor: Redactor) -> dict[str, t.Any]:
+    """Decode a JSON object or raise ``BodyError`` describing the body without quoting secrets."""
+    if not body or not body.strip():
+        raise BodyError("empty response body")
+    if _HTML_START.match(body[:512]):
+        raise BodyError(_describe_html(body[:4096].decode("utf-8", errors="replace"), redactor))
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BodyError("undecodable response body (%d bytes, not UTF-8)" % len(body)) from None
+    try:
+        data = json.loads(text)
+    except ValueError as err:
+        stripped = text.rstrip()
+        position = getattr(err, "pos", 0)
+        if position >= len(stripped) or str(err).startswith("Unterminated string"):
+            raise BodyError("truncated JSON (%d bytes)" % len(body)) from None
+        raise BodyError("invalid JSON: %s" % redactor.snippet(text)) from None
+    if not isinstance(data, dict):
+        raise BodyError("JSON %s instead of an object" % type(data).__name__)
+    return data
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost readable reason of a requests/urllib3 exception chain."""
+    reason: t.Any = exc
+    seen = 0
+    while seen < 5:
+        seen += 1
+        inner = getattr(reason, "reason", None)
+        if inner is None and getattr(reason, "args", None) and isinstance(reason.args[0], BaseException):
+            inner = reason.args[0]
+        if not isinstance(inner, BaseException):
+            break
+        reason = inner
+    text = str(reason) or type(reason).__name__
+    # urllib3 prefixes reasons with the repr of the connection object
+    return re.sub(r"^<[^>]*>:\s*", "", text)
+
+
+def _error_kind(exc: BaseException) -> str:
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "tls"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connect"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timeout"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "reset"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        # A connection dropped after the request was sent, not a refused one.
+        if exc.args and isinstance(exc.args[0], ProtocolError):
+            return "reset"
+        return "connect"
+    return "other"
+
+
+_KIND_TEXT = {
+    "connect": "cannot connect to",
+    "timeout": "timed out waiting for",
+    "tls": "TLS handshake or certificate verification failed for",
+    "reset": "connection was reset by",
+    "other": "request failed for",
+}
+
+
+class RequestsTransport:
+    """One ``requests.Session`` per module run: polling and page fetches reuse connections.
+
+    Safe to share between a few threads; proxies come from the standard
+    environment variables (requests' ``trust_env``).
+    """
+
+    def __init__(
+        self,
+        validate_certs: bool,
+        ca_bundle: str | None,
+        connect_timeout: float,
+        read_timeout: float,
+        redactor: Redactor | None = None,
+    ) -> None:
+        if not HAS_REQUESTS:
+            raise RuntimeError("the requests library is required")
+        self.timeout = (connect_timeout, read_timeout)
+        self._redactor = redactor or Redactor()
+        self.session = requests.Session()
+        self.session.verify = ca_bundle or validate_certs
+        self.session.headers["User-Agent"] = USER_AGENT
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, max_retries=0)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+
+    def send(self, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
+        try:
+            response = self.session.request(
+                method, url, headers=dict(headers), data=body, timeout=self.timeout, allow_redirects=False
+            )
+            content = response.content
+        except requests.exceptions.RequestException as exc:
+            kind = _error_kind(exc)
+            message = "%s %s: %s" % (_KIND_TEXT[kind], url.split("?", 1)[0], _root_cause(exc))
+            raise TransportError(kind, self._redactor.text(message)) from None
+        return HttpResponse(response.status_code, response.headers, content)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> RequestsTransport:
+        return self
+
+    def __exit__(self, *exc_info: t.Any) -> None:
+        self.close()
