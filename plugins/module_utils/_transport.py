@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import traceback
 import typing as t
 from collections.abc import Mapping
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import TransportError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import parse_retry_after
 
 try:
     import requests
@@ -104,6 +106,55 @@ def decode_json_object(body: bytes, redactor: Redactor) -> dict[str, t.Any]:
     if not isinstance(data, dict):
         raise BodyError("JSON %s instead of an object" % type(data).__name__)
     return data
+
+
+class RequestContext:
+    """What a client knows about one API call, used to label every error it raises."""
+
+    def __init__(
+        self,
+        provider: str,
+        operation: str,
+        redactor: Redactor,
+        request_id_header: str,
+        service: str | None = None,
+        wall_clock: t.Callable[[], float] = time.time,
+    ) -> None:
+        self.provider = provider
+        self.operation = operation
+        self.redactor = redactor
+        self.request_id_header = request_id_header
+        self.service = service
+        self.wall_clock = wall_clock
+
+    def send(self, transport: t.Any, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
+        try:
+            return transport.send(method, url, headers, body)
+        except TransportError as err:
+            err.provider, err.operation, err.service = self.provider, self.operation, self.service
+            err.message = self.redactor.text(err.message)
+            raise
+
+    def error(self, message: str, response: HttpResponse | None = None, code: t.Any = None, request_id: str | None = None) -> ApiError:
+        """An ``ApiError`` with status, request id and Retry-After taken from ``response``."""
+        headers: t.Mapping[str, str] = response.headers if response is not None else {}
+        return ApiError(
+            self.provider,
+            self.operation,
+            self.redactor.text(message),
+            http_status=response.status if response is not None else None,
+            code=code,
+            request_id=headers.get(self.request_id_header) or request_id,
+            retry_after=parse_retry_after(headers.get("Retry-After"), self.wall_clock()),
+            service=self.service,
+        )
+
+    def json_object(self, response: HttpResponse, failure: str = "unexpected response: %s") -> dict[str, t.Any]:
+        """The body as a dict, or an ``ApiError`` whose message is ``failure`` % what came instead."""
+        try:
+            return decode_json_object(response.body, self.redactor)
+        except BodyError as err:
+            raise self.error(failure % err.description, response) from None
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -1,0 +1,99 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""UCloud API client: one signed, form-encoded POST per action, RetCode errors mapped to ApiError."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+from urllib.parse import urlencode
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT, HttpResponse, RequestContext
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_signer import sign_ucloud_params
+
+PROVIDER = "ucloud"
+DEFAULT_BASE_URL = "https://api.ucloud.cn"
+REQUEST_ID_HEADER = "X-UCLOUD-REQUEST-UUID"
+_HEADERS = {
+    "Content-Type": "application/x-www-form-urlencoded",
+    "Accept": "application/json",
+    "User-Agent": USER_AGENT,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class UCloudConfig:
+    public_key: str
+    private_key: str = dataclasses.field(repr=False)
+    project_id: str | None = None
+    region: str | None = None
+    base_url: str = DEFAULT_BASE_URL
+
+
+def _retcode(value: t.Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class UCloudClient:
+    """Calls UCloud API actions (``.call``) through a transport, with retries."""
+
+    def __init__(self, config: UCloudConfig, transport: t.Any, retry_policy: RetryPolicy, redactor: Redactor | None = None) -> None:
+        self.config = config
+        self.transport = transport
+        self.retry_policy = retry_policy
+        self.redactor = redactor or Redactor()
+        self.redactor.add(config.private_key)
+        self.url = config.base_url.rstrip("/") + "/"
+
+    def _payload(self, action: str, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        payload = dict(params)
+        payload["Action"] = action
+        # Explicit request parameters win over the connection defaults.
+        if self.config.project_id and "ProjectId" not in payload:
+            payload["ProjectId"] = self.config.project_id
+        if self.config.region and "Region" not in payload:
+            payload["Region"] = self.config.region
+        return payload
+
+    def call(self, action: str, params: t.Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
+        """Run ``action`` and return the decoded response (RetCode 0), else raise ``ApiError``."""
+        context = RequestContext(PROVIDER, action, self.redactor, REQUEST_ID_HEADER)
+        payload = self._payload(action, params or {})
+
+        def attempt() -> dict[str, t.Any]:
+            signed = sign_ucloud_params(payload, self.config.public_key, self.config.private_key)
+            response = context.send(self.transport, "POST", self.url, _HEADERS, urlencode(signed).encode("utf-8"))
+            return self._result(context, response)
+
+        return self.retry_policy.run(attempt)
+
+    def _result(self, context: RequestContext, response: HttpResponse) -> dict[str, t.Any]:
+        if not 200 <= response.status < 300:
+            raise self._http_error(context, response)
+        data = context.json_object(response)
+        retcode = _retcode(data.get("RetCode"))
+        if retcode is None:
+            raise context.error("unexpected response: no numeric RetCode in the JSON object", response)
+        if retcode != 0:
+            raise context.error(_message(data, "RetCode %d" % retcode), response, code=retcode)
+        return data
+
+    @staticmethod
+    def _http_error(context: RequestContext, response: HttpResponse) -> ApiError:
+        data = context.json_object(response, failure="HTTP %d with %%s" % response.status)
+        return context.error(_message(data, "HTTP %d" % response.status), response, code=_retcode(data.get("RetCode")))
+
+
+def _message(data: t.Mapping[str, t.Any], default: str) -> str:
+    message = data.get("Message")
+    return str(message) if message not in (None, "") else default
