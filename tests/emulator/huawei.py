@@ -1,0 +1,177 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Huawei Cloud DDS and RDS task APIs: routing, authentication, listing and single-job lookup."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from typing import Any, Dict, Optional, Sequence
+from urllib.parse import unquote
+
+from .auth import AuthFailure, verify_huawei
+from .faults import PAGE_KINDS, page_number, paginate
+from .huawei_query import Invalid, ListQuery, dds_list_query, rds_list_query
+from .model import Task
+from .reply import AUTH_FAILURE, REJECTED, Reply, Request, json_reply
+from .state import EmulatorState
+
+# /v3.1/{project_id}/jobs (DDS list), /v3/{project_id}/tasklist (RDS list), /v3/{project_id}/jobs?id= (either's job);
+# an optional /dds or /rds prefix lets clients give the two services distinct endpoints, as in the real clouds
+_PATH = re.compile(r'/(?:(dds|rds)/)?(v3|v3\.1)/([^/]+)/(jobs|tasklist)')
+NOT_FOUND = {'dds': 'DBS.200404', 'rds': 'DBS.280404'}
+UNDOCUMENTED = {'dds': ('instance_mode', 'ReplicaSet'), 'rds': ('datastore_type', 'MySQL')}
+
+
+def route_of(req: Request, state: EmulatorState) -> Optional[str]:
+    match = _PATH.fullmatch(unquote(req.path))
+    if req.method != 'GET' or match is None:
+        return None
+    prefix, version, _project, resource = match.groups()
+    if (version, resource) == ('v3.1', 'jobs') and prefix in (None, 'dds'):
+        return 'dds.ListJobs'
+    if (version, resource) == ('v3', 'tasklist') and prefix in (None, 'rds'):
+        return 'rds.ListTasks'
+    if (version, resource) != ('v3', 'jobs'):
+        return None
+    if prefix is None:
+        job_id = req.arg('id') or ''
+        prefix = 'rds' if job_id not in state.tasks['dds'].by_id and job_id in state.tasks['rds'].by_id else 'dds'
+    return prefix + '.ShowJob'
+
+
+def error(status: int, code: str, message: str, outcome: str = 'ok') -> Reply:
+    return json_reply(status, {'error_code': code, 'error_msg': message}, outcome=outcome)
+
+
+def timestamp(epoch: Optional[float]) -> str:
+    return '' if epoch is None else time.strftime('%Y-%m-%dT%H:%M:%S+0000', time.gmtime(epoch))
+
+
+def _view(task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
+    """Fields common to list items and single jobs."""
+    snap = task.at(now)
+    running = snap.step.status == 'Running'
+    return {
+        'status': snap.step.status,
+        'percent': str(int(snap.percent)) if running else '',
+        'fail_reason': (snap.step.fail_reason or 'task failed') if snap.step.status == 'Failed' else '',
+        'created': timestamp(state.clock.to_epoch(task.created)),
+        'ended': timestamp(state.clock.to_epoch(snap.ended) if snap.ended is not None else None),
+        'instance_status': snap.step.instance_status or 'ACTIVE',
+    }
+
+
+def dds_item(task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
+    view = _view(task, state, now)
+    key, value = UNDOCUMENTED['dds']
+    return {'id': task.id, 'name': task.name, 'instance_id': task.instance_id, 'instance_name': task.instance_name,
+            'status': view['status'], 'progress': view['percent'] and view['percent'] + '%', 'fail_reason': view['fail_reason'],
+            'created_at': view['created'], 'ended_at': view['ended'], key: value}
+
+
+def rds_item(task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
+    view = _view(task, state, now)
+    key, value = UNDOCUMENTED['rds']
+    return {'id': task.id, 'name': task.name, 'instance_id': task.instance_id, 'instance_name': task.instance_name,
+            'instance_status': view['instance_status'], 'order_id': task.order_id, 'process': view['percent'],
+            'fail_reason': view['fail_reason'], 'create_time': view['created'], 'end_time': view['ended'],
+            'status': view['status'], key: value}
+
+
+def show_job(service: str, task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
+    view = _view(task, state, now)
+    key, value = UNDOCUMENTED[service]
+    job = {'id': task.id, 'name': task.name, 'status': view['status'], 'created': view['created'], 'ended': view['ended'],
+           'instance': {'id': task.instance_id, 'name': task.instance_name}, 'fail_reason': view['fail_reason'], key: value}
+    # the documented example for RDS single jobs shows "60%" where the RDS list shows "60"
+    percent = view['percent'] and view['percent'] + '%'
+    if service == 'dds':
+        job['progress'] = percent
+    else:
+        job['process'] = percent
+        job['entities'] = {'instance': {'endpoint': '192.168.0.10:3306', 'type': 'Ha',
+                                        'datastore': {'type': 'MySQL', 'version': '8.0'}},
+                           'resource_ids': [task.instance_id]}
+    return {'job': job}
+
+
+def _current_status(task: Task, now: float) -> str:
+    return task.final_status if now >= task.ends_at else task.at(now).step.status
+
+
+def _select(tasks: Sequence[Task], query: ListQuery, now: float) -> Sequence[Task]:
+    checks = [(name, getattr(query, name)) for name in ('id', 'name', 'instance_id', 'order_id') if getattr(query, name)]
+    if checks:
+        tasks = [task for task in tasks if all(getattr(task, name) == wanted for name, wanted in checks)]
+    if query.status:
+        tasks = [task for task in tasks if _current_status(task, now) == query.status]
+    return tasks
+
+
+def list_service(service: str, query: ListQuery, state: EmulatorState) -> Reply:
+    now = state.clock.now()
+    clock = state.clock
+    low = clock.from_epoch(query.start) if query.start is not None else None
+    high = clock.from_epoch(query.end) if query.end is not None else None
+    if low is not None and high is not None and high < low:
+        tasks: Sequence[Task] = []
+    else:
+        tasks = _select(state.tasks[service].window(now, low, high), query, now)
+    route = 'dds.ListJobs' if service == 'dds' else 'rds.ListTasks'
+    fault = state.faults.take(route, PAGE_KINDS, page_number(query.offset, query.limit))
+    page, total = paginate(tasks, query.offset, query.limit, fault)
+    render = dds_item if service == 'dds' else rds_item
+    body: Dict[str, Any] = {'jobs' if service == 'dds' else 'tasks': [render(task, state, now) for task in page]}
+    if service == 'rds':
+        body['actions'] = sorted({task.name for task in tasks})
+    if total is not None:
+        body['total_count'] = total
+    return json_reply(200, body, outcome='fault' if fault else 'ok')
+
+
+def authenticate(req: Request, state: EmulatorState) -> Optional[Reply]:
+    """None when the caller may proceed, else the gateway's 401/403 answer."""
+    creds = state.scenario.huawei
+    now = datetime.datetime.fromtimestamp(state.clock.wall(), datetime.timezone.utc)
+    try:
+        verify_huawei(creds, req.method, req.raw_path, req.query, req.headers, req.body, now, state.scenario.options.max_clock_skew)
+    except AuthFailure as failure:
+        return error(401, failure.code, failure.message, AUTH_FAILURE)
+    match = _PATH.fullmatch(unquote(req.path))
+    project = match.group(3) if match else ''
+    header_project = req.headers.get('x-project-id', creds.project_id)
+    if project != creds.project_id or header_project != creds.project_id:
+        return error(403, 'APIGW.0302', 'The IAM user is not authorized to access the API: project %s is not the '
+                                        'project of these credentials.' % (project if project != creds.project_id else header_project),
+                     AUTH_FAILURE)
+    return None
+
+
+def handle(route: str, req: Request, state: EmulatorState) -> Reply:
+    refused = authenticate(req, state)
+    if refused is not None:
+        return refused
+    service, operation = route.split('.')
+    try:
+        if operation == 'ListJobs':
+            return list_service('dds', dds_list_query(req), state)
+        if operation == 'ListTasks':
+            return list_service('rds', rds_list_query(req), state)
+        job_id = req.arg('id')
+        if not job_id:
+            raise Invalid('DBS.200001' if service == 'dds' else 'DBS.280001', 'Parameter id is mandatory.')
+    except Invalid as invalid:
+        return error(400, invalid.code, invalid.message, REJECTED)
+    now = state.clock.now()
+    task = state.tasks[service].get(job_id, now)
+    if task is None:
+        return error(404, NOT_FOUND[service], 'The job %s does not exist.' % job_id)
+    return json_reply(200, show_job(service, task, state, now))
+
+
+def not_found() -> Reply:
+    return error(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.')
+
