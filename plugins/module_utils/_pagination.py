@@ -1,0 +1,254 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Offset/limit pagination that knows nothing about HTTP.
+
+``fetch_all`` reads page 0; once it reports ``total_count`` the remaining pages
+are read concurrently by a small thread pool, so N items cost ceil(N / page_size)
+requests. Without a total it reads page after page until a short one. Pages are
+merged in offset order, duplicates removed by key (the first one kept).
+
+Anomalies never loop and end up in ``Collected.warnings``:
+
+* a page inside the total with fewer items than it implies (an empty page
+  included) is read once more; if still short, reading goes on (bounded by the
+  total) and the warning says results may be incomplete;
+* a page repeating items already seen is read once more: that recovers a
+  glitch or the items a shift displaced;
+* a changing total, repeated items or a page holding more items than the total
+  allows mean the listing moved while it was read: reading goes on one page at
+  a time past the highest offset until a short page, which recovers items
+  pushed beyond the old end. Items moved to earlier offsets (deletions) need a
+  new listing; the warning says so;
+* a sequential page adding no new item ends the listing (an API ignoring
+  ``offset`` would repeat forever); ``max_pages`` caps the pages read (a page
+  read again may add up to two requests of its own).
+
+Blind spots, by choice: without a total an empty page is the end (nothing tells
+a glitch from it), and a total matching what was read is trusted (checking it
+would cost a request on every listing).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple
+
+
+class Page(NamedTuple):
+    items: List[Dict[str, Any]]
+    total_count: Optional[int]
+
+
+class Collected(NamedTuple):
+    items: List[Dict[str, Any]]
+    total_count: Optional[int]
+    warnings: List[str]
+    pages_fetched: int  # fetch_page calls, second reads included
+
+
+FetchPage = Callable[[int, int], Page]
+ItemKey = Callable[[Dict[str, Any]], Any]
+
+
+class _Fetched(NamedTuple):
+    offset: int
+    pages: Tuple[Page, ...]  # the first read, then the second read of a short page
+    expected: int  # items the known total implies at this offset
+
+    @property
+    def size(self) -> int:
+        return max(len(page.items) for page in self.pages)
+
+
+def _fetch(fetch_page: FetchPage, offset: int, page_size: int, known_total: Optional[int]) -> _Fetched:
+    page = fetch_page(offset, page_size)
+    total = known_total if page.total_count is None else page.total_count
+    expected = 0 if total is None or offset >= total else min(page_size, total - offset)
+    if len(page.items) >= expected:
+        return _Fetched(offset, (page,), expected)
+    # A short page inside the total is either a glitch or a stale total; one more read tells them apart.
+    return _Fetched(offset, (page, fetch_page(offset, page_size)), expected)
+
+
+def _fetch_concurrently(fetch_page: FetchPage, offsets: Sequence[int], page_size: int,
+                        known_total: Optional[int], max_workers: int) -> List[_Fetched]:
+    """Read ``offsets`` with at most ``max_workers`` in flight; results in offset order.
+
+    Pages are submitted one by one as others finish, so after the first error
+    nothing new starts; the pages in flight finish before the error propagates.
+    """
+    results: Dict[int, _Fetched] = {}
+    waiting: Iterator[int] = iter(offsets)
+    workers = min(max_workers, len(offsets))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dbtasks-page") as pool:
+        in_flight: Dict[Future, int] = {}
+
+        def submit_next() -> None:
+            offset = next(waiting, None)
+            if offset is not None:
+                in_flight[pool.submit(_fetch, fetch_page, offset, page_size, known_total)] = offset
+
+        for dummy in range(workers):
+            submit_next()
+        while in_flight:
+            done = wait(list(in_flight), return_when=FIRST_COMPLETED).done
+            failed = sorted((in_flight[future], future) for future in done if future.exception() is not None)
+            if failed:
+                raise failed[0][1].exception()  # leaving the with-block waits for the pages still in flight
+            for future in done:
+                results[in_flight.pop(future)] = future.result()
+                submit_next()
+    return [results[offset] for offset in offsets]
+
+
+def _listing_offsets(pages: Sequence[int]) -> str:
+    shown = ", ".join(str(offset) for offset in pages[:5])
+    return shown + (", ..." if len(pages) > 5 else "")
+
+
+class _Listing:
+    """Merges pages in offset order and keeps the evidence the warnings are made of."""
+
+    def __init__(self, fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_pages: int) -> None:
+        self.fetch_page = fetch_page
+        self.page_size = page_size
+        self.item_key = item_key
+        self.max_pages = max_pages
+        self.items: List[Dict[str, Any]] = []
+        self.seen: Set[Any] = set()
+        self.requests = 0
+        self.totals: List[int] = []  # each value the total took, in reading order
+        self.pages_with_total = self.pages_without_total = self.repeated = 0
+        self.short_offsets: List[int] = []
+        self.reread_offsets: List[int] = []
+        self.overfull_offsets: List[int] = []  # pages holding more items than total_count allows
+        self.notes: List[str] = []
+
+    @property
+    def total(self) -> Optional[int]:
+        return self.totals[-1] if self.totals else None
+
+    @property
+    def shifted(self) -> bool:
+        return self.repeated > 0 or len(self.totals) > 1 or bool(self.overfull_offsets)
+
+    def _add(self, items: Sequence[Dict[str, Any]], keep_keyless: bool = True) -> Tuple[int, int]:
+        """Append unseen items; returns (items added, items without a key met)."""
+        added = keyless = 0
+        for item in items:
+            key = self.item_key(item)
+            if key is None:
+                # Items without a key cannot be compared: kept once per offset rather than merged into one.
+                keyless += 1
+                if not keep_keyless:
+                    continue
+            elif key in self.seen:
+                continue
+            else:
+                self.seen.add(key)
+            self.items.append(item)
+            added += 1
+        return added, keyless
+
+    def merge(self, fetched: _Fetched) -> int:
+        """Add a page's new items; returns how many were new."""
+        self.requests += len(fetched.pages)
+        for page in fetched.pages:
+            if page.total_count is None:
+                self.pages_without_total += 1
+            else:
+                self.pages_with_total += 1
+                if page.total_count != self.total:
+                    self.totals.append(page.total_count)
+        first = fetched.pages[0].items
+        if self.total is not None and len(first) > self.total - fetched.offset:
+            self.overfull_offsets.append(fetched.offset)
+        added, keyless = self._add(first)
+        repeated = len(first) - added
+        self.repeated += repeated
+        second_reads = [page.items for page in fetched.pages[1:]]
+        if repeated and self.requests < self.max_pages:
+            # Repeats come from a glitch or a shift by that many items; a second read recovers the items they displaced.
+            self.requests += 1
+            second_reads.append(self.fetch_page(fetched.offset, self.page_size).items)
+        for items in second_reads:
+            more, found = self._add(items, keep_keyless=not keyless)
+            added += more
+            keyless += found
+        if fetched.size < fetched.expected:
+            self.short_offsets.append(fetched.offset)
+        elif len(fetched.pages) > 1:
+            self.reread_offsets.append(fetched.offset)
+        return added
+
+    def more_after(self, last: _Fetched) -> bool:
+        total = self.total
+        if last.size < self.page_size:
+            # A short page ends the listing unless the total says more pages remain; the total then bounds the reading.
+            return total is not None and last.offset + self.page_size < total
+        return total is None or self.shifted or last.offset + self.page_size < total
+
+    def warnings(self) -> List[str]:
+        found = []
+        if len(self.totals) > 1:
+            found.append("total_count changed while the pages were read (%s): tasks created or deleted meanwhile may be missing; "
+                         "run again for a consistent view" % " -> ".join(str(total) for total in self.totals))
+        if self.pages_with_total and self.pages_without_total:
+            found.append("total_count was missing on %d of %d pages" % (self.pages_without_total, self.pages_with_total + self.pages_without_total))
+        if self.repeated:
+            found.append("removed %d item(s) repeated across pages: the listing shifted while it was read, or the API repeated them" % self.repeated)
+        if self.overfull_offsets:
+            found.append("%d page(s) held more items than total_count allows (offsets %s): kept reading until a short page"
+                         % (len(self.overfull_offsets), _listing_offsets(self.overfull_offsets)))
+        if self.short_offsets:
+            found.append("%d page(s) held fewer items than total_count implies even when read twice (offsets %s): results may be incomplete"
+                         % (len(self.short_offsets), _listing_offsets(self.short_offsets)))
+        if self.reread_offsets:
+            found.append("%d page(s) came back short or empty and were complete when read again (offsets %s)"
+                         % (len(self.reread_offsets), _listing_offsets(self.reread_offsets)))
+        return found + self.notes
+
+
+def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_workers: int = 4, max_pages: int = 1000) -> Collected:
+    """Read every page of a listing; see the module docstring for how anomalies end.
+
+    ``fetch_page(offset, limit)`` is called from worker threads and its
+    exceptions propagate unchanged (retrying is the client's job).
+    """
+    if page_size < 1 or max_workers < 1 or max_pages < 1:
+        raise ValueError("page_size, max_workers and max_pages must be at least 1")
+    listing = _Listing(fetch_page, page_size, item_key, max_pages)
+    last = _fetch(fetch_page, 0, page_size, None)
+    listing.merge(last)
+    while listing.more_after(last):
+        offset = last.offset + page_size
+        budget = max_pages - listing.requests
+        if budget <= 0:
+            listing.notes.append("stopped after %d requests (max_pages): results are incomplete" % listing.requests)
+            break
+        total = listing.total
+        if total is not None and not listing.shifted and total - offset > page_size:
+            offsets = range(offset, total, page_size)
+            if len(offsets) > budget:
+                listing.notes.append("total_count %s needs %d more pages; read only %d (max_pages): results are incomplete"
+                                     % (total, len(offsets), budget))
+            batch = _fetch_concurrently(fetch_page, offsets[:budget], page_size, total, max_workers)
+            for fetched in batch:
+                listing.merge(fetched)
+            last = batch[-1]
+            if len(offsets) > budget:
+                break
+            continue
+        last = _fetch(fetch_page, offset, page_size, total)
+        if listing.merge(last) == 0:
+            if last.size >= page_size:
+                listing.notes.append("the page at offset %d repeated only items already seen; stopped reading there" % offset)
+            break
+    return Collected(listing.items, listing.total, listing.warnings(), listing.requests)
+
+
+def fetch_one_page(fetch_page: FetchPage, offset: int, limit: int) -> Collected:
+    """Exactly the page the user asked for with explicit offset/limit, as the API returned it."""
+    page = fetch_page(offset, limit)
+    return Collected(list(page.items), page.total_count, [], 1)

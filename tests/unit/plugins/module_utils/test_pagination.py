@@ -1,0 +1,377 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, Page, fetch_all, fetch_one_page
+
+FAULTS = ("empty", "repeat", "total_up", "total_down", "total_missing", "ignore_offset")
+BARRIER_TIMEOUT = 10
+
+
+def make_source(count, start=0):
+    return [{"id": "task-%05d" % number, "name": "migration %d" % number} for number in range(start, start + count)]
+
+
+def item_id(item):
+    return item["id"]
+
+
+def ids(items):
+    return [item["id"] for item in items]
+
+
+class FakeApi:
+    """An offset/limit listing over ``source``; ``faults`` maps an offset to an anomaly.
+
+    A fault hits only the first read of its offset unless ``persistent``, which
+    is what tells a glitch (recoverable) from a broken API.
+    """
+
+    def __init__(self, source, report_total=True, faults=None, persistent=False):
+        self.source = source
+        self.report_total = report_total
+        self.faults = faults or {}
+        self.persistent = persistent
+        self.lock = threading.Lock()
+        self.calls = []
+        self.reads = Counter()
+
+    def __call__(self, offset, limit):
+        with self.lock:
+            self.calls.append((offset, limit))
+            read = self.reads[offset]
+            self.reads[offset] += 1
+        items = self.source[offset:offset + limit]
+        total = len(self.source) if self.report_total else None
+        fault = self.faults.get(offset)
+        if fault is not None and (self.persistent or read == 0):
+            items, total = self._apply(fault, offset, limit, items, total)
+        return Page([dict(item) for item in items], total)
+
+    def _apply(self, fault, offset, limit, items, total):
+        if fault == "empty":
+            return [], total
+        if fault == "repeat" and items:
+            # The page starts with the previous page's last item: the shape a listing shifted by one has.
+            previous = self.source[offset - 1] if offset else items[0]
+            return [previous] + items[:-1], total
+        if fault == "total_up" and total is not None:
+            return items, total + 7
+        if fault == "total_down" and total is not None:
+            return items, max(0, total - 7)
+        if fault == "total_missing":
+            return items, None
+        if fault == "ignore_offset":
+            return self.source[:limit], total
+        return items, total
+
+    def offsets(self):
+        return [offset for offset, dummy in self.calls]
+
+
+BOUNDARY_CASES = [(count, size) for size in (50, 100) for count in (0, 1, size - 1, size, size + 1, 2 * size, 2 * size + 1, 2000)]
+
+
+@pytest.mark.parametrize("count,page_size", BOUNDARY_CASES)
+def test_with_total_returns_exactly_the_source_in_ceil_n_over_page_size_requests(count, page_size):
+    api = FakeApi(make_source(count))
+    result = fetch_all(api, page_size, item_id)
+    assert ids(result.items) == ids(api.source)
+    assert result.total_count == count
+    assert result.warnings == []
+    assert result.pages_fetched == len(api.calls) == max(1, math.ceil(count / page_size))
+    assert all(limit == page_size for dummy, limit in api.calls)
+    assert sorted(api.offsets()) == list(range(0, max(1, count), page_size))
+
+
+@pytest.mark.parametrize("count,page_size", BOUNDARY_CASES)
+def test_without_total_reads_until_a_short_page(count, page_size):
+    api = FakeApi(make_source(count), report_total=False)
+    result = fetch_all(api, page_size, item_id)
+    assert ids(result.items) == ids(api.source)
+    assert result.total_count is None
+    assert result.warnings == []
+    # A full last page cannot be told from a middle page without one more read.
+    assert result.pages_fetched == len(api.calls) == count // page_size + 1
+    assert api.offsets() == list(range(0, (count // page_size + 1) * page_size, page_size))
+
+
+def test_remaining_pages_are_in_flight_together():
+    barrier = threading.Barrier(2, timeout=BARRIER_TIMEOUT)
+    api = FakeApi(make_source(300))
+
+    def fetch(offset, limit):
+        if offset:
+            barrier.wait()  # breaks (and fails the test) unless two pages are requested at the same time
+        return api(offset, limit)
+
+    result = fetch_all(fetch, 100, item_id, max_workers=2)
+    assert ids(result.items) == ids(api.source)
+    assert result.pages_fetched == 3
+
+
+def test_pages_finishing_out_of_order_are_merged_in_offset_order():
+    later_page_done = threading.Event()
+    api = FakeApi(make_source(250))
+
+    def fetch(offset, limit):
+        if offset == 100:
+            assert later_page_done.wait(BARRIER_TIMEOUT), "offset 200 was never requested while offset 100 was in flight"
+        page = api(offset, limit)
+        if offset == 200:
+            later_page_done.set()
+        return page
+
+    result = fetch_all(fetch, 100, item_id, max_workers=3)
+    assert ids(result.items) == ids(api.source)
+
+
+def test_never_more_pages_in_flight_than_max_workers():
+    api = FakeApi(make_source(2000))
+    lock = threading.Lock()
+    state = {"now": 0, "peak": 0}
+
+    def fetch(offset, limit):
+        with lock:
+            state["now"] += 1
+            state["peak"] = max(state["peak"], state["now"])
+        try:
+            return api(offset, limit)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    result = fetch_all(fetch, 100, item_id, max_workers=3)
+    assert len(result.items) == 2000
+    assert 1 <= state["peak"] <= 3
+
+
+def test_an_error_propagates_and_no_new_page_starts_after_it():
+    api = FakeApi(make_source(1000))
+
+    def fetch(offset, limit):
+        if offset == 200:
+            raise RuntimeError("page 200 broke")
+        return api(offset, limit)
+
+    with pytest.raises(RuntimeError, match="page 200 broke"):
+        fetch_all(fetch, 100, item_id, max_workers=1)
+    assert api.offsets() == [0, 100]
+
+
+def test_an_error_on_the_first_page_propagates():
+    def fetch(offset, limit):
+        raise ValueError("first page broke")
+
+    with pytest.raises(ValueError, match="first page broke"):
+        fetch_all(fetch, 100, item_id)
+
+
+def test_a_repeated_item_is_removed_and_the_displaced_item_recovered():
+    api = FakeApi(make_source(2000), faults={700: "repeat"})
+    result = fetch_all(api, 100, item_id)
+    assert ids(result.items) == ids(api.source)
+    assert any("repeated across pages" in warning for warning in result.warnings)
+    # One second read of the page, and one read past the end because the listing looked shifted.
+    assert result.pages_fetched == 22
+    assert (2000, 100) in api.calls
+
+
+def test_items_inserted_at_the_front_while_reading_are_all_kept():
+    # Newest first: a task created after page 0 was read pushes every later item one place down.
+    source = make_source(300)
+    calls = []
+
+    def fetch(offset, limit):
+        calls.append(offset)
+        listing = source if len(calls) == 1 else make_source(1, start=9999) + source
+        return Page([dict(item) for item in listing[offset:offset + limit]], len(listing))
+
+    result = fetch_all(fetch, 100, item_id, max_workers=1)
+    got = ids(result.items)
+    assert len(got) == len(set(got))
+    assert set(ids(source)) <= set(got)
+    assert any("total_count changed while the pages were read (300 -> 301)" in warning for warning in result.warnings)
+    # The last original item was pushed past the old end: only the read at offset 300 finds it.
+    assert calls[-1] == 300
+
+
+def test_a_total_growing_at_the_end_is_followed_sequentially():
+    source = make_source(2150)
+    calls = []
+
+    def fetch(offset, limit):
+        calls.append(offset)
+        total = 2000 if len(calls) == 1 else 2150
+        return Page([dict(item) for item in source[offset:min(offset + limit, total)]], total)
+
+    result = fetch_all(fetch, 100, item_id)
+    assert ids(result.items) == ids(source)
+    assert any("2000 -> 2150" in warning for warning in result.warnings)
+
+
+@pytest.mark.parametrize("fault", ["total_up", "total_down"])
+@pytest.mark.parametrize("offset", [0, 300, 1900])
+def test_a_total_changing_once_loses_nothing(fault, offset):
+    api = FakeApi(make_source(2000), faults={offset: fault})
+    result = fetch_all(api, 100, item_id)
+    assert ids(result.items) == ids(api.source)
+    assert any("total_count changed" in warning for warning in result.warnings)
+
+
+def test_a_total_smaller_than_the_first_page_keeps_reading():
+    source = make_source(250)
+    calls = []
+
+    def fetch(offset, limit):
+        calls.append(offset)
+        # Trusting this total would end the listing after page 0: it claims fewer items than page 0 holds.
+        return Page([dict(item) for item in source[offset:offset + limit]], 93 if offset == 0 else 250)
+
+    result = fetch_all(fetch, 100, item_id)
+    assert ids(result.items) == ids(source)
+    assert calls == [0, 100, 200]
+    assert any("more items than total_count allows (offsets 0)" in warning for warning in result.warnings)
+
+
+def test_a_missing_total_on_the_first_page_switches_to_concurrent_once_known():
+    api = FakeApi(make_source(2000), faults={0: "total_missing"})
+    result = fetch_all(api, 100, item_id)
+    assert ids(result.items) == ids(api.source)
+    assert result.pages_fetched == 20
+    assert result.warnings == ["total_count was missing on 1 of 20 pages"]
+
+
+def test_a_total_missing_on_later_pages_changes_nothing_but_a_warning():
+    api = FakeApi(make_source(2000), faults={500: "total_missing", 1900: "total_missing"})
+    result = fetch_all(api, 100, item_id)
+    assert ids(result.items) == ids(api.source)
+    assert result.total_count == 2000
+    assert result.warnings == ["total_count was missing on 2 of 20 pages"]
+
+
+def test_an_empty_page_inside_the_total_is_read_again():
+    api = FakeApi(make_source(2000), faults={500: "empty"})
+    result = fetch_all(api, 100, item_id)
+    assert ids(result.items) == ids(api.source)
+    assert api.reads[500] == 2
+    assert result.pages_fetched == 21
+    assert any("were complete when read again (offsets 500)" in warning for warning in result.warnings)
+
+
+def test_a_page_that_stays_empty_is_skipped_with_a_warning_and_the_rest_kept():
+    api = FakeApi(make_source(2000), faults={500: "empty"}, persistent=True)
+    result = fetch_all(api, 100, item_id)
+    assert ids(result.items) == ids(api.source[:500] + api.source[600:])
+    assert result.pages_fetched == 21
+    assert any("offsets 500): results may be incomplete" in warning for warning in result.warnings)
+
+
+def test_an_empty_first_page_with_a_total_still_reads_the_others():
+    api = FakeApi(make_source(300), faults={0: "empty"}, persistent=True)
+    result = fetch_all(api, 100, item_id)
+    assert ids(result.items) == ids(api.source[100:])
+    assert any("results may be incomplete" in warning for warning in result.warnings)
+
+
+@pytest.mark.parametrize("report_total", [True, False])
+def test_an_api_ignoring_offset_stops_with_a_warning(report_total):
+    api = FakeApi(make_source(2000), report_total=report_total, faults={offset: "ignore_offset" for offset in range(100, 5000, 100)},
+                  persistent=True)
+    result = fetch_all(api, 100, item_id)
+    assert ids(result.items) == ids(api.source[:100])
+    assert any("repeated only items already seen" in warning for warning in result.warnings)
+    assert result.pages_fetched <= 3 * 21
+
+
+def test_max_pages_caps_a_listing_with_a_total():
+    api = FakeApi(make_source(2000))
+    result = fetch_all(api, 100, item_id, max_pages=5)
+    assert ids(result.items) == ids(api.source[:500])
+    assert result.pages_fetched == 5
+    assert any("total_count 2000 needs 19 more pages; read only 4 (max_pages)" in warning for warning in result.warnings)
+
+
+def test_max_pages_caps_an_endless_listing_without_a_total():
+    def fetch(offset, limit):
+        return Page(make_source(limit, start=offset), None)
+
+    result = fetch_all(fetch, 10, item_id, max_pages=7)
+    assert len(result.items) == 70
+    assert result.pages_fetched == 7
+    assert any("stopped after 7 requests (max_pages)" in warning for warning in result.warnings)
+
+
+def test_an_absurd_total_stays_within_the_page_cap():
+    api = FakeApi(make_source(250))
+
+    def fetch(offset, limit):
+        page = api(offset, limit)
+        return Page(page.items, 10 ** 9)
+
+    result = fetch_all(fetch, 100, item_id, max_pages=20)
+    assert ids(result.items) == ids(api.source)
+    assert result.pages_fetched <= 2 * 20
+    assert any("max_pages" in warning for warning in result.warnings)
+
+
+def test_items_without_a_key_are_kept():
+    source = [{"name": "a"}, {"name": "b"}, {"id": "x"}, {"id": "x"}]
+    result = fetch_all(lambda offset, limit: Page(source[offset:offset + limit], len(source)), 10, lambda item: item.get("id"))
+    assert result.items == source[:3]
+
+
+def test_fetch_one_page_returns_exactly_that_page():
+    api = FakeApi(make_source(2000))
+    result = fetch_one_page(api, 150, 30)
+    assert result == Collected(api.source[150:180], 2000, [], 1)
+    assert api.calls == [(150, 30)]
+
+
+@pytest.mark.parametrize("kwargs", [{"page_size": 0}, {"max_workers": 0}, {"max_pages": 0}])
+def test_bad_settings_are_rejected_before_any_request(kwargs):
+    api = FakeApi(make_source(10))
+    settings_ = dict({"page_size": 10, "max_workers": 2, "max_pages": 10}, **kwargs)
+    with pytest.raises(ValueError):
+        fetch_all(api, settings_["page_size"], item_id, max_workers=settings_["max_workers"], max_pages=settings_["max_pages"])
+    assert api.calls == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    count=st.integers(min_value=0, max_value=400),
+    page_size=st.integers(min_value=1, max_value=60),
+    report_total=st.booleans(),
+    fault_pages=st.dictionaries(st.integers(min_value=0, max_value=12), st.sampled_from(FAULTS), max_size=4),
+    persistent=st.booleans(),
+    max_workers=st.integers(min_value=1, max_value=4),
+)
+def test_any_listing_terminates_without_duplicates(count, page_size, report_total, fault_pages, persistent, max_workers):
+    faults = {page * page_size: fault for page, fault in fault_pages.items()}
+    api = FakeApi(make_source(count), report_total=report_total, faults=faults, persistent=persistent)
+    result = fetch_all(api, page_size, item_id, max_workers=max_workers)
+    got = ids(result.items)
+    assert len(got) == len(set(got))
+    assert set(got) <= set(ids(api.source))
+    # Termination without help from max_pages: every page is read at most three times, plus one page past the end.
+    assert result.pages_fetched == len(api.calls) <= 3 * (math.ceil((count + 7) / page_size) + 2)
+    # The documented blind spots: without a total an empty page ends the listing, and a total shrunk to
+    # exactly one full page is trusted (checking it would cost a request on every listing).
+    blind_spot = (not report_total and "empty" in faults.values()) or (faults.get(0) == "total_down" and count - 7 == page_size)
+    if not faults:
+        assert got == ids(api.source)
+        assert result.warnings == []
+    elif not persistent and not blind_spot:
+        assert got == ids(api.source)  # a one-off glitch is always recovered
+    elif got != ids(api.source) and not blind_spot:
+        assert result.warnings  # never incomplete in silence
