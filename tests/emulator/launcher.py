@@ -5,13 +5,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
-from typing import List, Optional, Sequence, Tuple
+import urllib.request
+from typing import Any, List, Optional, Sequence, Tuple
 
 EMULATOR_DIR = os.path.dirname(os.path.abspath(__file__))
 START_TIMEOUT = 20.0
@@ -61,3 +65,42 @@ def stop_subprocess(process: subprocess.Popen, timeout: float = 10.0) -> int:
         if stream is not None:
             stream.close()
     return process.returncode
+
+
+@dataclasses.dataclass
+class EmulatorProcess:
+    """A running emulator subprocess and its control API (``/_emulator/*``)."""
+    process: subprocess.Popen
+    base_url: str
+    ca_path: Optional[str] = None
+
+    @classmethod
+    def start(cls, args: Sequence[str]) -> 'EmulatorProcess':
+        return cls(*start_subprocess(args))
+
+    def control(self, method: str, path: str, payload: Any = None) -> Any:
+        """Call ``/_emulator/<path>`` and return the decoded JSON answer."""
+        data = None if payload is None else json.dumps(payload).encode('utf-8')
+        request = urllib.request.Request(self.base_url + '/_emulator/' + path, data=data, method=method,
+                                         headers={'Content-Type': 'application/json'})
+        context = ssl.create_default_context(cafile=self.ca_path) if self.ca_path else None
+        with urllib.request.urlopen(request, timeout=30, context=context) as answer:
+            return json.loads(answer.read().decode('utf-8'))
+
+    def stats(self) -> Any:
+        return self.control('GET', 'stats')
+
+    def reset(self) -> Any:
+        return self.control('POST', 'reset')
+
+    def add_faults(self, faults: Any) -> Any:
+        return self.control('POST', 'faults', faults)
+
+    def clear_faults(self) -> Any:
+        return self.control('DELETE', 'faults')
+
+    def health(self) -> Any:
+        return self.control('GET', 'health')
+
+    def stop(self) -> int:
+        return stop_subprocess(self.process)
