@@ -1,0 +1,196 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reading the selected tasks: the ``TaskSource`` interface each API implements, and ``TaskTracker``.
+
+One ``TaskTracker.poll`` is one look at every selected task: the pages of one
+listing, plus a ``get_one`` for each task the listing no longer shows.
+``_tasks.collect_tasks`` calls it once, or as the waiter's poll.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, FetchPage, Page, fetch_all, fetch_one_page
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalize_item
+
+Raw = Dict[str, Any]
+Item = Dict[str, Any]
+
+
+class Selection(NamedTuple):
+    """Which tasks a run reports: ``ids`` in the order given, or (``None``) every task the filters match."""
+
+    ids: Optional[Tuple[str, ...]]
+    id_option: Optional[str]  # the option that named the ids, quoted in error messages
+    offset: Optional[int]
+    limit: Optional[int]
+
+
+class TaskSource:
+    """One API's way of reading tasks; subclasses set the attributes and implement the methods.
+
+    The constructor takes the client, the module parameters and ``now``,
+    validates every option it owns and sends nothing.
+    """
+
+    provider = ""  # the _states provider name: udts, dds or rds
+    connection = "huaweicloud"  # the DbTasksModule provider: ucloud or huaweicloud
+    service: Optional[str] = None  # the Huawei Cloud service: dds or rds
+    result_key = "tasks"
+    id_key = "id"  # the raw field holding a task's id
+    id_option = "task_id"
+    ids_option = "task_ids"
+    page_size = 100  # also the largest limit accepted
+    filter_options: Tuple[str, ...] = ()  # options that cannot be combined with a selection by id
+    single_lookup = True  # one selected id is read with get_one alone, without listing
+    detail_on_report = False  # tasks selected by id are reported with get_one's fields merged in
+
+    def __init__(self, client: Any, params: Mapping[str, Any], now: datetime) -> None:
+        self.client = client
+
+    def page_fetchers(self) -> List[FetchPage]:
+        """One ``fetch_page(offset, limit)`` per listing to read (one per time window)."""
+        raise NotImplementedError
+
+    def get_one(self, task_id: str) -> Raw:
+        """The raw fields of one task; raises ``ApiError`` when the API does not know it."""
+        raise NotImplementedError
+
+    def matches(self, raw: Raw) -> bool:
+        """Whether a listed task passes the filters applied locally."""
+        return True
+
+    @staticmethod
+    def field(raw: Any, key: str) -> Any:
+        """``raw[key]``, or None when absent or when the API sent something other than an object."""
+        return raw.get(key) if isinstance(raw, Mapping) else None
+
+    def raw_id(self, raw: Any) -> Any:
+        return self.field(raw, self.id_key)
+
+
+def _normalized(item: Item, name: str) -> Any:
+    # _states keeps a raw field of the same name and puts its own value under dbtasks_<name>.
+    return item.get("dbtasks_" + name, item.get(name))
+
+
+class TaskTracker:
+    """Reads the selected tasks; ``poll`` is one look at all of them (the waiter's poll).
+
+    Without ids the first poll lists and filters; later polls follow those same
+    tasks by id, even once they no longer match a status filter. A task missing
+    from the listing is read with ``get_one``; once such a task is terminal it
+    is not read again.
+    """
+
+    def __init__(self, source: TaskSource, selection: Selection) -> None:
+        self.source = source
+        self.selection = selection
+        self.ids: Optional[List[str]] = list(selection.ids) if selection.ids is not None else None
+        self.total_count: Optional[int] = None
+        self.warnings: Dict[str, None] = {}  # insertion-ordered set
+        self._last_raw: Dict[str, Raw] = {}
+        self._finished: Dict[str, Raw] = {}
+        self._looked_up: Set[str] = set()  # ids whose latest fields came from get_one
+
+    def poll(self) -> List[Item]:
+        self._looked_up = set()
+        if self.ids is not None and len(self.ids) == 1 and self.source.single_lookup:
+            return [self._normalize(self._look_up(self.ids[0]))]
+        listed = self._list()
+        if self.ids is None:
+            selected = [raw for raw in listed if self.source.matches(raw)]
+            self.ids = [self.source.raw_id(raw) for raw in selected if self.source.raw_id(raw) is not None]
+            self._last_raw.update((self.source.raw_id(raw), raw) for raw in selected)
+            return [self._normalize(raw) for raw in selected]
+        by_id = {self.source.raw_id(raw): raw for raw in listed}
+        return [self._current(task_id, by_id.get(task_id)) for task_id in self.ids]
+
+    def report_items(self, items: List[Item]) -> List[Item]:
+        """The final items: tasks selected by id get their detail when the source asks for it."""
+        if not (self.source.detail_on_report and self.selection.ids is not None):
+            return items
+        return [item if task_id in self._looked_up else self._normalize(self._look_up(task_id))
+                for item, task_id in zip(items, self.ids or ())]
+
+    def _current(self, task_id: str, listed: Optional[Raw]) -> Item:
+        if listed is not None:
+            self._last_raw[task_id] = listed
+            return self._normalize(listed)
+        if task_id in self._finished:
+            self._looked_up.add(task_id)
+            return self._normalize(self._finished[task_id])
+        raw = self._look_up(task_id)
+        item = self._normalize(raw)
+        if _normalized(item, "terminal"):
+            self._finished[task_id] = raw
+        return item
+
+    def _look_up(self, task_id: str) -> Raw:
+        try:
+            detail = self.source.get_one(task_id)
+        except ApiError as error:
+            if not error.retryable:
+                named_by = self.selection.id_option or "the task seen in the first listing"
+                error.message = "%s %r cannot be read: %s" % (named_by, task_id, error.message)
+                error.args = (error.message,)
+            raise
+        # Fields from an earlier listing stay (get_one may return fewer); the newer values win.
+        raw = dict(self._last_raw.get(task_id, {}))
+        raw.update(detail)
+        raw.setdefault(self.source.id_key, task_id)
+        self._last_raw[task_id] = raw
+        self._looked_up.add(task_id)
+        return raw
+
+    def _collect(self, fetch_page: FetchPage) -> Collected:
+        selection = self.selection
+        if selection.offset is None and selection.limit is None:
+            return fetch_all(fetch_page, self.source.page_size, self.source.raw_id)
+        return fetch_one_page(fetch_page, selection.offset or 0, selection.limit or self.source.page_size)
+
+    def _list(self) -> List[Raw]:
+        raws: List[Raw] = []
+        seen: Set[Any] = set()
+        totals: List[Optional[int]] = []
+        repeated = 0
+        for fetch_page in self.source.page_fetchers():
+            collected = self._collect(fetch_page)
+            self._warn(collected.warnings)
+            totals.append(collected.total_count)
+            for raw in collected.items:
+                key = self.source.raw_id(raw)
+                # Neighbouring time windows share their boundary instant, so a task can come twice.
+                if key is not None and key in seen:
+                    repeated += 1
+                    continue
+                seen.add(key)
+                raws.append(raw)
+        self.total_count = None if None in totals else sum(total for total in totals if total is not None) - repeated
+        return raws
+
+    def _normalize(self, raw: Raw) -> Item:
+        item, warnings = normalize_item(self.source.provider, raw)
+        self._warn(warnings)
+        return item
+
+    def _warn(self, warnings: Sequence[str]) -> None:
+        for warning in warnings:
+            self.warnings[warning] = None
+
+
+def read_page(body: Mapping[str, Any], items_key: str, total_key: str, operation: str) -> Page:
+    """The ``Page`` in a decoded list answer; a missing or null list is empty, a missing total is ``None``."""
+    items = body.get(items_key)
+    if items is None:
+        items = []
+    if not isinstance(items, list):
+        raise DbTasksError("%s answered with %s that is not a list but %s" % (operation, items_key, type(items).__name__))
+    total = body.get(total_key)
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        total = None
+    return Page(items, total)
