@@ -111,6 +111,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header('Content-Length', str(len(reply.body)))
         for name, value in reply.headers:
             self.send_header(name, value)
+        if self.close_connection:
+            self.send_header('Connection', 'close')
         if provider == 'ucloud':
             self.send_header('X-UCLOUD-REQUEST-UUID', str(uuid.uuid4()))
         elif provider == 'huawei':
