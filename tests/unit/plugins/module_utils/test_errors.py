@@ -68,7 +68,7 @@ def test_transport_error_is_an_api_error_with_a_kind():
 
 def test_transport_error_rejects_unknown_kind():
     with pytest.raises(ValueError):
-        TransportError("weird", "x")
+        raise TransportError("weird", "x")
 
 
 @pytest.mark.parametrize("provider, status, code, message, hint", [

@@ -19,8 +19,8 @@ OTHER = "tok-123456"
     lambda s: s,
     lambda s: quote(s, safe=""),
     lambda s: quote(s, safe="").lower(),
-    lambda s: quote(s),
-    lambda s: quote_plus(s),
+    quote,
+    quote_plus,
     lambda s: json.dumps({"k": s}),
     lambda s: urlencode({"Whatever": s}),
 ])

@@ -165,6 +165,7 @@ def test_error_flagged_retryable_by_raiser_is_retried():
 
 def test_budget_cuts_the_last_wait_and_stops_retrying():
     clock = FakeClock()
+
     # Each attempt takes 4 s of the 10 s budget.
     def slow_failure():
         clock.now += 4.0
@@ -178,6 +179,7 @@ def test_budget_cuts_the_last_wait_and_stops_retrying():
 
 def test_wait_is_clamped_to_remaining_budget():
     clock = FakeClock()
+
     def slow_failure():
         clock.now += 7.0
         raise huawei(503)
