@@ -120,3 +120,22 @@ def run_module(main: t.Callable[[], t.Any], args: dict) -> dict:
         except ModuleExit as done:
             return done.result
     raise AssertionError("the module returned without calling exit_json or fail_json")
+
+
+def install_fake_runtime(monkeypatch: t.Any, *script: t.Any, handler: t.Any = None) -> tuple[FakeTransport, FakeClock]:
+    """Route every ``DbTasksModule`` built during the test to a ``FakeTransport`` and a ``FakeClock``."""
+    from datetime import datetime, timedelta, timezone
+
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule, RuntimeHooks
+
+    transport = FakeTransport(*script, handler=handler)
+    clock = FakeClock()
+    epoch = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    hooks = RuntimeHooks(
+        transport=transport,
+        sleep=clock.sleep,
+        clock=clock.monotonic,
+        utcnow=lambda: epoch + timedelta(seconds=clock.now),
+    )
+    monkeypatch.setattr(DbTasksModule, "hooks", hooks)
+    return transport, clock

@@ -1,0 +1,157 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Connection option specs shared by every module, and their validation into config objects.
+
+Environment variables named here are documented in the doc fragments
+(``dbtasks.cloud.ucloud``, ``dbtasks.cloud.huaweicloud``, ``dbtasks.cloud.common``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import typing as t
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiConfig
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import DEFAULT_BASE_URL, UCloudConfig
+
+
+def _env(*names: str) -> tuple:
+    return (env_fallback, list(names))
+
+
+UCLOUD_SPEC: dict[str, dict[str, t.Any]] = {
+    "public_key": {"type": "str", "no_log": False, "fallback": _env("UCLOUD_PUBLIC_KEY")},
+    "private_key": {"type": "str", "no_log": True, "fallback": _env("UCLOUD_PRIVATE_KEY")},
+    "project_id": {"type": "str", "fallback": _env("UCLOUD_PROJECT_ID")},
+    "region": {"type": "str", "fallback": _env("UCLOUD_REGION")},
+    "base_url": {"type": "str", "default": DEFAULT_BASE_URL, "fallback": _env("UCLOUD_API_BASE_URL")},
+}
+
+# HUAWEICLOUD_SDK_AUTH_TOKEN and HUAWEICLOUD_SDK_ENDPOINT follow the SDK's naming
+# but are read by this collection only.
+HUAWEI_SPEC: dict[str, dict[str, t.Any]] = {
+    "access_key": {"type": "str", "no_log": False, "fallback": _env("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY")},
+    "secret_key": {"type": "str", "no_log": True, "fallback": _env("HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY")},
+    "security_token": {"type": "str", "no_log": True, "fallback": _env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN")},
+    "auth_token": {"type": "str", "no_log": True, "fallback": _env("HUAWEICLOUD_SDK_AUTH_TOKEN")},
+    "project_id": {"type": "str", "fallback": _env("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID")},
+    "region": {"type": "str", "fallback": _env("HW_REGION_NAME", "HUAWEICLOUD_SDK_REGION")},
+    "endpoint": {"type": "str", "fallback": _env("HUAWEICLOUD_SDK_ENDPOINT")},
+}
+
+COMMON_SPEC: dict[str, dict[str, t.Any]] = {
+    "timeout": {"type": "float", "default": 30.0},
+    "retries": {"type": "int", "default": 4},
+    "validate_certs": {"type": "bool", "default": True},
+    "ca_bundle": {"type": "path"},
+}
+
+PROVIDER_SPECS = {"ucloud": UCLOUD_SPEC, "huaweicloud": HUAWEI_SPEC}
+
+MAX_RETRIES = 10
+MAX_CONNECT_TIMEOUT = 10.0
+_REGION = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _required(spec: t.Mapping[str, t.Any], option: str, unless: str = "") -> ParameterError:
+    names = spec[option].get("fallback", (None, []))[1]
+    source = " or the environment variable %s" % " / ".join(names) if names else ""
+    return ParameterError(option, "is required%s; set it%s" % (unless, source))
+
+
+def _check_secret_text(option: str, value: str | None) -> None:
+    # A stray newline from a file or an env var would give signature errors far from the cause.
+    if value is not None and value != value.strip():
+        raise ParameterError(option, "must not start or end with whitespace")
+
+
+def check_url(option: str, value: str) -> None:
+    """``value`` must be an absolute http(s) URL without query or fragment."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ParameterError(option, "must be an http:// or https:// URL without query string, got %r" % value)
+
+
+def transport_settings(params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Validate the common options; return the keyword arguments of ``RequestsTransport``."""
+    timeout = params["timeout"]
+    if timeout is None or not math.isfinite(timeout) or timeout <= 0:
+        raise ParameterError("timeout", "must be a number of seconds greater than 0")
+    retries = params["retries"]
+    if retries is None or not 0 <= retries <= MAX_RETRIES:
+        raise ParameterError("retries", "must be between 0 and %d" % MAX_RETRIES)
+    ca_bundle = params.get("ca_bundle")
+    if ca_bundle and not os.path.exists(ca_bundle):
+        raise ParameterError("ca_bundle", "file or directory %s does not exist" % ca_bundle)
+    return {
+        "validate_certs": params["validate_certs"],
+        "ca_bundle": ca_bundle or None,
+        "connect_timeout": min(MAX_CONNECT_TIMEOUT, timeout),
+        "read_timeout": timeout,
+    }
+
+
+def ucloud_config(params: t.Mapping[str, t.Any]) -> UCloudConfig:
+    for option in ("public_key", "private_key"):
+        if not params.get(option):
+            raise _required(UCLOUD_SPEC, option)
+        _check_secret_text(option, params[option])
+    base_url = params.get("base_url") or DEFAULT_BASE_URL
+    check_url("base_url", base_url)
+    return UCloudConfig(
+        public_key=params["public_key"],
+        private_key=params["private_key"],
+        project_id=params.get("project_id") or None,
+        region=params.get("region") or None,
+        base_url=base_url,
+    )
+
+
+def _check_huawei_auth(params: t.Mapping[str, t.Any]) -> None:
+    for option in ("access_key", "secret_key", "security_token", "auth_token"):
+        _check_secret_text(option, params.get(option))
+    if params.get("auth_token"):
+        for option in ("access_key", "secret_key", "security_token"):
+            if params.get(option):
+                raise ParameterError(option, "cannot be combined with auth_token; use either auth_token or access_key and secret_key")
+        return
+    if not params.get("access_key") and not params.get("secret_key"):
+        raise ParameterError("access_key", "access_key and secret_key, or auth_token, are required")
+    for option in ("access_key", "secret_key"):
+        if not params.get(option):
+            raise _required(HUAWEI_SPEC, option, unless=" together with %s" % ("secret_key" if option == "access_key" else "access_key"))
+
+
+def huawei_config(params: t.Mapping[str, t.Any]) -> HuaweiConfig:
+    _check_huawei_auth(params)
+    if not params.get("project_id"):
+        raise _required(HUAWEI_SPEC, "project_id")
+    region, endpoint = params.get("region") or None, params.get("endpoint") or None
+    if region is None and endpoint is None:
+        raise _required(HUAWEI_SPEC, "region", unless=" unless endpoint is set")
+    if region is not None and not _REGION.match(region):
+        raise ParameterError("region", "must be a region name such as cn-north-4, got %r" % region)
+    if endpoint is not None:
+        check_url("endpoint", endpoint)
+    return HuaweiConfig(
+        project_id=params["project_id"],
+        access_key=params.get("access_key") or None,
+        secret_key=params.get("secret_key") or None,
+        security_token=params.get("security_token") or None,
+        auth_token=params.get("auth_token") or None,
+        region=region,
+        endpoint=endpoint,
+    )
+
+
+def secret_values(spec: t.Mapping[str, t.Mapping[str, t.Any]], params: t.Mapping[str, t.Any]) -> list[str]:
+    """The values of every ``no_log`` option, for redaction."""
+    return [str(params[name]) for name, option in spec.items() if option.get("no_log") and params.get(name)]
