@@ -13,8 +13,9 @@ Anomalies never loop and end up in ``Collected.warnings``:
 * a page inside the total with fewer items than it implies (an empty page
   included) is read once more; if still short, reading goes on (bounded by the
   total) and the warning says results may be incomplete;
-* a page repeating items already seen is read once more: that recovers a
-  glitch or the items a shift displaced;
+* a page repeating items already seen is read once more, which recovers a
+  glitch; if the same repeats come back, once more that many items further on,
+  which recovers the items a lasting shift displaced;
 * a changing total, repeated items or a page holding more items than the total
   allows mean the listing moved while it was read: reading goes on one page at
   a time past the highest offset until a short page, which recovers items
@@ -22,7 +23,7 @@ Anomalies never loop and end up in ``Collected.warnings``:
   new listing; the warning says so;
 * a sequential page adding no new item ends the listing (an API ignoring
   ``offset`` would repeat forever); ``max_pages`` caps the pages read (a page
-  read again may add up to two requests of its own).
+  read again may add up to three requests of its own).
 
 Blind spots, by choice: without a total an empty page is the end (nothing tells
 a glitch from it), and a total matching what was read is trusted (checking it
@@ -116,7 +117,7 @@ class _Listing:
         self.item_key = item_key
         self.max_pages = max_pages
         self.items: List[Dict[str, Any]] = []
-        self.seen: Set[Any] = set()
+        self.position: Dict[Any, int] = {}  # key -> where it was first read: only an earlier one makes a repeat, a later one was read ahead
         self.requests = 0
         self.totals: List[int] = []  # each value the total took, in reading order
         self.pages_with_total = self.pages_without_total = self.repeated = 0
@@ -133,23 +134,43 @@ class _Listing:
     def shifted(self) -> bool:
         return self.repeated > 0 or len(self.totals) > 1 or bool(self.overfull_offsets)
 
-    def _add(self, items: Sequence[Dict[str, Any]], keep_keyless: bool = True) -> Tuple[int, int]:
-        """Append unseen items; returns (items added, items without a key met)."""
+    def _add(self, items: Sequence[Dict[str, Any]], offset: int, keep_keyless: bool = True) -> Tuple[int, int, List[Any]]:
+        """Append the unseen items of a read at ``offset``; returns (added, without a key, keys repeated from before ``offset``)."""
         added = keyless = 0
-        for item in items:
+        repeats: List[Any] = []
+        in_read: Set[Any] = set()
+        for index, item in enumerate(items):
             key = self.item_key(item)
             if key is None:
                 # Items without a key cannot be compared: kept once per offset rather than merged into one.
                 keyless += 1
                 if not keep_keyless:
                     continue
-            elif key in self.seen:
+            elif key in self.position:
+                if self.position[key] < offset or key in in_read:  # twice in one read counts too
+                    repeats.append(key)
+                in_read.add(key)
                 continue
             else:
-                self.seen.add(key)
+                self.position[key] = offset + index
+                in_read.add(key)
             self.items.append(item)
             added += 1
-        return added, keyless
+        return added, keyless, repeats
+
+    def _read_past_repeats(self, offset: int, keep_keyless: bool) -> int:
+        """Read a page that repeated earlier items again, to recover what the repeats displaced; returns items added."""
+        if self.requests >= self.max_pages:
+            return 0
+        self.requests += 1
+        again = self.fetch_page(offset, self.page_size).items  # a glitch is gone on the second read
+        added, dummy, repeats = self._add(again, offset, keep_keyless)
+        shift = len(repeats)
+        if 0 < shift < len(again) and self.requests < self.max_pages:
+            # The API lastingly sees the listing shifted by that many items: reading that far ahead undoes it.
+            self.requests += 1
+            added += self._add(self.fetch_page(offset + shift, self.page_size).items, offset + shift, keep_keyless)[0]
+        return added
 
     def merge(self, fetched: _Fetched) -> int:
         """Add a page's new items; returns how many were new."""
@@ -164,18 +185,12 @@ class _Listing:
         first = fetched.pages[0].items
         if self.total is not None and len(first) > self.total - fetched.offset:
             self.overfull_offsets.append(fetched.offset)
-        added, keyless = self._add(first)
-        repeated = len(first) - added
-        self.repeated += repeated
-        second_reads = [page.items for page in fetched.pages[1:]]
-        if repeated and self.requests < self.max_pages:
-            # Repeats come from a glitch or a shift by that many items; a second read recovers the items they displaced.
-            self.requests += 1
-            second_reads.append(self.fetch_page(fetched.offset, self.page_size).items)
-        for items in second_reads:
-            more, found = self._add(items, keep_keyless=not keyless)
-            added += more
-            keyless += found
+        added, keyless, repeats = self._add(first, fetched.offset)
+        self.repeated += len(repeats)
+        for page in fetched.pages[1:]:
+            added += self._add(page.items, fetched.offset, keep_keyless=not keyless)[0]
+        if repeats:
+            added += self._read_past_repeats(fetched.offset, keep_keyless=not keyless)
         if fetched.size < fetched.expected:
             self.short_offsets.append(fetched.offset)
         elif len(fetched.pages) > 1:
