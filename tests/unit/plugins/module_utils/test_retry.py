@@ -188,36 +188,18 @@ def test_wait_is_clamped_to_remaining_budget():
     assert clock.sleeps == [pytest.approx(3.0)]
 
 
-def test_retry_after_is_honoured_instead_of_backoff():
+@pytest.mark.parametrize("status, retry_after, limits, slept", [
+    (429, 7.0, {}, 7.0),  # honoured instead of the (zero) backoff
+    (503, 3600.0, {"max_retry_after": 30.0, "budget": 1000.0}, 30.0),  # clamped to max_retry_after
+    (503, 25.0, {"max_retry_after": 30.0, "budget": 12.0}, 12.0),  # clamped to the remaining budget
+    (429, 0.0, {}, 0.0),  # retry at once
+])
+def test_retry_after(status, retry_after, limits, slept):
     clock = FakeClock()
-    throttled = huawei(429, "APIGW.0308")
-    throttled.retry_after = 7.0
-    assert policy(clock, rand=lambda: 0.0).run(Script(throttled)) == "ok"
-    assert clock.sleeps == [7.0]
-
-
-def test_retry_after_is_clamped_to_max_retry_after():
-    clock = FakeClock()
-    throttled = huawei(503)
-    throttled.retry_after = 3600.0
-    policy(clock, max_retry_after=30.0, budget=1000.0).run(Script(throttled))
-    assert clock.sleeps == [30.0]
-
-
-def test_retry_after_is_clamped_to_remaining_budget():
-    clock = FakeClock()
-    throttled = huawei(503)
-    throttled.retry_after = 25.0
-    policy(clock, max_retry_after=30.0, budget=12.0).run(Script(throttled))
-    assert clock.sleeps == [12.0]
-
-
-def test_zero_retry_after_retries_immediately():
-    clock = FakeClock()
-    throttled = huawei(429)
-    throttled.retry_after = 0.0
-    policy(clock).run(Script(throttled))
-    assert clock.sleeps == [0.0]
+    throttled = huawei(status)
+    throttled.retry_after = retry_after
+    assert policy(clock, rand=lambda: 0.0, **limits).run(Script(throttled)) == "ok"
+    assert clock.sleeps == [slept]
 
 
 def test_negative_retries_rejected():
