@@ -137,7 +137,7 @@ def authenticate(req: Request, state: EmulatorState) -> Optional[Reply]:
     creds = state.scenario.huawei
     now = datetime.datetime.fromtimestamp(state.clock.wall(), datetime.timezone.utc)
     try:
-        verify_huawei(creds, req.method, req.raw_path, req.query, req.headers, req.body, now, state.scenario.options.max_clock_skew)
+        verify_huawei(creds, req.method, req.path, req.query, req.headers, req.body, now, state.scenario.options.max_clock_skew)
     except AuthFailure as failure:
         return error(401, failure.code, failure.message, AUTH_FAILURE)
     match = _PATH.fullmatch(unquote(req.path))
@@ -174,4 +174,3 @@ def handle(route: str, req: Request, state: EmulatorState) -> Reply:
 
 def not_found() -> Reply:
     return error(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.')
-

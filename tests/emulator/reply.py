@@ -17,8 +17,7 @@ REJECTED = 'rejected'
 @dataclasses.dataclass
 class Request:
     method: str
-    raw_path: str
-    path: str
+    path: str  # as received, still percent-encoded
     query: List[Tuple[str, str]]
     headers: Dict[str, str]
     body: bytes

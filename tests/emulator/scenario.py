@@ -213,7 +213,7 @@ def _synthetic(provider: str, rng: random.Random, number: int, index: int) -> Ta
     duration = rng.uniform(30.0, 3600.0)
     if provider == 'udts':
         kind = rng.choice(UDTS_TYPES)
-        task_id = 'udts-%s%04d' % (''.join(rng.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(4)), number)
+        task_id = 'udts-%s%04d' % (''.join(rng.choice('abcdefghijklmnopqrstuvwxyz') for position in range(4)), number)
         success = 'Done' if kind == 'full' else 'Synced'
         final = success if roll < 0.8 else rng.choice(('Failed', 'FailedUnrecoverable', 'Stopped'))
         running = 'Dumping' if kind != 'incremental' else 'Syncing'

@@ -128,7 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         split = urlsplit(self.path)
-        req = Request(method=self.command, raw_path=split.path, path=split.path,
+        req = Request(method=self.command, path=split.path,
                       query=parse_qsl(split.query, keep_blank_values=True),
                       headers={name.lower(): value for name, value in self.headers.items()}, body=self._body())
         state = self.server.state

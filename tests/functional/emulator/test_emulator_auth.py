@@ -90,7 +90,7 @@ def test_canonical_uri_decodes_then_encodes_each_segment():
 # ---------------------------------------------------------------- over HTTP
 
 def test_ucloud_signature_accepted_by_get_and_post(start_emulator, clients):
-    ucloud, _, _ = clients(start_emulator())
+    ucloud, huawei, control = clients(start_emulator())
     for method in ('GET', 'POST'):
         answer = ucloud.call('ListUDTSTask', method=method, Limit='5')
         assert answer.status_code == 200 and answer.json()['RetCode'] == 0
@@ -103,7 +103,7 @@ def test_ucloud_signature_accepted_by_get_and_post(start_emulator, clients):
 ])
 def test_ucloud_auth_failures(start_emulator, clients, change, code, message):
     emu = start_emulator()
-    ucloud, _, control = clients(emu)
+    ucloud, huawei, control = clients(emu)
     if 'private_key' in change:
         ucloud.private_key = change['private_key']
     if 'public_key' in change:
@@ -116,7 +116,7 @@ def test_ucloud_auth_failures(start_emulator, clients, change, code, message):
 
 def test_ucloud_action_errors(start_emulator, clients):
     emu = start_emulator()
-    ucloud, _, control = clients(emu)
+    ucloud, huawei, control = clients(emu)
     missing = ucloud.session.post(emu.base_url + '/', data={'PublicKey': 'x'})
     assert missing.json()['RetCode'] == 160
     unknown = ucloud.call('DescribeUHostInstance')
@@ -126,7 +126,7 @@ def test_ucloud_action_errors(start_emulator, clients):
 
 def test_ucloud_scenario_credentials_override(start_emulator, clients):
     emu = start_emulator({'credentials': {'ucloud': {'public_key': 'pk2', 'private_key': 'sk2'}}})
-    ucloud, _, _ = clients(emu)
+    ucloud, huawei, control = clients(emu)
     assert ucloud.call('ListUDTSTask').json()['RetCode'] == 172
     ucloud.public_key, ucloud.private_key = 'pk2', 'sk2'
     assert ucloud.call('ListUDTSTask').json()['RetCode'] == 0
@@ -137,7 +137,7 @@ def _sdk_date(minutes=0):
 
 
 def test_huawei_aksk_and_token(start_emulator, clients):
-    _, huawei, _ = clients(start_emulator())
+    ucloud, huawei, control = clients(start_emulator())
     assert huawei.get('/v3/{project_id}/tasklist').status_code == 200
     assert huawei.get('/v3/{project_id}/tasklist', token='emulator-token').status_code == 200
     wrong = huawei.get('/v3/{project_id}/tasklist', token='stale-token')
@@ -154,7 +154,7 @@ def test_huawei_aksk_and_token(start_emulator, clients):
 ])
 def test_huawei_auth_failures(start_emulator, clients, kwargs, words):
     emu = start_emulator()
-    _, huawei, control = clients(emu)
+    ucloud, huawei, control = clients(emu)
     answer = huawei.get('/v3/{project_id}/tasklist', **kwargs)
     assert answer.status_code == 401 and answer.headers['X-Request-Id']
     assert answer.json()['error_code'] == 'APIGW.0301' and words in answer.json()['error_msg']
@@ -162,14 +162,14 @@ def test_huawei_auth_failures(start_emulator, clients, kwargs, words):
 
 
 def test_huawei_sdk_date_within_fifteen_minutes_is_accepted(start_emulator, clients):
-    _, huawei, _ = clients(start_emulator())
+    ucloud, huawei, control = clients(start_emulator())
     assert huawei.get('/v3/{project_id}/tasklist', sdk_date=_sdk_date(-14)).status_code == 200
     assert huawei.get('/v3/{project_id}/tasklist', sdk_date=_sdk_date(14)).status_code == 200
 
 
 def test_huawei_missing_or_malformed_authorization(start_emulator, clients):
     emu = start_emulator()
-    _, huawei, _ = clients(emu)
+    ucloud, huawei, control = clients(emu)
     url = emu.base_url + '/v3/0123456789abcdef0123456789abcdef/tasklist'
     assert huawei.session.get(url).json()['error_code'] == 'APIGW.0301'
     garbled = huawei.session.get(url, headers={'Authorization': 'SDK-HMAC-SHA256 Access=x', 'X-Sdk-Date': _sdk_date()})
@@ -178,7 +178,7 @@ def test_huawei_missing_or_malformed_authorization(start_emulator, clients):
 
 def test_huawei_security_token_optional_by_default_but_must_be_signed(start_emulator, clients):
     emu = start_emulator()
-    _, huawei, _ = clients(emu)
+    ucloud, huawei, control = clients(emu)
     assert huawei.get('/v3/{project_id}/tasklist', security_token='emulator-security-token').status_code == 200
     # the right token, sent but left out of SignedHeaders
     unsigned = huawei.session.get(emu.base_url + '/v3/0123456789abcdef0123456789abcdef/tasklist',
@@ -196,7 +196,7 @@ def _resign_without_token(huawei):
 
 def test_huawei_required_security_token(start_emulator, clients):
     emu = start_emulator({'credentials': {'huawei': {'security_token': 'sts-123'}}})
-    _, huawei, _ = clients(emu)
+    ucloud, huawei, control = clients(emu)
     missing = huawei.get('/v3/{project_id}/tasklist')
     assert missing.status_code == 401 and 'X-Security-Token is required' in missing.json()['error_msg']
     assert huawei.get('/v3/{project_id}/tasklist', security_token='emulator-security-token').status_code == 401
@@ -205,7 +205,7 @@ def test_huawei_required_security_token(start_emulator, clients):
 
 def test_huawei_project_must_match(start_emulator, clients):
     emu = start_emulator()
-    _, huawei, control = clients(emu)
+    ucloud, huawei, control = clients(emu)
     other = huawei.get('/v3/ffffffffffffffffffffffffffffffff/tasklist')
     assert other.status_code == 403 and other.json()['error_code'] == 'APIGW.0302'
     header = huawei.get('/v3/{project_id}/tasklist', headers={'X-Project-Id': 'ffffffffffffffffffffffffffffffff'})

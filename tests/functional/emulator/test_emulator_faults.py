@@ -54,7 +54,7 @@ ROUTES = ['udts.ListUDTSTask', 'udts.GetUDTSTaskStatus', 'dds.ListJobs', 'dds.Sh
 
 @pytest.mark.parametrize('route', ROUTES)
 def test_every_route_answers_normally_without_faults(api, route):
-    _, call, _, _ = api
+    emu, call, control, add = api
     answer = call(route)
     assert answer.status_code == 200 and answer.json().get('RetCode', 0) == 0
 
@@ -64,7 +64,7 @@ def test_every_route_answers_normally_without_faults(api, route):
     ('http_503', 503, 'APIGW.0202'), ('http_504', 504, 'APIGW.0201'),
 ])
 def test_http_status_faults_on_huawei_are_transient(api, kind, status, code):
-    _, call, control, add = api
+    emu, call, control, add = api
     add(route='dds.ListJobs', kind=kind, count=1)
     faulted = call('dds.ListJobs')
     assert faulted.status_code == status and faulted.json()['error_code'] == code and faulted.headers['X-Request-Id']
@@ -74,14 +74,14 @@ def test_http_status_faults_on_huawei_are_transient(api, kind, status, code):
 
 
 def test_rds_internal_error_uses_the_rds_code(api):
-    _, call, _, add = api
+    emu, call, control, add = api
     add(route='rds.ShowJob', kind='http_500', count=1)
     assert call('rds.ShowJob').json()['error_code'] == 'DBS.280500'
 
 
 @pytest.mark.parametrize('kind, status, retcode', [('http_429', 429, 153), ('http_503', 503, 150), ('http_504', 504, 150)])
 def test_http_status_faults_on_ucloud(api, kind, status, retcode):
-    _, call, _, add = api
+    emu, call, control, add = api
     add(route='udts.GetUDTSTaskStatus', kind=kind, count=1)
     faulted = call('udts.GetUDTSTaskStatus')
     assert faulted.status_code == status and faulted.headers['X-UCLOUD-REQUEST-UUID']
@@ -89,7 +89,7 @@ def test_http_status_faults_on_ucloud(api, kind, status, retcode):
 
 
 def test_retry_after(api):
-    _, call, _, add = api
+    emu, call, control, add = api
     add(route='rds.ListTasks', kind='http_429_retry_after', retry_after=3, count=1)
     faulted = call('rds.ListTasks')
     assert faulted.status_code == 429 and faulted.headers['Retry-After'] == '3'
@@ -97,7 +97,7 @@ def test_retry_after(api):
 
 @pytest.mark.parametrize('kind, retcode', [('retcode_150', 150), ('retcode_153', 153)])
 def test_ucloud_retcode_faults(api, kind, retcode):
-    _, call, _, add = api
+    emu, call, control, add = api
     add(route='udts.ListUDTSTask', kind=kind, count=1)
     faulted = call('udts.ListUDTSTask')
     assert faulted.status_code == 200 and faulted.json()['RetCode'] == retcode and faulted.json()['Message']
@@ -105,7 +105,7 @@ def test_ucloud_retcode_faults(api, kind, retcode):
 
 
 def test_reset_closes_the_connection(api):
-    _, call, _, add = api
+    emu, call, control, add = api
     add(route='rds.ShowJob', kind='reset', count=1)
     with pytest.raises(requests.ConnectionError):
         call('rds.ShowJob')
@@ -113,7 +113,7 @@ def test_reset_closes_the_connection(api):
 
 
 def test_slow_answer(api):
-    emu, call, _, add = api
+    emu, call, control, add = api
     add(route='dds.ShowJob', kind='slow', delay=0.4, count=2)
     started = time.monotonic()
     assert call('dds.ShowJob').status_code == 200
@@ -123,7 +123,7 @@ def test_slow_answer(api):
 
 
 def test_truncated_json(api):
-    _, call, _, add = api
+    emu, call, control, add = api
     whole = call('udts.ListUDTSTask').content
     add(route='udts.ListUDTSTask', kind='truncated_json', count=1)
     cut = call('udts.ListUDTSTask')
@@ -134,7 +134,7 @@ def test_truncated_json(api):
 
 
 def test_html_error_page(api):
-    _, call, _, add = api
+    emu, call, control, add = api
     add(route='dds.ListJobs', kind='html_error', count=1)
     page = call('dds.ListJobs')
     assert page.status_code == 502 and page.headers['Content-Type'].startswith('text/html') and b'502 Bad Gateway' in page.content
@@ -150,7 +150,7 @@ def _ids(answer, key):
     ('udts.ListUDTSTask', 'Data', 'TotalCount', lambda offset: {'Offset': str(offset), 'Limit': '10'}),
 ])
 def test_pagination_anomalies(api, route, key, total, query):
-    _, call, _, add = api
+    emu, call, control, add = api
     clean = [_ids(call(route, **query(offset)), key) for offset in (0, 10, 20)]
     assert sum(len(page) for page in clean) == 25 and len(set(sum(clean, []))) == 25
     add(route=route, kind='page_repeat', count=1)
@@ -170,19 +170,19 @@ def test_pagination_anomalies(api, route, key, total, query):
 
 
 def test_transient_persistent_and_clearing(api):
-    _, call, control, add = api
+    emu, call, control, add = api
     add(route='rds.ListTasks', kind='http_503', count=2)
-    assert [call('rds.ListTasks').status_code for _ in range(3)] == [503, 503, 200]
+    assert [call('rds.ListTasks').status_code for attempt in range(3)] == [503, 503, 200]
     listed = add(route='dds.ShowJob', kind='http_502')['faults']
     assert listed[0]['remaining'] == 0 and listed[1]['remaining'] is None
-    assert [call('dds.ShowJob').status_code for _ in range(4)] == [502] * 4
+    assert [call('dds.ShowJob').status_code for attempt in range(4)] == [502] * 4
     assert control('GET', 'faults').json()['faults'][1]['hits'] == 4
     assert control('DELETE', 'faults').json() == {'faults': []}
     assert call('dds.ShowJob').status_code == 200
 
 
 def test_wildcard_route_matches_applicable_routes_only(api):
-    _, call, _, add = api
+    emu, call, control, add = api
     add(route='*', kind='retcode_150')
     assert call('udts.ListUDTSTask').json()['RetCode'] == 150
     assert call('rds.ListTasks').status_code == 200
@@ -191,11 +191,11 @@ def test_wildcard_route_matches_applicable_routes_only(api):
 
 
 def test_a_list_of_faults_in_one_post(api):
-    _, call, control, _ = api
+    emu, call, control, add = api
     answer = control('POST', 'faults', [{'route': 'rds.ListTasks', 'kind': 'http_500', 'count': 1},
                                         {'route': 'rds.ListTasks', 'kind': 'http_502', 'count': 1}])
     assert len(answer.json()['faults']) == 2
-    assert [call('rds.ListTasks').status_code for _ in range(3)] == [500, 502, 200]
+    assert [call('rds.ListTasks').status_code for attempt in range(3)] == [500, 502, 200]
 
 
 @pytest.mark.parametrize('payload, words', [
@@ -209,7 +209,7 @@ def test_a_list_of_faults_in_one_post(api):
     ('not an object', 'object'),
 ])
 def test_fault_api_validation(api, payload, words):
-    _, _, control, _ = api
+    emu, call, control, add = api
     answer = control('POST', 'faults', payload)
     assert answer.status_code == 400 and words in answer.json()['error']
     assert control('GET', 'faults').json() == {'faults': []}

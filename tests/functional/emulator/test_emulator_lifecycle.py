@@ -52,7 +52,10 @@ def test_udts_lifecycle_progress_and_retries(start_emulator, clients, manual_clo
 def test_huawei_end_time_set_once_final(start_emulator, clients, manual_clock):
     emu = start_emulator(RETRYING, speed=10, monotonic=manual_clock)
     huawei = clients(emu)[1]
-    show = lambda: huawei.get('/v3/{project_id}/jobs', {'id': 'dds-job'}).json()['job']
+
+    def show():
+        return huawei.get('/v3/{project_id}/jobs', {'id': 'dds-job'}).json()['job']
+
     manual_clock.advance(15)  # scenario time 150
     running = show()
     assert (running['status'], running['progress'], running['ended']) == ('Running', '75%', '')
@@ -117,8 +120,8 @@ BAD_SCENARIOS = [
     ({'dds': [{'id': 'x', 'status': 'Completed'}]}, 'name'),
     ({'dds': [{'id': 'x', 'name': 'N', 'lifecycle': [{'status': 'Running'}, {'status': 'Completed'}]}]}, 'needs a duration'),
     ({'dds': [{'id': 'x', 'name': 'N', 'lifecycle': [{'status': 'Completed', 'duration': 3}]}]}, 'takes no duration'),
-    ({'dds': [{'id': 'x', 'name': 'N', 'lifecycle': [{'status': 'Running', 'duration': 3, 'progress': [0, 120]},
-                                                      {'status': 'Completed'}]}]}, '0..100'),
+    ({'dds': [{'id': 'x', 'name': 'N', 'lifecycle': [
+        {'status': 'Running', 'duration': 3, 'progress': [0, 120]}, {'status': 'Completed'}]}]}, '0..100'),
     ({'dds': [{'id': 'x', 'name': 'N', 'status': 'Completed', 'expect': 'failure'}]}, 'expect'),
     ({'dds': [{'id': 'x', 'name': 'N', 'status': 'Completed'}], 'rds': [{'id': 'x', 'name': 'N', 'status': 'Completed'}]}, 'already used'),
     ({'dds': [{'id': 'x', 'name': 'N', 'status': 'Completed', 'colour': 'red'}]}, 'unknown keys'),
@@ -147,8 +150,8 @@ def test_scenario_file_errors_stop_the_cli(tmp_path, emulator_factory):
 
 
 def test_generation_is_deterministic_and_realistic():
-    first, again, other = generate_tasks({'dds': 300, 'rds': 300, 'udts': 300}, seed=3), generate_tasks(
-        {'dds': 300, 'rds': 300, 'udts': 300}, seed=3), generate_tasks({'dds': 300, 'rds': 300, 'udts': 300}, seed=4)
+    counts = {'dds': 300, 'rds': 300, 'udts': 300}
+    first, again, other = generate_tasks(counts, seed=3), generate_tasks(counts, seed=3), generate_tasks(counts, seed=4)
     for provider in ('udts', 'dds', 'rds'):
         assert [t.id for t in first[provider]] == [t.id for t in again[provider]] != [t.id for t in other[provider]]
         tasks = first[provider]

@@ -50,8 +50,7 @@ def _huawei(builder, base_url, ca_path=None, security_token=None, secret_key=Non
 
 def _dds_window():
     now = datetime.datetime.now(datetime.timezone.utc)
-    text = lambda moment: moment.strftime('%Y-%m-%dT%H:%M:%S+0000')
-    return text(now - datetime.timedelta(days=2)), text(now + datetime.timedelta(minutes=5))
+    return tuple((now + datetime.timedelta(minutes=minutes)).strftime('%Y-%m-%dT%H:%M:%S+0000') for minutes in (-2 * 1440, 5))
 
 
 def _call_every_route(base_url, ca_path=None, security_token=None):

@@ -62,7 +62,7 @@ def window(days_back=1.0, days_ahead=0.1, offset='+0000'):
 # ---------------------------------------------------------------- UDTS
 
 def test_list_udts_tasks(api):
-    emu, ucloud, _, _ = api
+    emu, ucloud, huawei, control = api
     answer = ucloud.call('ListUDTSTask')
     body = answer.json()
     assert answer.status_code == 200 and answer.headers['X-UCLOUD-REQUEST-UUID']
@@ -79,7 +79,7 @@ def test_list_udts_tasks(api):
 
 
 def test_list_udts_paging_type_filter_and_methods(api):
-    _, ucloud, _, _ = api
+    emu, ucloud, huawei, control = api
     page = ucloud.call('ListUDTSTask', Offset='1', Limit='1').json()
     assert [item['TaskId'] for item in page['Data']] == ['udts-r2'] and page['TotalCount'] == 3
     assert [i['TaskId'] for i in ucloud.call('ListUDTSTask', method='GET', Type='incremental').json()['Data']] == ['udts-r3']
@@ -91,7 +91,7 @@ def test_list_udts_paging_type_filter_and_methods(api):
 
 @pytest.mark.parametrize('name, value', [('Offset', '-1'), ('Offset', 'x'), ('Limit', '1.5'), ('Limit', '-3')])
 def test_list_udts_rejects_bad_numbers(api, name, value):
-    _, ucloud, _, control = api
+    emu, ucloud, huawei, control = api
     body = ucloud.call('ListUDTSTask', **{name: value}).json()
     assert body['RetCode'] == 230 and body['Message'] == 'Params [%s] not available' % name
     assert control('GET', 'stats').json()['rejected'] == 1
@@ -106,7 +106,7 @@ def test_list_udts_default_limit_and_total_count_option(start_emulator, clients)
 
 
 def test_get_udts_task_status(api):
-    _, ucloud, _, _ = api
+    emu, ucloud, huawei, control = api
     body = ucloud.call('GetUDTSTaskStatus', TaskId='udts-r1').json()
     assert body['Action'] == 'GetUDTSTaskStatusResponse' and body['RetCode'] == 0
     data = body['Data']
@@ -118,7 +118,7 @@ def test_get_udts_task_status(api):
 
 
 def test_get_udts_task_status_errors(api):
-    _, ucloud, _, _ = api
+    emu, ucloud, huawei, control = api
     missing = ucloud.call('GetUDTSTaskStatus').json()
     assert missing['RetCode'] == 230 and missing['Message'] == 'Missing params [TaskId]'
     unknown = ucloud.call('GetUDTSTaskStatus', TaskId='udts-nope').json()
@@ -139,7 +139,7 @@ def test_tasks_created_later_appear_on_time(start_emulator, clients, manual_cloc
 # ---------------------------------------------------------------- DDS
 
 def test_list_dds_jobs(api):
-    _, _, huawei, _ = api
+    emu, ucloud, huawei, control = api
     answer = huawei.get(DDS_JOBS, window(days_back=29))
     body = answer.json()
     assert answer.status_code == 200 and answer.headers['X-Request-Id']
@@ -154,8 +154,11 @@ def test_list_dds_jobs(api):
 
 
 def test_list_dds_filters(api):
-    _, _, huawei, _ = api
-    ids = lambda query: [job['id'] for job in huawei.get(DDS_JOBS, dict(window(days_back=29), **query)).json()['jobs']]
+    emu, ucloud, huawei, control = api
+
+    def ids(query):
+        return [job['id'] for job in huawei.get(DDS_JOBS, dict(window(days_back=29), **query)).json()['jobs']]
+
     assert ids({'status': 'Running'}) == ['d2']
     assert ids({'status': 'Failed'}) == ['d4']
     assert ids({'name': 'RestartReplicaSetInstance'}) == ['d1', 'd4']
@@ -195,7 +198,7 @@ DDS_BAD = [
 
 @pytest.mark.parametrize('query, words', DDS_BAD)
 def test_list_dds_validation(api, query, words):
-    _, _, huawei, control = api
+    emu, ucloud, huawei, control = api
     answer = huawei.get(DDS_JOBS, query)
     assert answer.status_code == 400 and answer.headers['X-Request-Id']
     assert answer.json()['error_code'] == 'DBS.200001' and words in answer.json()['error_msg']
@@ -203,7 +206,7 @@ def test_list_dds_validation(api, query, words):
 
 
 def test_list_dds_accepts_the_limits(api):
-    _, _, huawei, _ = api
+    emu, ucloud, huawei, control = api
     exactly_30_days = {'start_time': dds_time(NOW - 30 * DAY), 'end_time': dds_time(NOW)}
     assert huawei.get(DDS_JOBS, exactly_30_days).status_code == 200
     for limit in ('1', '100'):
@@ -213,7 +216,7 @@ def test_list_dds_accepts_the_limits(api):
 # ---------------------------------------------------------------- RDS
 
 def test_list_rds_tasks(api):
-    _, _, huawei, _ = api
+    emu, ucloud, huawei, control = api
     body = huawei.get(RDS_TASKS).json()
     assert [task['id'] for task in body['tasks']] == ['r1', 'r2', 'r3'] and body['total_count'] == 3
     assert body['actions'] == ['ResizeFlavor', 'RestartInstance']
@@ -226,8 +229,11 @@ def test_list_rds_tasks(api):
 
 
 def test_list_rds_filters_and_paging(api):
-    _, _, huawei, _ = api
-    ids = lambda query: [task['id'] for task in huawei.get(RDS_TASKS, query).json()['tasks']]
+    emu, ucloud, huawei, control = api
+
+    def ids(query):
+        return [task['id'] for task in huawei.get(RDS_TASKS, query).json()['tasks']]
+
     assert ids({'instance_id': 'i-1'}) == ['r1', 'r3']
     assert ids({'order_id': 'ORD1'}) == ['r1']
     assert ids({'name': 'ResizeFlavor'}) == ['r2']
@@ -256,7 +262,7 @@ def test_list_rds_default_and_max_limit(start_emulator, clients):
     ({'status': 'running'}, 'status'),
 ])
 def test_list_rds_validation(api, query, words):
-    _, _, huawei, _ = api
+    emu, ucloud, huawei, control = api
     answer = huawei.get(RDS_TASKS, query)
     assert answer.status_code == 400 and answer.json()['error_code'] == 'DBS.280001' and words in answer.json()['error_msg']
 
@@ -264,7 +270,7 @@ def test_list_rds_validation(api, query, words):
 # ---------------------------------------------------------------- single jobs and unknown routes
 
 def test_show_job_for_both_services(api):
-    _, _, huawei, _ = api
+    emu, ucloud, huawei, control = api
     dds = huawei.get(SHOW_JOB, {'id': 'd2'}).json()['job']
     assert set(dds) == {'id', 'name', 'status', 'created', 'ended', 'progress', 'instance', 'fail_reason', 'instance_mode'}
     assert (dds['status'], dds['progress'], dds['instance']) == ('Running', '56%', {'id': 'inst-d2', 'name': 'instance-d2'})
@@ -276,7 +282,7 @@ def test_show_job_for_both_services(api):
 
 
 def test_show_job_errors_and_service_prefixes(api):
-    emu, _, huawei, control = api
+    emu, ucloud, huawei, control = api
     unknown = huawei.get(SHOW_JOB, {'id': 'nope'})
     assert unknown.status_code == 404 and unknown.json()['error_code'] == 'DBS.200404' and unknown.headers['X-Request-Id']
     assert huawei.get('/rds' + SHOW_JOB, {'id': 'nope'}).json()['error_code'] == 'DBS.280404'
@@ -290,7 +296,7 @@ def test_show_job_errors_and_service_prefixes(api):
 
 
 def test_unknown_api_paths(api):
-    emu, _, huawei, control = api
+    emu, ucloud, huawei, control = api
     for path in ('/v3/{project_id}/instances', '/v2/{project_id}/jobs', '/dds' + RDS_TASKS):
         answer = huawei.get(path)
         assert answer.status_code == 404 and answer.json()['error_code'] == 'APIGW.0101' and answer.headers['X-Request-Id']
@@ -302,5 +308,5 @@ def test_unknown_api_paths(api):
 def test_equal_creation_times_keep_scenario_order(start_emulator, clients):
     scenario = {'rds': [{'id': 'x%d' % n, 'name': 'RestartInstance', 'status': 'Completed', 'created': -5} for n in range(6)]}
     huawei = clients(start_emulator(scenario))[1]
-    for _ in range(3):
+    for attempt in range(3):
         assert [task['id'] for task in huawei.get(RDS_TASKS).json()['tasks']] == ['x%d' % n for n in range(6)]

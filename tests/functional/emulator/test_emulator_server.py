@@ -46,7 +46,7 @@ def test_stats_count_routes_and_reset_zeroes_them(start_emulator, clients):
 
 def test_health_and_unknown_control_route(start_emulator, clients):
     emu = start_emulator(DEMO, speed=50)
-    _, _, control = clients(emu)
+    ucloud, huawei, control = clients(emu)
     health = control('GET', 'health').json()
     assert health['status'] == 'ok' and health['speed'] == 50 and health['tasks'] == {'udts': 4, 'dds': 4, 'rds': 3}
     assert control('GET', 'nothing').status_code == 404
@@ -57,7 +57,7 @@ def test_keep_alive_uses_one_connection(start_emulator):
     emu = start_emulator(DEMO)
     session = requests.Session()
     ucloud, huawei = UCloudTestClient(emu.base_url, session=session), HuaweiTestClient(emu.base_url, session=session)
-    for _ in range(3):
+    for attempt in range(3):
         assert ucloud.call('ListUDTSTask').status_code == 200
         assert huawei.get('/v3/{project_id}/tasklist').status_code == 200
         assert session.get(emu.base_url + '/nope').status_code == 404
@@ -68,9 +68,9 @@ def test_keep_alive_uses_one_connection(start_emulator):
 def test_http11_content_length_and_connection_close(start_emulator):
     emu = start_emulator(DEMO)
     connection = http.client.HTTPConnection('127.0.0.1', int(emu.base_url.rsplit(':', 1)[1]), timeout=10)
-    body = '&'.join('%s=%s' % pair for pair in ucloud_sign({'Action': 'ListUDTSTask'}, 'emulator-public-key',
-                                                          'emulator-private-key').items())
-    for _ in range(2):
+    signed = ucloud_sign({'Action': 'ListUDTSTask'}, 'emulator-public-key', 'emulator-private-key')
+    body = '&'.join('%s=%s' % pair for pair in signed.items())
+    for attempt in range(2):
         connection.request('POST', '/', body=body, headers={'Content-Type': 'application/x-www-form-urlencoded'})
         answer = connection.getresponse()
         payload = answer.read()
@@ -85,8 +85,8 @@ def test_http11_content_length_and_connection_close(start_emulator):
 
 def test_chunked_request_body(start_emulator):
     emu = start_emulator(DEMO)
-    form = '&'.join('%s=%s' % pair for pair in ucloud_sign({'Action': 'ListUDTSTask', 'Limit': '2'}, 'emulator-public-key',
-                                                          'emulator-private-key').items())
+    signed = ucloud_sign({'Action': 'ListUDTSTask', 'Limit': '2'}, 'emulator-public-key', 'emulator-private-key')
+    form = '&'.join('%s=%s' % pair for pair in signed.items())
     answer = requests.post(emu.base_url + '/', data=iter([form[:10].encode(), form[10:].encode()]),
                            headers={'Content-Type': 'application/x-www-form-urlencoded'}, timeout=10)
     assert answer.json()['RetCode'] == 0 and len(answer.json()['Data']) == 2
