@@ -21,6 +21,11 @@ when the deadline passes first.
   An estimate of zero or less (a task running late) counts as none, so late
   tasks are not polled every second. No pause reaches past the deadline:
   the last poll happens at it.
+* ``fail_fast_states`` (default failed and stopped) are the states that end
+  the wait at once with outcome ``failed`` when ``fail_fast`` is on; a
+  non-terminal state such as ``retrying`` may be listed too. Whatever it
+  holds, a wait whose tasks all finished is ``failed`` if any ended failed
+  or stopped.
 * A poll raising a retryable ``ApiError`` (the client has already spent its
   retry budget) is reported to ``on_transient_error`` and the wait goes on;
   any other error propagates.
@@ -29,7 +34,7 @@ when the deadline passes first.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import TERMINAL
@@ -60,15 +65,14 @@ def _is_done(item: Dict[str, Any], target: str) -> bool:
     return state in TERMINAL or (target == "synced" and state == "synced")
 
 
-def wait_outcome(items: Items, target: str, fail_fast: bool) -> Optional[str]:
+def wait_outcome(items: Items, target: str, fail_fast: bool, fail_fast_states: Iterable[str] = _ENDED_BADLY) -> Optional[str]:
     """The outcome if the wait is over for these items, else None."""
     states = [_normalized(item, "state") for item in items]
-    ended_badly = any(state in _ENDED_BADLY for state in states)
-    if ended_badly and fail_fast:
+    if fail_fast and any(state in fail_fast_states for state in states):
         return "failed"
     if not all(_is_done(item, target) for item in items):
         return None
-    if ended_badly:
+    if any(state in _ENDED_BADLY for state in states):
         return "failed"
     if target == "synced" and "synced" in states:
         return "synced"
@@ -149,8 +153,10 @@ class _ProgressRates:
         last_percent, seen_at, rate = previous
         if percent > last_percent and now > seen_at:
             rate = (percent - last_percent) / (now - seen_at)
+            # A rise too small for a float (5e-324 % over seconds) gives a rate of 0: no estimate.
+            rate = rate if rate > 0 else None
             self._last[key] = (percent, now, rate)
-            return (100.0 - percent) / rate
+            return None if rate is None else (100.0 - percent) / rate
         if rate is None:
             return None
         return (100.0 - percent) / rate - (now - seen_at)
@@ -163,7 +169,8 @@ class Waiter:
                  fail_fast: bool = True, min_interval: float = 1.0, max_interval: float = 60.0,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                  on_poll: Optional[Callable[[Items, float], None]] = None,
-                 on_transient_error: Optional[Callable[[ApiError], None]] = None) -> None:
+                 on_transient_error: Optional[Callable[[ApiError], None]] = None,
+                 fail_fast_states: Iterable[str] = _ENDED_BADLY) -> None:
         if timeout < 0:
             raise ParameterError("wait_timeout", "must be 0 or more seconds, got %s" % timeout)
         if first_interval <= 0:
@@ -183,6 +190,7 @@ class Waiter:
         self._clock = clock
         self._on_poll = on_poll
         self._on_transient_error = on_transient_error
+        self._fail_fast_states = frozenset(fail_fast_states)
 
     def _clamp(self, seconds: float) -> float:
         return min(self._max_interval, max(self._min_interval, seconds))
@@ -222,7 +230,7 @@ class Waiter:
                 items = fresh
                 if self._on_poll is not None:
                     self._on_poll(items, now - start)
-                outcome = wait_outcome(items, self._target, self._fail_fast)
+                outcome = wait_outcome(items, self._target, self._fail_fast, self._fail_fast_states)
                 if outcome is not None:
                     return WaitResult(items, outcome, now - start, polls)
                 estimate = self._smallest_estimate(items, rates, now)
