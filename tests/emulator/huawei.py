@@ -142,11 +142,10 @@ def authenticate(req: Request, state: EmulatorState) -> Optional[Reply]:
         return error(401, failure.code, failure.message, AUTH_FAILURE)
     match = _PATH.fullmatch(unquote(req.path))
     project = match.group(3) if match else ''
-    header_project = req.headers.get('x-project-id', creds.project_id)
-    if project != creds.project_id or header_project != creds.project_id:
-        return error(403, 'APIGW.0302', 'The IAM user is not authorized to access the API: project %s is not the '
-                                        'project of these credentials.' % (project if project != creds.project_id else header_project),
-                     AUTH_FAILURE)
+    for claimed in (project, req.headers.get('x-project-id', creds.project_id)):
+        if claimed != creds.project_id:
+            return error(403, 'APIGW.0302', 'The IAM user is not authorized to access the API: project %s is not '
+                                            'the project of these credentials.' % claimed, AUTH_FAILURE)
     return None
 
 

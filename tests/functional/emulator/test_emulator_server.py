@@ -139,11 +139,16 @@ def test_first_line_is_the_base_url_and_signals_stop_cleanly():
     for sig in (signal.SIGTERM, signal.SIGINT):
         process = subprocess.Popen([sys.executable, EMULATOR_DIR, '--port', '0', '--scenario', DEMO],  # pylint: disable=consider-using-with
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        first = process.stdout.readline().rstrip('\n')
-        assert re.fullmatch(r'http://127\.0\.0\.1:\d+', first), first
-        assert requests.get(first + '/_emulator/health', timeout=10).json()['status'] == 'ok'
-        process.send_signal(sig)
-        out, err = process.communicate(timeout=15)
+        try:
+            first = process.stdout.readline().rstrip('\n')
+            assert re.fullmatch(r'http://127\.0\.0\.1:\d+', first), first
+            assert requests.get(first + '/_emulator/health', timeout=10).json()['status'] == 'ok'
+            process.send_signal(sig)
+            out, err = process.communicate(timeout=15)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
         assert process.returncode == 0 and out == '' and 'Traceback' not in err
 
 
