@@ -67,11 +67,16 @@ class HttpResponse:
 
 
 class BodyError(ValueError):
-    """The body is not a JSON object; ``description`` says what came back instead."""
+    """The body is not a JSON object; ``description`` says what came back instead.
 
-    def __init__(self, description: str) -> None:
+    ``truncated`` marks JSON cut short: a glitch on the way (a proxy, a dropped
+    upstream connection), not an answer, so the request is worth another try.
+    """
+
+    def __init__(self, description: str, truncated: bool = False) -> None:
         super().__init__(description)
         self.description = description
+        self.truncated = truncated
 
 
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body)", re.IGNORECASE)
@@ -101,7 +106,7 @@ def decode_json_object(body: bytes, redactor: Redactor) -> dict[str, t.Any]:
         stripped = text.rstrip()
         position = getattr(err, "pos", 0)
         if position >= len(stripped) or str(err).startswith("Unterminated string"):
-            raise BodyError("truncated JSON (%d bytes)" % len(body)) from None
+            raise BodyError("truncated JSON (%d bytes)" % len(body), truncated=True) from None
         raise BodyError("invalid JSON: %s" % redactor.snippet(text)) from None
     if not isinstance(data, dict):
         raise BodyError("JSON %s instead of an object" % type(data).__name__)
@@ -154,7 +159,9 @@ class RequestContext:
         try:
             return decode_json_object(response.body, self.redactor)
         except BodyError as err:
-            raise self.error(failure % err.description, response) from None
+            error = self.error(failure % err.description, response)
+            error.retryable = err.truncated
+            raise error from None
 
 
 def _root_cause(exc: BaseException) -> str:
