@@ -1,0 +1,127 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run the info modules through Ansible (``ansible`` and ``ansible-playbook`` subprocesses) against the emulator.
+
+- ``ansible_runner``: an ``AnsibleRunner`` bound to the module's ``emulator``, with the emulator's default
+  credentials in environment variables (the modules read them through their env fallbacks).
+- ``ansible_runner_for(emulator)``: the same for an emulator started by ``emulator_factory``.
+
+The collection resolves through ``.build/ansible_collections/dbtasks/cloud`` (``ANSIBLE_COLLECTIONS_PATH``);
+modules run with the interpreter running pytest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import pytest
+import yaml
+
+from tests.emulator.launcher import EmulatorProcess
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+COLLECTIONS_PATH = os.path.join(REPO_ROOT, '.build')
+BIN_DIR = os.path.dirname(sys.executable)
+# Credential and CA variables that could leak in from the developer's shell and change what the modules see.
+CREDENTIAL_VARIABLES = ('UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'UCLOUD_PROJECT_ID', 'UCLOUD_REGION', 'UCLOUD_API_BASE_URL',
+                        'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID',
+                        'HUAWEICLOUD_SDK_AUTH_TOKEN', 'HUAWEICLOUD_SDK_ENDPOINT', 'HUAWEICLOUD_SDK_REGION', 'HW_ACCESS_KEY',
+                        'HW_SECRET_KEY', 'HW_SECURITY_TOKEN', 'HW_PROJECT_ID', 'HW_REGION_NAME', 'REQUESTS_CA_BUNDLE',
+                        'CURL_CA_BUNDLE')
+TIMEOUT = 120
+
+
+class AnsibleRunner:
+    """Builds the environment and runs ad hoc commands and playbooks; results come back as parsed JSON."""
+
+    def __init__(self, emulator: EmulatorProcess, workdir: str) -> None:
+        self.emulator = emulator
+        self.workdir = workdir
+        self.env = {name: value for name, value in os.environ.items() if name not in CREDENTIAL_VARIABLES}
+        self.env.update({
+            'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_PATH,
+            'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_LOCALHOST_WARNING': 'false',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+            'ANSIBLE_DEPRECATION_WARNINGS': 'false',
+            # one process per module run instead of copying the module to a temporary file first
+            'ANSIBLE_PIPELINING': 'true',
+            'UCLOUD_PUBLIC_KEY': 'emulator-public-key',
+            'UCLOUD_PRIVATE_KEY': 'emulator-private-key',
+            'UCLOUD_API_BASE_URL': emulator.base_url,
+            'HUAWEICLOUD_SDK_AK': 'EMULATORAK0000000000',
+            'HUAWEICLOUD_SDK_SK': 'emulator-secret-key',
+            'HUAWEICLOUD_SDK_PROJECT_ID': '0123456789abcdef0123456789abcdef',
+            'HUAWEICLOUD_SDK_ENDPOINT': emulator.base_url,
+        })
+        self._playbooks = 0
+
+    def _run(self, command: List[str], extra_env: Optional[Dict[str, Optional[str]]]) -> subprocess.CompletedProcess:
+        env = dict(self.env)
+        for name, value in (extra_env or {}).items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        command += ['-e', 'ansible_python_interpreter=%s' % sys.executable]
+        return subprocess.run(command, cwd=self.workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+
+    def adhoc(self, module: str, args: str = '', check: bool = False,
+              extra_env: Optional[Dict[str, Optional[str]]] = None) -> Tuple[int, Dict[str, Any], str]:
+        """``ansible localhost -m dbtasks.cloud.<module> -a <args>``: (exit code, module result, stdout + stderr)."""
+        command = [os.path.join(BIN_DIR, 'ansible'), 'localhost', '-m', 'dbtasks.cloud.' + module]
+        if args:
+            command += ['-a', args]
+        if check:
+            command.append('--check')
+        done = self._run(command, extra_env)
+        output = done.stdout + done.stderr
+        head, separator, body = done.stdout.partition(' => ')
+        if not separator:
+            raise AssertionError('no module result in the output of %s:\n%s' % (' '.join(command), output))
+        return done.returncode, json.loads(body), output
+
+    def playbook(self, tasks: List[Dict[str, Any]], play_options: Optional[Dict[str, Any]] = None,
+                 extra_env: Optional[Dict[str, Optional[str]]] = None) -> Tuple[int, Dict[str, Any], str]:
+        """Run ``tasks`` in one play on localhost; returns (exit code, {register name: result}, output).
+
+        A last task writes every registered result to a JSON file, so tests assert on the real module results.
+        """
+        self._playbooks += 1
+        results_path = os.path.join(self.workdir, 'results-%d.json' % self._playbooks)
+        registered = [task['register'] for task in tasks if 'register' in task]
+        dump = {'name': 'Save the registered results', 'ansible.builtin.copy': {
+            'dest': results_path, 'mode': '0600',
+            'content': '{{ %s | to_json }}' % ('{%s}' % ', '.join("'%s': %s" % (name, name) for name in registered))}}
+        play = dict({'name': 'dbtasks.cloud modules against the emulator', 'hosts': 'localhost', 'connection': 'local',
+                     'gather_facts': False, 'tasks': tasks + [dump]}, **(play_options or {}))
+        path = os.path.join(self.workdir, 'playbook-%d.yml' % self._playbooks)
+        with open(path, 'w', encoding='utf-8') as handle:
+            yaml.safe_dump([play], handle, sort_keys=False)
+        done = self._run([os.path.join(BIN_DIR, 'ansible-playbook'), '-i', 'localhost,', path], extra_env)
+        output = done.stdout + done.stderr
+        results = {}
+        if os.path.exists(results_path):
+            with open(results_path, encoding='utf-8') as handle:
+                results = json.load(handle)
+        return done.returncode, results, output
+
+
+@pytest.fixture
+def ansible_runner_for(tmp_path: Any) -> Callable[[EmulatorProcess], AnsibleRunner]:
+    def make(emulator: EmulatorProcess) -> AnsibleRunner:
+        workdir = tmp_path / ('run-%d' % len(list(tmp_path.iterdir())))
+        workdir.mkdir()
+        return AnsibleRunner(emulator, str(workdir))
+    return make
+
+
+@pytest.fixture
+def ansible_runner(emulator: EmulatorProcess, ansible_runner_for: Callable[[EmulatorProcess], AnsibleRunner]) -> AnsibleRunner:
+    return ansible_runner_for(emulator)
