@@ -84,7 +84,8 @@ class TaskTracker:
     Without ids the first poll lists and filters; later polls follow those same
     tasks by id, even once they no longer match a status filter. A task missing
     from the listing is read with ``get_one``; once such a task is terminal it
-    is not read again.
+    is not read again. When exactly one task is followed and the source has
+    ``single_lookup``, a poll is that one ``get_one`` instead of a listing.
     """
 
     def __init__(self, source: TaskSource, selection: Selection) -> None:
