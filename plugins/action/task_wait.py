@@ -1,0 +1,112 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Action plugin of ``dbtasks.cloud.task_wait`` (documented in ``plugins/modules/task_wait.py``).
+
+It runs on the controller and never executes a module: it reads UDTS, DDS
+and RDS tasks over HTTPS itself, so one wait follows every provider at once
+and prints progress lines while it waits. The engine is
+``module_utils/_task_wait.py``; this file resolves the options (the task's
+own arguments, the ``group/dbtasks.cloud.ucloud`` and
+``group/dbtasks.cloud.huaweicloud`` module_defaults, environment variables),
+prints and returns.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from collections.abc import Mapping
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._common import secret_values
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._module import RuntimeHooks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
+    CONNECTION_SPECS,
+    GROUP_MEMBER,
+    TASK_WAIT_SPEC,
+    merge_connection,
+    parse_plan,
+)
+
+try:
+    # ansible-core 2.19 and later
+    from ansible.executor.module_common import _apply_action_arg_defaults
+except ImportError:
+    # ansible-core 2.17 and 2.18
+    _apply_action_arg_defaults = None
+    from ansible.executor.module_common import get_action_args_with_defaults
+
+display = Display()
+
+
+class ActionModule(ActionBase):
+    """Waits for UDTS, DDS and RDS tasks together; see the module documentation."""
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+    _supports_check_mode = True  # it only reads, so check mode runs it as usual
+    _supports_async = False
+
+    # Where requests go and how time passes; unit tests replace it.
+    hooks: RuntimeHooks | None = None
+
+    def _group_defaults(self, connection: str) -> dict[str, t.Any]:
+        """The module_defaults the info modules of ``connection``'s action group would get here."""
+        member = GROUP_MEMBER[connection]
+        if _apply_action_arg_defaults is not None:
+            return _apply_action_arg_defaults(member, self._task, {}, self._templar)
+        play = self._task._parent._play  # pylint: disable=protected-access
+        return get_action_args_with_defaults(member, {}, self._task.module_defaults, self._templar,
+                                             action_groups=play._action_groups)  # pylint: disable=protected-access
+
+    def _arguments(self) -> dict[str, t.Any]:
+        args = dict(self._task.args)
+        for connection in CONNECTION_SPECS:
+            explicit = args.get(connection)
+            if explicit is None or isinstance(explicit, Mapping):
+                args[connection] = merge_connection(self._group_defaults(connection), explicit, connection)
+        return args
+
+    def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        result = super().run(tmp, task_vars)
+        result["changed"] = False
+        args = self._arguments()
+        validation = ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args)
+        params = validation.validated_parameters
+        redactor = Redactor(_secrets(args) + _secrets(params))
+        if validation.error_messages:
+            result.update(failed=True, outcome="error", msg=redactor.text("Invalid options: " + "; ".join(validation.error_messages)))
+            return result
+
+        def emit(line: str) -> None:
+            display.display(redactor.text(line))
+
+        try:
+            plan = parse_plan(params)
+            outcome, warnings = run_task_wait(plan, params, emit, hooks=self.hooks, redactor=redactor)
+        except DbTasksError as error:
+            fields = error.to_fail_kwargs()
+            result.update((name, redactor.text(value) if isinstance(value, str) else value) for name, value in fields.items())
+            result.update(failed=True, outcome="error")
+            return result
+        result.update(outcome)
+        result["msg"] = redactor.text(result["msg"])
+        if warnings:
+            result["warnings"] = [redactor.text(warning) for warning in warnings]
+        return result
+
+
+def _secrets(args: Mapping[str, t.Any]) -> list[str]:
+    """Every ``no_log`` connection option's value in ``args``, to be masked wherever it might show."""
+    found: list[str] = []
+    for connection, spec in CONNECTION_SPECS.items():
+        values = args.get(connection)
+        if isinstance(values, Mapping):
+            found.extend(secret_values(spec, values))
+    return found

@@ -1,0 +1,193 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What ``dbtasks.cloud.task_wait`` tells people: progress lines during the wait, and the result at its end.
+
+Pure formatting over normalized items (``_states.normalize_item``) and the
+``TaskRef`` each one belongs to; nothing here sends a request.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import TERMINAL
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan
+
+Item = Dict[str, Any]
+Key = Tuple[str, str]
+LINE_PREFIX = "task_wait"
+_ENDED_BADLY = frozenset({"failed", "stopped"})
+
+
+def _normalized(item: Item, name: str) -> Any:
+    # _states puts a normalized value under dbtasks_<name> when the API sent its own field of that name.
+    return item.get("dbtasks_" + name, item.get(name))
+
+
+def format_duration(seconds: float) -> str:
+    """``42s``, ``3m05s``, ``1h02m``: short enough for a log line."""
+    whole = int(round(seconds))
+    if whole < 60:
+        return "%ds" % whole
+    if whole < 3600:
+        return "%dm%02ds" % divmod(whole, 60)
+    return "%dh%02dm" % (whole // 3600, whole % 3600 // 60)
+
+
+def format_percent(percent: Any) -> Optional[str]:
+    if isinstance(percent, bool) or not isinstance(percent, (int, float)):
+        return None
+    return "%d%%" % percent if float(percent).is_integer() else "%.1f%%" % percent
+
+
+def is_done(item: Item, target: str) -> bool:
+    state = _normalized(item, "state")
+    return state in TERMINAL or (target == "synced" and state == "synced")
+
+
+def display_name(ref: TaskRef, item: Optional[Item]) -> Optional[str]:
+    """The name given in ``tasks``, else the task's name at the provider."""
+    if ref.name:
+        return ref.name
+    name = item.get("name") if item else None
+    return str(name) if name not in (None, "") else None
+
+
+def describe(ref: TaskRef, item: Optional[Item], with_reason: bool = False) -> str:
+    """``rds 676e9f17 "RestartInstance": Running, 48%`` (or ``: Failed - <reason>`` with ``with_reason``)."""
+    name = display_name(ref, item)
+    label = "%s %s%s" % (ref.provider, ref.id, ' "%s"' % name if name else "")
+    if item is None:
+        return "%s: not read yet" % label
+    status, state = item.get("status"), _normalized(item, "state")
+    # "Failed (failed)" says nothing twice; "Dumping (running)" tells the state behind a provider's word.
+    details = str(status) if str(status).casefold() == str(state).casefold() else "%s (%s)" % (status, state)
+    percent = format_percent(_normalized(item, "progress_percent"))
+    if percent is not None and not _normalized(item, "terminal"):
+        details += ", %s" % percent
+    if with_reason:
+        details += " - %s" % (_normalized(item, "failure_reason") or "no reason given")
+    return "%s: %s" % (label, details)
+
+
+class ProgressLog:
+    """The Waiter's ``on_poll``/``on_transient_error``: prints progress lines and records when each task finished.
+
+    A line is printed at once for each task that finishes; every
+    ``progress_interval`` seconds (and at the first poll) a block lists each
+    unfinished task with its status and percentage.
+    """
+
+    def __init__(self, refs: Sequence[TaskRef], plan: WaitPlan, emit: Callable[[str], None]) -> None:
+        self.refs = list(refs)
+        self.plan = plan
+        self.emit = emit
+        self.finished_after: Dict[Key, float] = {}
+        self.transient_errors = 0
+        self.last_transient_error: Optional[ApiError] = None
+        self._last_block: Optional[float] = None
+
+    def _line(self, elapsed: float, text: str) -> None:
+        self.emit("%s %s | %s" % (LINE_PREFIX, format_duration(elapsed).rjust(6), text))
+
+    def on_poll(self, items: List[Item], elapsed: float) -> None:
+        unfinished = []
+        for ref, item in zip(self.refs, items):
+            key = (ref.provider, ref.id)
+            if not is_done(item, self.plan.target):
+                unfinished.append((ref, item))
+            elif key not in self.finished_after:
+                self.finished_after[key] = elapsed
+                state = _normalized(item, "state")
+                self._line(elapsed, "%s %s" % ("FAILED" if state in _ENDED_BADLY else "done", describe(ref, item, state in _ENDED_BADLY)))
+        if not unfinished:
+            return
+        if self._last_block is not None and elapsed - self._last_block < self.plan.progress_interval:
+            return
+        self._last_block = elapsed
+        self._line(elapsed, "%d of %d tasks done, waiting for %d:" % (len(self.refs) - len(unfinished), len(self.refs), len(unfinished)))
+        for ref, item in unfinished:
+            self._line(elapsed, "  " + describe(ref, item))
+
+    def on_transient_error(self, error: ApiError) -> None:
+        self.transient_errors += 1
+        self.last_transient_error = error
+        self.emit("%s | a poll failed and will be repeated: %s" % (LINE_PREFIX, error))
+
+
+def task_rows(refs: Sequence[TaskRef], items: Sequence[Item], finished_after: Dict[Key, float]) -> List[Dict[str, Any]]:
+    """The ``tasks`` of the result: one row per task with its last state and when it finished."""
+    rows = []
+    for ref, item in zip(refs, items):
+        finished = finished_after.get((ref.provider, ref.id))
+        rows.append({
+            "provider": ref.provider,
+            "id": ref.id,
+            "name": display_name(ref, item),
+            "status": item.get("status"),
+            "state": _normalized(item, "state"),
+            "progress_percent": _normalized(item, "progress_percent"),
+            "failure_reason": _normalized(item, "failure_reason"),
+            "finished_after": None if finished is None else round(finished, 1),
+        })
+    return rows
+
+
+def _counts(items: Sequence[Item]) -> str:
+    counted: Dict[str, int] = {}
+    for item in items:
+        state = _normalized(item, "state")
+        counted[state] = counted.get(state, 0) + 1
+    return ", ".join("%d %s" % (number, state) for state, number in counted.items())
+
+
+def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], outcome: str, elapsed: float) -> str:
+    waited = format_duration(elapsed)
+    if outcome == "succeeded":
+        return "All %d tasks succeeded within %s" % (len(items), waited)
+    if outcome == "synced":
+        return "All %d tasks are done within %s: %s" % (len(items), waited, _counts(items))
+    bad_states = plan.fail_on | _ENDED_BADLY
+    bad = [(ref, item) for ref, item in zip(refs, items) if _normalized(item, "state") in bad_states]
+    unfinished = sum(1 for ref, item in zip(refs, items) if not is_done(item, plan.target) and (ref, item) not in bad)
+    how = "failed or stopped"
+    if any(_normalized(item, "state") not in _ENDED_BADLY for dummy, item in bad):
+        how = "failed, stopped or reached a fail_on state"
+    message = "%d of %d tasks %s after %s: %s" % (len(bad), len(items), how, waited, "; ".join(describe(ref, item, True) for ref, item in bad))
+    if unfinished:
+        message += " (%d other task(s) had not finished when the wait stopped)" % unfinished
+    return message
+
+
+def build_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], outcome: Optional[str], elapsed: float, polls: int,
+                 finished_after: Dict[Key, float]) -> Dict[str, Any]:
+    """The result of a wait that ended (``outcome`` None: nothing was selected)."""
+    if outcome is None:
+        msg = "No task matched the selectors"
+        if not plan.allow_empty:
+            return {"failed": True, "outcome": "failed", "msg": msg + "; set allow_empty to accept that", "tasks": [],
+                    "elapsed": 0.0, "polls": polls}
+        outcome = "succeeded"
+    else:
+        msg = _message(plan, refs, items, outcome, elapsed)
+    result = {"outcome": outcome, "msg": msg, "tasks": task_rows(refs, items, finished_after), "elapsed": round(elapsed, 1), "polls": polls}
+    if outcome == "failed":
+        result["failed"] = True
+    return result
+
+
+def timeout_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], elapsed: float, polls: int,
+                   finished_after: Dict[Key, float]) -> Dict[str, Any]:
+    """The failed result of a wait whose ``timeout`` passed; lists every unfinished task with its last status."""
+    waited = format_duration(elapsed)
+    if not items:
+        msg = "Timed out after %s waiting for %d tasks: no poll succeeded" % (waited, len(refs))
+        rows = [dict(provider=ref.provider, id=ref.id, name=ref.name, status=None, state=None, progress_percent=None,
+                     failure_reason=None, finished_after=None) for ref in refs]
+    else:
+        unfinished = [describe(ref, item) for ref, item in zip(refs, items) if not is_done(item, plan.target)]
+        msg = "Timed out after %s waiting for %d of %d tasks: %s" % (waited, len(unfinished), len(items), "; ".join(unfinished))
+        rows = task_rows(refs, items, finished_after)
+    return {"failed": True, "outcome": "timeout", "msg": msg, "tasks": rows, "elapsed": round(elapsed, 1), "polls": polls}

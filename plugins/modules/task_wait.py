@@ -1,0 +1,371 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Documentation only: the work is done on the controller by the action plugin plugins/action/task_wait.py.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: task_wait
+short_description: Wait for UCloud UDTS, Huawei Cloud DDS and RDS tasks together, with progress lines
+version_added: 0.1.0
+description:
+  - Waits until every selected task has finished, reading all providers in one loop on the controller, and prints the
+    status and percentage of each unfinished task while it waits, at default verbosity.
+  - One poll reads each provider's tasks with one list request per page (not one request per task), so a task that fails
+    on one provider ends the wait within one poll even while tasks of another provider are still running.
+  - The task fails when a task ends V(failed) or V(stopped) (see O(fail_on)) or when O(timeout) passes first; the message
+    lists every failed or stopped task with its reason, or every unfinished task with its last status and progress.
+    It succeeds when every task succeeded, or with O(target=synced) succeeded or is synced.
+  - States are the normalized states of M(dbtasks.cloud.udts_task_info), M(dbtasks.cloud.dds_job_info) and
+    M(dbtasks.cloud.rds_task_info), described in C(docs/states.md).
+  - The connection options come, for each option, from O(ucloud) / O(huaweicloud), else from C(module_defaults) of the
+    action groups C(group/dbtasks.cloud.ucloud) / C(group/dbtasks.cloud.huaweicloud) (only their connection options; the
+    module itself is not a member of either group, because it spans both), else from the environment variables of the
+    controller that the info modules read, else the defaults. Only the connections of the providers in use are needed.
+  - Secrets (O(ucloud.private_key), O(huaweicloud.secret_key), O(huaweicloud.security_token), O(huaweicloud.auth_token))
+    never appear in the result, messages or progress lines; treat them as C(no_log) values.
+  - The role P(dbtasks.cloud.wait_for_tasks#role) and the playbook C(dbtasks.cloud.gate) wrap this module for pipelines.
+author:
+  - dbtasks.cloud contributors
+options:
+  tasks:
+    description:
+      - The tasks to wait for. A task listed twice is awaited once.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      provider:
+        description: Where the task lives.
+        type: str
+        required: true
+        choices: [udts, dds, rds]
+      id:
+        description: The task ID (UDTS C(TaskId), DDS or RDS job ID).
+        type: str
+        required: true
+      name:
+        description: A name to show in progress lines and the result, instead of the task's own name.
+        type: str
+  selectors:
+    description:
+      - Tasks chosen by filters, resolved once when the wait starts into a fixed set of tasks (listed with the same API calls
+        as the info modules), which is then followed until each has finished, even once it no longer matches.
+      - Each selector needs O(selectors[].provider) and at least one filter; a filter another provider's API does not
+        have is rejected.
+      - When nothing is selected at all, the task fails unless O(allow_empty=true).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      provider:
+        description: Which API to list.
+        type: str
+        required: true
+        choices: [udts, dds, rds]
+      status:
+        description:
+          - Only tasks with one of these statuses, as the provider spells them (UDTS for example V(Dumping), V(Syncing);
+            DDS and RDS V(Running), V(Completed), V(Failed)).
+        type: list
+        elements: str
+      name:
+        description: Only tasks with exactly this name (for example RDS V(RestartInstance)).
+        type: str
+      type:
+        description: UDTS only. Sent as C(Type) to C(ListUDTSTask).
+        type: str
+      instance_id:
+        description: DDS and RDS only. Only tasks of this DB instance.
+        type: str
+      order_id:
+        description: RDS only. Only tasks of this order.
+        type: str
+      start_time:
+        description:
+          - DDS and RDS only. Only tasks created at or after this time, in the forms M(dbtasks.cloud.rds_task_info) accepts
+            (ISO 8601, epoch seconds or milliseconds, V(-7d), V(-12h), V(-30m), V(now)).
+          - DDS lists the last 30 days when neither time is set.
+        type: raw
+      end_time:
+        description: DDS and RDS only. Only tasks created before this time, in the same forms as O(selectors[].start_time).
+        type: raw
+  allow_empty:
+    description:
+      - Succeed when the selectors match no task (and O(tasks) is empty), for example to wait only if something is running.
+    type: bool
+    default: false
+  timeout:
+    description:
+      - Seconds to wait at most. The last poll happens at the deadline; then the task fails, listing every unfinished task.
+      - V(0) looks once.
+    type: float
+    default: 1800
+  poll_interval:
+    description:
+      - The longest pause between two polls, in seconds (more than 0, at most 3600), so a task's final state is seen at most
+        this long after it happened.
+      - The pause starts at 5 seconds (or O(poll_interval) if lower) and adapts between 1 second and O(poll_interval)
+        to the progress and time estimates the APIs report; without estimates it grows by half each poll.
+      - The pause is also never longer than O(progress_interval), so progress lines stay current.
+    type: float
+    default: 30
+  progress_interval:
+    description:
+      - Seconds between two progress blocks, each listing every unfinished task with its status and percentage. A line is
+        also printed as soon as a task finishes. The first block is printed after the first poll.
+    type: float
+    default: 60
+  target:
+    description:
+      - V(terminal) waits until each task succeeded, failed or stopped.
+      - V(synced) also accepts V(synced), because an incremental UDTS task that caught up never becomes C(Done).
+    type: str
+    choices: [terminal, synced]
+    default: terminal
+  fail_on:
+    description:
+      - States that end the wait at once, as a failure, as soon as one task is seen in one of them.
+      - The wait fails anyway when it ends with a task V(failed) or V(stopped); leaving one out of this list only means the
+        other tasks are still awaited first.
+      - V(retrying) (a UDTS task that failed and will be retried) and V(unknown) (a status this collection does not know)
+        are not final; list them to stop waiting on them.
+    type: list
+    elements: str
+    choices: [failed, stopped, retrying, unknown]
+    default: [failed, stopped]
+  ucloud:
+    description:
+      - UCloud connection for C(udts) tasks. Each option falls back to C(group/dbtasks.cloud.ucloud) module_defaults, then to
+        the environment variable named, as in M(dbtasks.cloud.udts_task_info).
+    type: dict
+    default: {}
+    suboptions:
+      public_key:
+        description: The public key of the API key pair (E(UCLOUD_PUBLIC_KEY)).
+        type: str
+      private_key:
+        description: The private key of the API key pair (E(UCLOUD_PRIVATE_KEY)). A secret; never shown.
+        type: str
+      project_id:
+        description: The project to query (E(UCLOUD_PROJECT_ID)).
+        type: str
+      region:
+        description: Region sent with every request (E(UCLOUD_REGION)).
+        type: str
+      base_url:
+        description: Base URL of the UCloud API (E(UCLOUD_API_BASE_URL)).
+        type: str
+        default: https://api.ucloud.cn
+      timeout:
+        description: Seconds to wait for each HTTP response (not the wait's O(timeout)).
+        type: float
+        default: 30
+      retries:
+        description: How many times a request that failed transiently is repeated, V(0) to V(10).
+        type: int
+        default: 4
+      validate_certs:
+        description: Whether to verify the TLS certificate of the endpoint.
+        type: bool
+        default: true
+      ca_bundle:
+        description: CA bundle (file or directory) to verify the endpoint with.
+        type: path
+  huaweicloud:
+    description:
+      - Huawei Cloud connection for C(dds) and C(rds) tasks. Each option falls back to C(group/dbtasks.cloud.huaweicloud)
+        module_defaults, then to the environment variables named, as in M(dbtasks.cloud.rds_task_info).
+      - Use either O(huaweicloud.access_key) and O(huaweicloud.secret_key) (with O(huaweicloud.security_token) for
+        temporary credentials), or O(huaweicloud.auth_token).
+    type: dict
+    default: {}
+    suboptions:
+      access_key:
+        description: Access key ID (E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY)).
+        type: str
+      secret_key:
+        description: Secret access key (E(HUAWEICLOUD_SDK_SK), E(HW_SECRET_KEY)). A secret; never shown.
+        type: str
+      security_token:
+        description: Security token of temporary credentials (E(HUAWEICLOUD_SDK_SECURITY_TOKEN), E(HW_SECURITY_TOKEN)). A secret.
+        type: str
+      auth_token:
+        description: IAM token sent as C(X-Auth-Token) instead of signing (E(HUAWEICLOUD_SDK_AUTH_TOKEN)). A secret.
+        type: str
+      project_id:
+        description: Project ID (E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID)).
+        type: str
+      region:
+        description: Region, for example V(cn-north-4) (E(HW_REGION_NAME), E(HUAWEICLOUD_SDK_REGION)). Required unless O(huaweicloud.endpoint) is set.
+        type: str
+      endpoint:
+        description:
+          - Base URL replacing the public endpoint of both services (E(HUAWEICLOUD_SDK_ENDPOINT)); may contain C({service})
+            and C({region}).
+        type: str
+      timeout:
+        description: Seconds to wait for each HTTP response (not the wait's O(timeout)).
+        type: float
+        default: 30
+      retries:
+        description: How many times a request that failed transiently is repeated, V(0) to V(10).
+        type: int
+        default: 4
+      validate_certs:
+        description: Whether to verify the TLS certificate of the endpoints.
+        type: bool
+        default: true
+      ca_bundle:
+        description: CA bundle (file or directory) to verify the endpoints with.
+        type: path
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.conn
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  become:
+    support: none
+  check_mode:
+    support: full
+    details: It only reads, so it runs and waits in check mode too.
+  connection:
+    support: none
+  delegation:
+    support: none
+    details: It always runs on the controller.
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    platforms: all
+notes:
+  - The requests go out from the controller, whatever the host of the play; use C(hosts=localhost) in the play.
+  - One HTTP session per cloud is kept open for the whole wait.
+  - Tasks that no longer appear in a provider's listing (a DDS job older than the last 30 days, for example) are read one by
+    one until they have finished.
+seealso:
+  - module: dbtasks.cloud.udts_task_info
+  - module: dbtasks.cloud.dds_job_info
+  - module: dbtasks.cloud.rds_task_info
+"""
+
+EXAMPLES = r"""
+- name: Wait for a migration and two maintenance jobs, at most one hour
+  dbtasks.cloud.task_wait:
+    tasks:
+      - {provider: udts, id: udts-demofu01, name: archive copy}
+      - {provider: dds, id: 2f406db7-bdc4-402f-9dc4-2c1b094a5f93}
+      - {provider: rds, id: 676e9f17f9b74289883a44a47b8101f5}
+    timeout: 3600
+    poll_interval: 15
+  register: waited
+
+- name: Every running RDS task of an instance, with credentials from module_defaults
+  module_defaults:
+    group/dbtasks.cloud.huaweicloud:
+      access_key: "{{ lookup('ansible.builtin.env', 'HW_ACCESS_KEY') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'HW_SECRET_KEY') }}"
+      project_id: 0123456789abcdef0123456789abcdef
+      region: cn-north-4
+  dbtasks.cloud.task_wait:
+    selectors:
+      - provider: rds
+        instance_id: 4d00c7e9d22145deb889937a72b59c8ein01
+        status: [Running]
+    allow_empty: true
+
+- name: An incremental migration counts as done once it is synced
+  dbtasks.cloud.task_wait:
+    tasks:
+      - {provider: udts, id: udts-demoin01}
+    target: synced
+    ucloud:
+      public_key: "{{ ucloud_public_key }}"
+      private_key: "{{ ucloud_private_key }}"
+
+- name: Keep going after a failure and decide later
+  dbtasks.cloud.task_wait:
+    tasks: "{{ cutover_tasks }}"
+  register: waited
+  failed_when: false
+
+- name: Show how each task ended
+  ansible.builtin.debug:
+    msg: "{{ item.provider }} {{ item.id }}: {{ item.state }} {{ item.failure_reason or '' }}"
+  loop: "{{ waited.tasks }}"
+"""
+
+RETURN = r"""
+outcome:
+  description:
+    - V(succeeded) (every task succeeded), V(synced) (every task succeeded or is synced, with O(target=synced)),
+      V(failed) (a task failed or stopped, or reached a O(fail_on) state), V(timeout), or V(error) (bad options, or an API
+      error that is not transient, such as rejected credentials or an unknown task ID).
+  returned: always
+  type: str
+  sample: succeeded
+msg:
+  description: What happened, in one line; on failure every failed or stopped task and its reason, on timeout every unfinished task.
+  returned: always
+  type: str
+  sample: 'All 3 tasks succeeded within 41s'
+tasks:
+  description: Every task awaited, in the order given (selected tasks after the listed ones), as last seen.
+  returned: unless RV(outcome=error)
+  type: list
+  elements: dict
+  contains:
+    provider:
+      description: V(udts), V(dds) or V(rds).
+      type: str
+      sample: rds
+    id:
+      description: The task ID.
+      type: str
+      sample: 676e9f17f9b74289883a44a47b8101f5
+    name:
+      description: The name from O(tasks[].name), else the task's name at the provider.
+      type: str
+      sample: RestartInstance
+    status:
+      description: The provider's status.
+      type: str
+      sample: Completed
+    state:
+      description: The normalized state (C(docs/states.md)).
+      type: str
+      sample: succeeded
+    progress_percent:
+      description: Progress in percent when the provider gives one, else V(null).
+      type: float
+      sample: 100.0
+    failure_reason:
+      description: The provider's failure message, else V(null).
+      type: str
+      sample: null
+    finished_after:
+      description:
+        - Seconds from the start of the wait until the poll that first saw the task finished (V(0) if it had finished
+          before); V(null) if it had not.
+      type: float
+      sample: 38.2
+elapsed:
+  description: Seconds the wait took.
+  returned: unless RV(outcome=error)
+  type: float
+  sample: 41.3
+polls:
+  description: How many times every task was read.
+  returned: unless RV(outcome=error)
+  type: int
+  sample: 9
+"""

@@ -1,0 +1,240 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The task_wait engine over three in-memory clouds: one wait, every provider, one list request per provider per poll."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, ParameterError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import parse_plan
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import format_duration
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import json_response
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import (
+    CONNECTION_ENV,
+    HUAWEI,
+    UCLOUD,
+    Clouds,
+    huawei,
+    udts,
+    validated,
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_env(monkeypatch):
+    for name in CONNECTION_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(clouds, **args):
+    params = validated(**args)
+    lines = []
+    redactor = Redactor([UCLOUD["private_key"], HUAWEI["secret_key"]])
+    result, warnings = run_task_wait(parse_plan(params), params, lines.append, hooks=clouds.hooks, redactor=redactor)
+    return result, warnings, lines
+
+
+def three_clouds(**timeline):
+    return Clouds(
+        udts_items=[udts("u1"), udts("u2", "Done", 100)],
+        dds_items=[huawei("d1", progress_key="progress")],
+        rds_items=[huawei("r1"), huawei("r2", "Completed")],
+        timeline=timeline,
+    )
+
+
+TASKS = [{"provider": "udts", "id": "u1"}, {"provider": "udts", "id": "u2"}, {"provider": "dds", "id": "d1", "name": "resize"},
+         {"provider": "rds", "id": "r1"}]
+
+
+def test_every_provider_is_read_in_each_poll_and_the_wait_succeeds_when_all_did():
+    clouds = three_clouds(u1=[(40, {"Status": "Done"})], d1=[(20, {"status": "Completed"})], r1=[(70, {"status": "Completed"})])
+    result, warnings, lines = run(clouds, tasks=TASKS, poll_interval=10)
+    assert (result["outcome"], result.get("failed"), warnings) == ("succeeded", None, [])
+    assert result["msg"] == "All 4 tasks succeeded within %s" % format_duration(clouds.elapsed)
+    assert [(row["provider"], row["id"], row["state"]) for row in result["tasks"]] == [
+        ("udts", "u1", "succeeded"), ("udts", "u2", "succeeded"), ("dds", "d1", "succeeded"), ("rds", "r1", "succeeded")]
+    # each final state is seen within one poll interval (10 s) of happening; u2 had finished before the wait
+    finished = [row["finished_after"] for row in result["tasks"]]
+    assert finished[1] == 0.0
+    for seen, happened in zip([finished[0], finished[2], finished[3]], [40, 20, 70]):
+        assert happened <= seen <= happened + 10
+    assert result["elapsed"] == finished[3] == clouds.elapsed
+    assert result["tasks"][2]["name"] == "resize" and result["tasks"][3]["name"] == "Job-r1"
+    polls = result["polls"]
+    # One listing per provider per poll: UDTS lists its two tasks, DDS and RDS read their single job by id;
+    # the UDTS detail (failure message) is read once per task for the report.
+    assert clouds.calls() == {"udts": {"ListUDTSTask": polls, "GetUDTSTaskStatus": 2}, "dds": {"ShowJob": polls},
+                              "rds": {"ShowJob": polls}}
+    assert any("1 of 4 tasks done, waiting for 3:" in line for line in lines)
+    assert any('done dds d1 "resize": Completed (succeeded)' in line for line in lines)
+
+
+def test_several_tasks_of_one_huawei_service_cost_one_list_request_per_poll():
+    clouds = Clouds(rds_items=[huawei("r%d" % number) for number in range(5)],
+                    timeline={"r%d" % number: [(10 * number, {"status": "Completed"})] for number in range(5)})
+    result, dummy, dummy = run(clouds, tasks=[{"provider": "rds", "id": "r%d" % number} for number in range(5)], poll_interval=5)
+    assert result["outcome"] == "succeeded"
+    assert clouds.calls() == {"rds": {"List": result["polls"]}}
+
+
+def test_a_failure_on_one_provider_ends_the_wait_within_one_poll_while_another_still_runs():
+    clouds = three_clouds(d1=[(33, {"status": "Failed", "fail_reason": "port in use"})], r1=[(900, {"status": "Completed"})])
+    result, dummy, lines = run(clouds, tasks=TASKS, poll_interval=10)
+    assert result["outcome"] == "failed" and result["failed"] is True
+    assert 33 <= clouds.elapsed <= 33 + 10
+    assert result["msg"].startswith('1 of 4 tasks failed or stopped after ')
+    assert 'dds d1 "resize": Failed - port in use' in result["msg"]
+    assert "(2 other task(s) had not finished when the wait stopped)" in result["msg"]
+    failed = result["tasks"][2]
+    assert (failed["state"], failed["failure_reason"], failed["finished_after"]) == ("failed", "port in use", clouds.elapsed - 0)
+    assert result["tasks"][3]["state"] == "running" and result["tasks"][3]["finished_after"] is None
+    assert any('FAILED dds d1 "resize": Failed - port in use' in line for line in lines)
+
+
+def test_the_udts_failure_message_comes_from_the_task_detail():
+    clouds = Clouds(udts_items=[udts("u1"), udts("u9")],
+                    timeline={"u1": [(10, {"Status": "FailedUnrecoverable", "FailReason": "Access denied"})]})
+    result, dummy, dummy = run(clouds, tasks=[{"provider": "udts", "id": "u1"}, {"provider": "udts", "id": "u9"}], poll_interval=5)
+    assert result["tasks"][0]["failure_reason"] == "Access denied"
+    assert "u1" in result["msg"] and "Access denied" in result["msg"]
+
+
+@pytest.mark.parametrize("fail_on, ends_at, outcome", [
+    # retrying is not final: it ends the wait only when fail_on lists it
+    (["failed", "stopped", "retrying"], 10, "failed"),
+    (["failed", "stopped"], 50, "succeeded"),
+])
+def test_fail_on_decides_which_states_end_the_wait_at_once(fail_on, ends_at, outcome):
+    clouds = Clouds(udts_items=[udts("u1", MaxRetryCount=2)],
+                    timeline={"u1": [(10, {"Status": "Failed", "CurRetryCount": 1}), (30, {"Status": "Dumping"}), (50, {"Status": "Done"})]})
+    result, dummy, dummy = run(clouds, tasks=[{"provider": "udts", "id": "u1"}], poll_interval=5, fail_on=fail_on)
+    assert (result["outcome"], clouds.elapsed) == (outcome, ends_at)
+
+
+def test_a_stopped_task_left_out_of_fail_on_is_awaited_with_the_others_and_still_fails_the_wait():
+    clouds = three_clouds(u1=[(10, {"Status": "Stopped"})], d1=[(20, {"status": "Completed"})], r1=[(30, {"status": "Completed"})])
+    result, dummy, dummy = run(clouds, tasks=TASKS, poll_interval=5, fail_on=["failed"])
+    assert (result["outcome"], clouds.elapsed) == ("failed", 30)
+    assert 'udts u1 "migrate-u1": Stopped - no reason given' in result["msg"]
+
+
+def test_timeout_lists_every_unfinished_task_with_its_last_status_and_progress():
+    clouds = three_clouds(d1=[(5, {"status": "Completed"})])
+    result, dummy, dummy = run(clouds, tasks=TASKS, timeout=60, poll_interval=10)
+    assert (result["outcome"], result["failed"], result["elapsed"], clouds.elapsed) == ("timeout", True, 60.0, 60)
+    assert result["msg"] == ('Timed out after 1m00s waiting for 2 of 4 tasks: udts u1 "migrate-u1": Dumping (running), 10%; '
+                             'rds r1 "Job-r1": Running, 10%')
+    assert [row["finished_after"] for row in result["tasks"]] == [None, 0.0, 5.0, None]
+
+
+def test_target_synced_accepts_synced_tasks_and_says_how_each_ended():
+    clouds = Clouds(udts_items=[udts("inc", "Syncing"), udts("full")],
+                    timeline={"inc": [(15, {"Status": "Synced"})], "full": [(25, {"Status": "Done"})]})
+    tasks = [{"provider": "udts", "id": "inc"}, {"provider": "udts", "id": "full"}]
+    result, dummy, dummy = run(clouds, tasks=tasks, poll_interval=5, target="synced")
+    assert result["outcome"] == "synced"
+    assert result["msg"] == "All 2 tasks are done within 25s: 1 synced, 1 succeeded"
+    clouds = Clouds(udts_items=[udts("inc", "Synced")])
+    result, dummy, dummy = run(clouds, tasks=tasks[:1], poll_interval=5, timeout=20)
+    assert result["outcome"] == "timeout"
+
+
+def test_selectors_are_resolved_once_and_their_tasks_followed_after_they_stop_matching():
+    clouds = Clouds(rds_items=[huawei("r1", instance_id="db-1"), huawei("r2", instance_id="db-2"),
+                               huawei("r3", "Completed", instance_id="db-1")],
+                    dds_items=[huawei("d1", progress_key="progress"), huawei("d2", "Failed", progress_key="progress")],
+                    timeline={"r1": [(20, {"status": "Completed"})], "d1": [(10, {"status": "Completed"})]})
+    selectors = [{"provider": "rds", "instance_id": "db-1", "status": ["Running"]},
+                 {"provider": "dds", "status": ["Running"], "name": "Job-d1"}]
+    result, dummy, dummy = run(clouds, selectors=selectors, tasks=[{"provider": "rds", "id": "r1", "name": "given name"}],
+                               poll_interval=5)
+    assert result["outcome"] == "succeeded"
+    # the task named in tasks keeps its display name; r1 is selected twice but awaited once
+    assert [(row["id"], row["name"]) for row in result["tasks"]] == [("d1", "Job-d1"), ("r1", "given name")]
+    listing = [query for operation, query in clouds.stores["rds"].queries if operation == "List"]
+    assert listing[0]["instance_id"] == "db-1" and listing[0]["status"] == "Running"
+    assert all("status" not in query for query in listing[1:])
+
+
+def test_a_huawei_selector_with_two_statuses_lists_once_per_status():
+    clouds = Clouds(rds_items=[huawei("r1"), huawei("r2", "Failed"), huawei("r3", "Completed")])
+    result, dummy, dummy = run(clouds, selectors=[{"provider": "rds", "status": ["Running", "Failed"]}], poll_interval=5)
+    assert [row["id"] for row in result["tasks"]] == ["r1", "r2"]
+    assert result["outcome"] == "failed"
+    statuses = [query.get("status") for operation, query in clouds.stores["rds"].queries[:2]]
+    assert statuses == ["Running", "Failed"]
+
+
+@pytest.mark.parametrize("allow_empty, outcome, failed", [(False, "failed", True), (True, "succeeded", None)])
+def test_selectors_that_match_nothing_fail_unless_allow_empty(allow_empty, outcome, failed):
+    clouds = Clouds(rds_items=[huawei("r1", "Completed")])
+    result, dummy, dummy = run(clouds, selectors=[{"provider": "rds", "status": ["Running"]}], allow_empty=allow_empty)
+    assert (result["outcome"], result.get("failed"), result["tasks"], result["polls"]) == (outcome, failed, [], 0)
+    assert "No task matched the selectors" in result["msg"]
+
+
+def test_transient_errors_are_shown_and_the_wait_goes_on():
+    failures = {"count": 0}
+
+    def flaky(request):
+        if "rds.test" in request.url and failures["count"] < 2:
+            failures["count"] += 1
+            return json_response({"error_code": "SYS.503", "error_msg": "busy"}, 503)
+        return None
+
+    clouds = Clouds(rds_items=[huawei("r1")], timeline={"r1": [(30, {"status": "Completed"})]}, fail=flaky)
+    params = dict(HUAWEI, retries=0)
+    result, warnings, lines = run(clouds, tasks=[{"provider": "rds", "id": "r1"}], poll_interval=5, huaweicloud=params)
+    assert result["outcome"] == "succeeded"
+    assert sum("a poll failed and will be repeated" in line for line in lines) == 2
+    assert warnings == ["2 poll(s) failed with a transient error and the wait went on; the last: RDS ShowJob failed: busy "
+                        "(code SYS.503, HTTP 503)"]
+
+
+def test_an_unknown_task_id_fails_at_the_first_poll_with_the_provider_error():
+    clouds = Clouds(rds_items=[huawei("r1")])
+    with pytest.raises(ApiError, match="the rds task 'nope' cannot be read: The job nope does not exist"):
+        run(clouds, tasks=[{"provider": "rds", "id": "nope"}])
+
+
+@pytest.mark.parametrize("args, option", [
+    ({"tasks": [{"provider": "udts", "id": "u1"}], "ucloud": {"public_key": "pub"}}, "ucloud.private_key"),
+    ({"tasks": [{"provider": "dds", "id": "d1"}], "huaweicloud": {"access_key": "AK", "secret_key": "SK", "project_id": "p1"}},
+     "huaweicloud.region"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": dict(HUAWEI, endpoint="ftp://x")}, "huaweicloud.endpoint"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": dict(HUAWEI, retries=11)}, "huaweicloud.retries"),
+    ({"selectors": [{"provider": "dds", "start_time": "yesterday"}]}, "selectors[0].start_time"),
+    ({"selectors": [{"provider": "rds", "name": "x"}, {"provider": "rds", "start_time": "-1d", "end_time": "-2d"}]},
+     "selectors[1].end_time"),
+    ({"selectors": [{"provider": "udts", "name": " "}]}, "selectors[0].name"),
+])
+def test_bad_connections_and_filters_fail_before_any_request(args, option):
+    clouds = three_clouds()
+    with pytest.raises(ParameterError) as raised:
+        run(clouds, **args)
+    assert raised.value.option == option
+    assert clouds.transport.requests == []
+
+
+def test_only_the_connections_in_use_are_required():
+    clouds = three_clouds(r1=[(5, {"status": "Completed"})])
+    result, dummy, dummy = run(clouds, tasks=[{"provider": "rds", "id": "r1"}], ucloud={})
+    assert result["outcome"] == "succeeded"
+    assert clouds.transport.closed is False  # the test's transport is not the engine's to close
+
+
+def test_secrets_never_reach_the_result_or_the_progress_lines():
+    secret = HUAWEI["secret_key"]
+    clouds = Clouds(rds_items=[huawei("r1", fail_reason="")],
+                    timeline={"r1": [(5, {"status": "Failed", "fail_reason": "denied for " + secret})]})
+    result, dummy, lines = run(clouds, tasks=[{"provider": "rds", "id": "r1", "name": "key " + secret}])
+    assert result["outcome"] == "failed"
+    assert result["tasks"][0]["failure_reason"] == "denied for ********"
+    assert 'rds r1 "key ********": Failed - denied for ********' in result["msg"]
+    assert secret not in repr(result) + "\n".join(lines)
+    assert any("denied for ********" in line for line in lines)
