@@ -1,4 +1,3 @@
-#!/usr/bin/python
 # Copyright (c) 2026 dbtasks.cloud contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -22,7 +21,7 @@ description:
     O(end_time) alone is sent alone.
   - Pages hold up to 50 tasks (the API's maximum), so O(limit) is V(1) to V(50).
 author:
-  - dbtasks.cloud contributors
+  - dbtasks.cloud contributors (@dbtasks)
 options:
   instance_id:
     description:

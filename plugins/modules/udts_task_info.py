@@ -1,4 +1,3 @@
-#!/usr/bin/python
 # Copyright (c) 2026 dbtasks.cloud contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,7 +19,7 @@ description:
   - With O(wait=true), polls until the selected tasks have finished, or with O(wait_for=synced) caught up.
   - UDTS documents no largest page. The module reads pages of 100 tasks and accepts O(limit) from V(1) to V(100).
 author:
-  - dbtasks.cloud contributors
+  - dbtasks.cloud contributors (@dbtasks)
 options:
   task_id:
     description:

@@ -167,7 +167,7 @@ def test_several_ids_share_one_listing_and_look_up_only_the_missing():
     source = MemorySource(store)
     tracker = TaskTracker(source, Selection(("2", "0"), "task_ids", None, None))
     store.items.pop(2)  # "2" is no longer listed, but can still be read by id
-    store.find = lambda task_id: task(task_id)
+    store.find = task
     assert ids_of(tracker.poll()) == ["2", "0"]
     assert dict(store.calls) == {"List": 1, "Get": 1}
 
@@ -183,10 +183,13 @@ def test_unknown_id_names_the_option_and_keeps_the_api_details():
 
 def test_retryable_lookup_errors_are_not_relabelled():
     source = MemorySource(TaskStore([]))
-    source.get_one = lambda task_id: (_ for _ in ()).throw(ApiError("huaweicloud", "ShowJob", "busy", http_status=503, retryable=True))
+
+    def busy(task_id):
+        raise ApiError("huaweicloud", "ShowJob", "busy %s" % task_id, http_status=503, retryable=True)
+    source.get_one = busy
     with pytest.raises(ApiError) as raised:
         TaskTracker(source, Selection(("a",), "task_id", None, None)).poll()
-    assert raised.value.message == "busy"
+    assert raised.value.message == "busy a"
 
 
 def test_detail_on_report_reads_each_selected_task_once():

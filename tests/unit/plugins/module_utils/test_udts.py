@@ -21,7 +21,6 @@ from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis
 NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
 
-
 def udts_task(task_id, status="Dumping", name="copy", task_type="full", **fields):
     return dict({"TaskId": task_id, "Name": name, "Type": task_type, "Status": status, "CreateTime": 1772323200,
                  "MaxRetryCount": 2, "CurRetryCount": 0, "Progress": {"Percentage": 40.5, "TotalDuration": 100, "CurDuration": 40},
@@ -78,8 +77,9 @@ def test_type_is_sent_and_name_and_status_filter_locally():
 def test_task_ids_merge_the_status_detail_once_per_task():
     store = TaskStore([udts_task("a", "Failed", CurRetryCount=2, FailReason="Access denied"), udts_task("b", "Synced", task_type="incremental")],
                       id_key="TaskId")
-    detail = (lambda item: {"FailedMessage": item.get("FailReason", ""),
-                            "Sync": {"BinlogName": "mysql-bin.000006", "BinlogPos": 154, "BinlogGTID": "uuid:1-5"}})
+
+    def detail(item):
+        return {"FailedMessage": item.get("FailReason", ""), "Sync": {"BinlogName": "mysql-bin.000006", "BinlogPos": 154, "BinlogGTID": "uuid:1-5"}}
     result, dummy = run(store, detail=detail, task_ids=["b", "a"], type="transfer")
     first, second = result["tasks"]
     assert (first["id"], first["sync"]["binlog_gtid"], first["name"]) == ("b", "uuid:1-5", "copy")
