@@ -121,7 +121,7 @@ jobs:
     progress_percent:
       description: Progress from C(progress), 0 to 100; V(null) when the API gives none (finished jobs).
       type: float
-      sample: 45.0
+      sample: 74.0
     failure_reason:
       description: C(fail_reason) when not empty, else V(null).
       type: str
@@ -137,21 +137,21 @@ jobs:
     progress:
       description: The API's progress text, V("") once finished.
       type: str
-      sample: 45%
+      sample: 74%
   sample:
     - id: 2f406db7-bdc4-402f-9dc4-2c1b094a5f93
       name: RestartReplicaSetInstance
       instance_id: 1f311e6a299345d7bbc878874844e233in02
       instance_name: dds-demo-replicaset
-      status: Running
-      progress: 45%
-      fail_reason: ""
-      created_at: "2026-11-22T06:58:08+0000"
-      ended_at: ""
       instance_mode: ReplicaSet
+      status: Running
+      progress: 74%
+      fail_reason: ""
+      created_at: "2026-11-22T06:53:56+0000"
+      ended_at: ""
       state: running
       terminal: false
-      progress_percent: 45.0
+      progress_percent: 74.0
       failure_reason: null
 total_count:
   description:

@@ -75,7 +75,7 @@ EXAMPLES = r"""
 - name: Fail the play unless it succeeded
   ansible.builtin.assert:
     that: restart.wait_outcome == 'succeeded'
-    fail_msg: "{{ restart.tasks[0].failure_reason }}"
+    fail_msg: "The restart ended {{ restart.wait_outcome }}: {{ restart.tasks[0].failure_reason }}"
 
 - name: Credentials once for every Huawei Cloud module of the collection
   module_defaults:
@@ -123,7 +123,7 @@ tasks:
     progress_percent:
       description: Progress from C(process), 0 to 100; V(null) when the API gives none (finished tasks).
       type: float
-      sample: 48.0
+      sample: 58.0
     failure_reason:
       description: C(fail_reason) when not empty, else V(null).
       type: str
@@ -139,7 +139,7 @@ tasks:
     process:
       description: The API's progress text, V("") once finished.
       type: str
-      sample: "48"
+      sample: "58"
   sample:
     - id: 676e9f17f9b74289883a44a47b8101f5
       name: RestartInstance
@@ -147,15 +147,15 @@ tasks:
       instance_name: rds-demo-mysql
       instance_status: REBOOTING
       order_id: ""
-      process: "48"
+      process: "58"
       fail_reason: ""
-      create_time: "2026-11-22T06:58:08+0000"
+      create_time: "2026-11-22T06:53:56+0000"
       end_time: ""
       status: Running
       datastore_type: MySQL
       state: running
       terminal: false
-      progress_percent: 48.0
+      progress_percent: 58.0
       failure_reason: null
 total_count:
   description:

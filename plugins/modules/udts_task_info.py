@@ -111,7 +111,7 @@ EXAMPLES = r"""
 - name: Stop here unless it is in sync
   ansible.builtin.assert:
     that: migration.wait_outcome == 'synced'
-    fail_msg: "{{ migration.tasks[0].failure_reason }}"
+    fail_msg: "The migration ended {{ migration.wait_outcome }}: {{ migration.tasks[0].failure_reason }}"
 
 - name: Credentials once for every UCloud module of the collection
   module_defaults:
@@ -160,7 +160,7 @@ tasks:
     progress_percent:
       description: C(progress.percentage), 0 to 100; V(null) when the API sent none.
       type: float
-      sample: 23.33
+      sample: 40.56
     failure_reason:
       description: C(failed_message) (tasks selected by id) when not empty, else V(null).
       type: str
@@ -168,7 +168,7 @@ tasks:
     progress:
       description: Full-migration progress as sent (row counts, durations in seconds, percentage, delays).
       type: dict
-      sample: {"cur_count": 0, "cur_duration": 7, "percentage": 23.33, "total_count": 0, "total_duration": 24}
+      sample: {"cur_count": 45802, "cur_duration": 9, "percentage": 40.56, "total_count": 112926, "total_duration": 24}
     failed_message:
       description: Why the task failed (C(GetUDTSTaskStatus)).
       returned: when selected by id
@@ -184,21 +184,23 @@ tasks:
       name: orders-mysql-to-mysql
       type: full+incremental
       status: Dumping
-      create_time: 1795331888
+      create_time: 1795330436
       max_retry_count: 3
       cur_retry_count: 0
-      progress: {"cur_count": 0, "cur_duration": 7, "mongo_delay_time": 0, "percentage": 23.33, "redis_delay_time": 0,
-                 "redis_offset_size": 0, "total_count": 0, "total_duration": 24}
+      progress: {"cur_count": 45802, "cur_duration": 9, "mongo_delay_time": 0, "percentage": 40.56, "redis_delay_time": 0,
+                 "redis_offset_size": 0, "total_count": 112926, "total_duration": 24}
       service_type: small
       charge_type: Dynamic
       auto_renew: "No"
       is_expire: "No"
-      expire_time: 1826867888
+      expire_time: 1826866436
       db_type: mysql
+      failed_message: ""
+      sync: {"binlog_gtid": "", "binlog_name": "", "binlog_pos": 0}
       id: udts-demofi01
       state: running
       terminal: false
-      progress_percent: 23.33
+      progress_percent: 40.56
       failure_reason: null
 total_count:
   description: The C(TotalCount) the API reported, before the O(name) and O(status) filters.
