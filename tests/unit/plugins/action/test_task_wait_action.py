@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
+import importlib
+import types
 from unittest import mock
 
 import pytest
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar
 
-from ansible_collections.dbtasks.cloud.plugins.action import task_wait as task_wait_action
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import CONNECTION_ENV, HUAWEI, Clouds, huawei
 
 ACTION_GROUPS = {
@@ -21,6 +20,29 @@ ACTION_GROUPS = {
 }
 
 
+@pytest.fixture(scope="module")
+def controller():
+    """The action plugin and the controller classes it needs, imported only while these tests run.
+
+    Importing controller code marks the whole process as the controller (ansible-core 2.19+), after which
+    module warnings go to the display instead of the module result; the module tests in the same run
+    must not see that, so the mark is put back afterwards.
+    """
+    try:
+        internal = importlib.import_module("ansible.module_utils._internal")
+    except ImportError:  # ansible-core before 2.19 has no such mark
+        internal = None
+    before = getattr(internal, "is_controller", None)
+    loaded = types.SimpleNamespace(
+        action=importlib.import_module("ansible_collections.dbtasks.cloud.plugins.action.task_wait"),
+        DataLoader=importlib.import_module("ansible.parsing.dataloader").DataLoader,
+        Templar=importlib.import_module("ansible.template").Templar,
+    )
+    yield loaded
+    if internal is not None:
+        internal.is_controller = before
+
+
 @pytest.fixture(autouse=True)
 def _no_connection_env(monkeypatch):
     for name in CONNECTION_ENV:
@@ -28,13 +50,14 @@ def _no_connection_env(monkeypatch):
 
 
 @pytest.fixture
-def display(monkeypatch):
+def display(monkeypatch, controller):
     fake = mock.Mock()
-    monkeypatch.setattr(task_wait_action, "display", fake)
+    monkeypatch.setattr(controller.action, "display", fake)
     return fake
 
 
 def run_action(monkeypatch, clouds, args, module_defaults=(), check_mode=False):
+    task_wait_action = importlib.import_module("ansible_collections.dbtasks.cloud.plugins.action.task_wait")
     monkeypatch.setattr(task_wait_action.ActionModule, "hooks", clouds.hooks)
     task = mock.MagicMock()
     task.args = args
@@ -42,8 +65,9 @@ def run_action(monkeypatch, clouds, args, module_defaults=(), check_mode=False):
     task.check_mode = check_mode
     task.module_defaults = list(module_defaults)
     task._parent._play._action_groups = ACTION_GROUPS  # pylint: disable=protected-access
-    loader = DataLoader()
-    action = task_wait_action.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader, Templar(loader=loader), None)
+    loader = importlib.import_module("ansible.parsing.dataloader").DataLoader()
+    templar = importlib.import_module("ansible.template").Templar(loader=loader)
+    action = task_wait_action.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader, templar, None)
     return action.run(task_vars={})
 
 
