@@ -1,0 +1,153 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared pieces of the reliability suite (``tests.functional.reliability.support``): in-process module runs, Ansible runs at -vvvv, and the printed totals.
+
+- ``run_in_process(provider, args)``: the info module's ``main()`` in this process, with real HTTP to the emulator.
+  Retry pauses are recorded instead of slept (the suite tests what survives, not how long it waits), so
+  ``ModuleRun.sleeps`` shows the pauses the module asked for. A Python exception escaping ``main()`` comes back
+  as ``ModuleRun.traceback`` instead of failing the caller.
+- ``connection_args(provider, base_url)``: the emulator's default credentials as module options.
+- ``AnsibleVerbose``: ``ansible``/``ansible-playbook`` at ``-vvvv``, keeping everything they print.
+- ``FAULT_TOTALS`` and ``SECRET_TOTALS``: filled by the tests, printed by ``pytest_terminal_summary`` (conftest.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import traceback
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional, Tuple
+from unittest import mock
+
+import yaml
+from ansible.module_utils import basic
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule, RuntimeHooks
+from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
+
+from tests.emulator.scenario import HuaweiCredentials, UCloudCredentials
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+COLLECTIONS_PATH = os.path.join(REPO_ROOT, '.build')
+BIN_DIR = os.path.dirname(sys.executable)
+PROVIDERS = ('udts', 'dds', 'rds')
+MODULE_MAINS: Dict[str, Callable[[], None]] = {'udts': udts_task_info.main, 'dds': dds_job_info.main, 'rds': rds_task_info.main}
+MODULE_NAMES = {'udts': 'udts_task_info', 'dds': 'dds_job_info', 'rds': 'rds_task_info'}
+RESULT_KEYS = {'udts': 'tasks', 'dds': 'jobs', 'rds': 'tasks'}
+ID_OPTIONS = {'udts': 'task_id', 'dds': 'job_id', 'rds': 'job_id'}
+# Variables from the developer's shell that the modules would read through their env fallbacks.
+CREDENTIAL_VARIABLES = ('UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'UCLOUD_PROJECT_ID', 'UCLOUD_REGION', 'UCLOUD_API_BASE_URL',
+                        'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID',
+                        'HUAWEICLOUD_SDK_AUTH_TOKEN', 'HUAWEICLOUD_SDK_ENDPOINT', 'HUAWEICLOUD_SDK_REGION', 'HW_ACCESS_KEY',
+                        'HW_SECRET_KEY', 'HW_SECURITY_TOKEN', 'HW_PROJECT_ID', 'HW_REGION_NAME', 'REQUESTS_CA_BUNDLE')
+ANSIBLE_TIMEOUT = 300
+
+
+def connection_args(provider: str, base_url: str) -> Dict[str, Any]:
+    """Module options that reach the emulator with its default credentials."""
+    if provider == 'udts':
+        ucloud = UCloudCredentials()
+        return {'public_key': ucloud.public_key, 'private_key': ucloud.private_key, 'base_url': base_url}
+    huawei = HuaweiCredentials()
+    return {'access_key': huawei.access_key, 'secret_key': huawei.secret_key, 'project_id': huawei.project_id, 'endpoint': base_url}
+
+
+@dataclasses.dataclass
+class ModuleRun:
+    """What one in-process module run produced."""
+    result: Dict[str, Any]
+    warnings: List[str]
+    sleeps: List[float]
+    traceback: Optional[str] = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.result.get('failed'))
+
+
+def run_in_process(provider: str, args: Dict[str, Any], utcnow: Optional[Callable[[], datetime]] = None) -> ModuleRun:
+    """Run the provider's info module with ``args`` (connection options included) in this process."""
+    sleeps: List[float] = []
+    warnings: List[str] = []
+    hooks = RuntimeHooks(sleep=sleeps.append, utcnow=utcnow or (lambda: datetime.now(timezone.utc)))
+
+    def record_warning(module: Any, warning: str) -> None:
+        warnings.append(warning)
+
+    with mock.patch.object(DbTasksModule, 'hooks', hooks), mock.patch.object(basic.AnsibleModule, 'warn', record_warning), \
+            mock.patch.dict(os.environ):
+        for name in CREDENTIAL_VARIABLES:
+            os.environ.pop(name, None)
+        try:
+            result = run_module(MODULE_MAINS[provider], dict(args))
+        except Exception:  # pylint: disable=broad-exception-caught  # counted as a traceback, which is the point
+            return ModuleRun({}, warnings, sleeps, traceback.format_exc())
+    return ModuleRun(result, warnings, sleeps)
+
+
+class AnsibleVerbose:
+    """Runs ``ansible``/``ansible-playbook`` at ``-vvvv`` in ``workdir``; every byte they print is kept for scanning."""
+
+    def __init__(self, workdir: str, env: Optional[Dict[str, str]] = None) -> None:
+        self.workdir = workdir
+        self.env = {name: value for name, value in os.environ.items() if name not in CREDENTIAL_VARIABLES}
+        self.env.update({
+            'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_PATH,
+            'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_LOCALHOST_WARNING': 'false',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+            'ANSIBLE_PIPELINING': 'true',
+            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        })
+        self.env.update(env or {})
+        self.runs = 0
+
+    def _run(self, command: List[str], env: Optional[Dict[str, str]]) -> Tuple[int, str, str]:
+        self.runs += 1
+        full_env = dict(self.env, **(env or {}))
+        done = subprocess.run(command + ['-vvvv'], cwd=self.workdir, env=full_env, capture_output=True, text=True,
+                              timeout=ANSIBLE_TIMEOUT, check=False)
+        return done.returncode, done.stdout, done.stderr
+
+    def playbook(self, plays: List[Dict[str, Any]], name: str, env: Optional[Dict[str, str]] = None) -> Tuple[int, str, str]:
+        path = os.path.join(self.workdir, name + '.yml')
+        with open(path, 'w', encoding='utf-8') as handle:
+            yaml.safe_dump(plays, handle, sort_keys=False)
+        return self._run([os.path.join(BIN_DIR, 'ansible-playbook'), '-i', 'localhost,', path], env)
+
+    def adhoc(self, module: str, args: Dict[str, Any], env: Optional[Dict[str, str]] = None) -> Tuple[int, str, str]:
+        command = [os.path.join(BIN_DIR, 'ansible'), 'localhost', '-i', 'localhost,', '-c', 'local', '-m', module]
+        if args:
+            command += ['-a', json.dumps(args)]
+        return self._run(command, env)
+
+
+@dataclasses.dataclass
+class FaultTotals:
+    tried: int = 0
+    survived: int = 0
+    failed_clearly: int = 0
+    warned_incomplete: int = 0  # part of failed_clearly: finished with a warning that results may be incomplete
+    data_lost: int = 0
+    tracebacks: int = 0
+    other: int = 0  # unexpected outcomes (a transient fault not survived, an unclear message); each fails its test
+
+
+@dataclasses.dataclass
+class SecretTotals:
+    runs: int = 0
+    processes: int = 0
+    secrets: int = 0  # distinct secret values searched for, signatures included
+    leaks: int = 0
+    leaked: List[str] = dataclasses.field(default_factory=list)
+
+
+FAULT_TOTALS = FaultTotals()
+SECRET_TOTALS = SecretTotals()
