@@ -26,6 +26,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTas
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import summary_lines
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
     CONNECTION_SPECS,
     GROUP_MEMBER,
@@ -82,6 +83,7 @@ class ActionModule(ActionBase):
         redactor = Redactor(_secrets(args) + _secrets(params))
         if validation.error_messages:
             result.update(failed=True, outcome="error", msg=redactor.text("Invalid options: " + "; ".join(validation.error_messages)))
+            result["summary"] = summary_lines(result)
             return result
 
         def emit(line: str) -> None:
@@ -94,6 +96,7 @@ class ActionModule(ActionBase):
             fields = error.to_fail_kwargs()
             result.update((name, redactor.text(value) if isinstance(value, str) else value) for name, value in fields.items())
             result.update(failed=True, outcome="error")
+            result["summary"] = summary_lines(result)
             return result
         result.update(outcome)
         result["msg"] = redactor.text(result["msg"])

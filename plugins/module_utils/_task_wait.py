@@ -24,7 +24,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RdsTasks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import CONNECTION_OF, TaskRef, WaitPlan, option_prefix
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, timeout_result
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, summary_lines, timeout_result
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import RequestsTransport
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
@@ -216,4 +216,7 @@ def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emi
     result["msg"] = redactor.text(result["msg"])
     for row in result["tasks"]:
         row.update((name, redactor.text(value)) for name, value in row.items() if isinstance(value, str))
-    return result, [redactor.text(warning) for warning in wait.warnings]
+    warnings = [redactor.text(warning) for warning in wait.warnings]
+    # Also in the summary: a caller that hides the result (no_log) still shows the summary.
+    result["summary"] = summary_lines(result, warnings)
+    return result, warnings

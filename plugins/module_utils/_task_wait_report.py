@@ -58,7 +58,8 @@ def display_name(ref: TaskRef, item: Optional[Item]) -> Optional[str]:
 def describe(ref: TaskRef, item: Optional[Item], with_reason: bool = False) -> str:
     """``rds 676e9f17 "RestartInstance": Running, 48%`` (or ``: Failed - <reason>`` with ``with_reason``)."""
     name = display_name(ref, item)
-    label = "%s %s%s" % (ref.provider, ref.id, ' "%s"' % name if name else "")
+    # Brackets rather than quotes: messages are shown JSON-encoded, where quotes come out escaped.
+    label = "%s %s%s" % (ref.provider, ref.id, " [%s]" % name if name else "")
     if item is None:
         return "%s: not read yet" % label
     status, state = item.get("status"), _normalized(item, "state")
@@ -145,10 +146,11 @@ def _counts(items: Sequence[Item]) -> str:
 
 def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], outcome: str, elapsed: float) -> str:
     waited = format_duration(elapsed)
+    every = "All %d tasks" % len(items) if len(items) != 1 else "The task"
     if outcome == "succeeded":
-        return "All %d tasks succeeded within %s" % (len(items), waited)
+        return "%s succeeded within %s" % (every, waited)
     if outcome == "synced":
-        return "All %d tasks are done within %s: %s" % (len(items), waited, _counts(items))
+        return "%s are done within %s: %s" % (every, waited, _counts(items)) if len(items) != 1 else "The task is synced within %s" % waited
     bad_states = plan.fail_on | _ENDED_BADLY
     bad = [(ref, item) for ref, item in zip(refs, items) if _normalized(item, "state") in bad_states]
     unfinished = sum(1 for ref, item in zip(refs, items) if not is_done(item, plan.target) and (ref, item) not in bad)
@@ -191,3 +193,27 @@ def timeout_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item
         msg = "Timed out after %s waiting for %d of %d tasks: %s" % (waited, len(unfinished), len(items), "; ".join(unfinished))
         rows = task_rows(refs, items, finished_after)
     return {"failed": True, "outcome": "timeout", "msg": msg, "tasks": rows, "elapsed": round(elapsed, 1), "polls": polls}
+
+
+def summary_lines(result: Dict[str, Any], warnings: Sequence[str] = ()) -> List[str]:
+    """The readable summary of a result: a headline, one line per task (its final state and time to finish), the warnings."""
+    rows = result.get("tasks") or []
+    if result.get("outcome") in (None, "error") or not rows:
+        lines = ["%s: %s" % (result.get("outcome") or "error", result.get("msg"))]
+    else:
+        lines = ["%s after %s (%d polls), %d tasks:" % (result["outcome"], format_duration(result["elapsed"]), result["polls"], len(rows))]
+    for row in rows:
+        label = "%s %s%s" % (row["provider"], row["id"], " [%s]" % row["name"] if row["name"] else "")
+        state = row["state"] or "unread"
+        if row["finished_after"] is None:
+            percent = format_percent(row["progress_percent"])
+            detail = ": %s%s, not finished" % (row["status"], ", " + percent if percent else "") if row["status"] else ": never read"
+        elif state in _ENDED_BADLY:
+            detail = " after %s: %s - %s" % (format_duration(row["finished_after"]), row["status"], row["failure_reason"] or "no reason given")
+        elif row["finished_after"] == 0:
+            detail = ", finished before the wait"
+        else:
+            detail = " after %s" % format_duration(row["finished_after"])
+        lines.append("  %-10s %s%s" % (state, label, detail))
+    lines.extend("warning: %s" % warning for warning in warnings)
+    return lines

@@ -85,7 +85,7 @@ def test_credentials_come_from_the_group_module_defaults_and_the_task_wins(monke
     assert clouds.transport.requests[0].url.startswith("http://rds.test/v3/p1/jobs?")
     lines = [call.args[0] for call in display.display.call_args_list]
     assert lines[0] == "task_wait     0s | 0 of 1 tasks done, waiting for 1:"
-    assert lines[-1].endswith('done rds r1 "Job-r1": Completed (succeeded)')
+    assert lines[-1].endswith('done rds r1 [Job-r1]: Completed (succeeded)')
 
 
 def test_connection_options_fall_back_to_the_controller_environment(monkeypatch, display):
@@ -113,6 +113,7 @@ def test_bad_options_fail_before_any_request_with_the_option_named(monkeypatch, 
     result = run_action(monkeypatch, clouds, args)
     assert (result["failed"], result["outcome"]) == (True, "error")
     assert fragment in result["msg"]
+    assert result["summary"] == ["error: " + result["msg"]]
     assert clouds.transport.requests == [] and not display.display.called
 
 
@@ -135,7 +136,7 @@ def test_a_failed_wait_is_a_failed_task_with_the_rows(monkeypatch, display):
     result = run_action(monkeypatch, clouds, {"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": HUAWEI})
     assert (result["failed"], result["outcome"]) == (True, "failed")
     assert result["tasks"][0]["failure_reason"] == "disk full"
-    assert 'rds r1 "Job-r1": Failed - disk full' in result["msg"]
+    assert 'rds r1 [Job-r1]: Failed - disk full' in result["msg"]
 
 
 def test_warnings_are_returned(monkeypatch, display):

@@ -64,6 +64,8 @@ def test_every_provider_is_read_in_each_poll_and_the_wait_succeeds_when_all_did(
     for seen, happened in zip([finished[0], finished[2], finished[3]], [40, 20, 70]):
         assert happened <= seen <= happened + 10
     assert result["elapsed"] == finished[3] == clouds.elapsed
+    assert result["summary"][0] == "succeeded after %s (%d polls), 4 tasks:" % (format_duration(clouds.elapsed), result["polls"])
+    assert result["summary"][2] == "  succeeded  udts u2 [migrate-u2], finished before the wait"
     assert result["tasks"][2]["name"] == "resize" and result["tasks"][3]["name"] == "Job-r1"
     polls = result["polls"]
     # One listing per provider per poll: UDTS lists its two tasks, DDS and RDS read their single job by id;
@@ -71,7 +73,7 @@ def test_every_provider_is_read_in_each_poll_and_the_wait_succeeds_when_all_did(
     assert clouds.calls() == {"udts": {"ListUDTSTask": polls, "GetUDTSTaskStatus": 2}, "dds": {"ShowJob": polls},
                               "rds": {"ShowJob": polls}}
     assert any("1 of 4 tasks done, waiting for 3:" in line for line in lines)
-    assert any('done dds d1 "resize": Completed (succeeded)' in line for line in lines)
+    assert any('done dds d1 [resize]: Completed (succeeded)' in line for line in lines)
 
 
 def test_several_tasks_of_one_huawei_service_cost_one_list_request_per_poll():
@@ -88,12 +90,12 @@ def test_a_failure_on_one_provider_ends_the_wait_within_one_poll_while_another_s
     assert result["outcome"] == "failed" and result["failed"] is True
     assert 33 <= clouds.elapsed <= 33 + 10
     assert result["msg"].startswith('1 of 4 tasks failed or stopped after ')
-    assert 'dds d1 "resize": Failed - port in use' in result["msg"]
+    assert 'dds d1 [resize]: Failed - port in use' in result["msg"]
     assert "(2 other task(s) had not finished when the wait stopped)" in result["msg"]
     failed = result["tasks"][2]
     assert (failed["state"], failed["failure_reason"], failed["finished_after"]) == ("failed", "port in use", clouds.elapsed - 0)
     assert result["tasks"][3]["state"] == "running" and result["tasks"][3]["finished_after"] is None
-    assert any('FAILED dds d1 "resize": Failed - port in use' in line for line in lines)
+    assert any('FAILED dds d1 [resize]: Failed - port in use' in line for line in lines)
 
 
 def test_the_udts_failure_message_comes_from_the_task_detail():
@@ -120,15 +122,15 @@ def test_a_stopped_task_left_out_of_fail_on_is_awaited_with_the_others_and_still
     clouds = three_clouds(u1=[(10, {"Status": "Stopped"})], d1=[(20, {"status": "Completed"})], r1=[(30, {"status": "Completed"})])
     result, dummy, dummy = run(clouds, tasks=TASKS, poll_interval=5, fail_on=["failed"])
     assert (result["outcome"], clouds.elapsed) == ("failed", 30)
-    assert 'udts u1 "migrate-u1": Stopped - no reason given' in result["msg"]
+    assert 'udts u1 [migrate-u1]: Stopped - no reason given' in result["msg"]
 
 
 def test_timeout_lists_every_unfinished_task_with_its_last_status_and_progress():
     clouds = three_clouds(d1=[(5, {"status": "Completed"})])
     result, dummy, dummy = run(clouds, tasks=TASKS, timeout=60, poll_interval=10)
     assert (result["outcome"], result["failed"], result["elapsed"], clouds.elapsed) == ("timeout", True, 60.0, 60)
-    assert result["msg"] == ('Timed out after 1m00s waiting for 2 of 4 tasks: udts u1 "migrate-u1": Dumping (running), 10%; '
-                             'rds r1 "Job-r1": Running, 10%')
+    assert result["msg"] == ('Timed out after 1m00s waiting for 2 of 4 tasks: udts u1 [migrate-u1]: Dumping (running), 10%; '
+                             'rds r1 [Job-r1]: Running, 10%')
     assert [row["finished_after"] for row in result["tasks"]] == [None, 0.0, 5.0, None]
 
 
@@ -235,6 +237,6 @@ def test_secrets_never_reach_the_result_or_the_progress_lines():
     result, dummy, lines = run(clouds, tasks=[{"provider": "rds", "id": "r1", "name": "key " + secret}])
     assert result["outcome"] == "failed"
     assert result["tasks"][0]["failure_reason"] == "denied for ********"
-    assert 'rds r1 "key ********": Failed - denied for ********' in result["msg"]
+    assert 'rds r1 [key ********]: Failed - denied for ********' in result["msg"]
     assert secret not in repr(result) + "\n".join(lines)
     assert any("denied for ********" in line for line in lines)

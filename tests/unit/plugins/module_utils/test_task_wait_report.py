@@ -15,6 +15,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report im
     describe,
     format_duration,
     format_percent,
+    summary_lines,
     timeout_result,
 )
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import validated
@@ -44,11 +45,11 @@ def test_format_percent(percent, text):
 
 
 @pytest.mark.parametrize("ref, current, with_reason, text", [
-    (REFS[0], item("running", "Running", 48.0), False, 'rds r1 "Restart": Running, 48%'),
-    (REFS[1], item("running", "Dumping", 12.5), False, 'udts u1 "copy": Dumping (running), 12.5%'),
+    (REFS[0], item("running", "Running", 48.0), False, 'rds r1 [Restart]: Running, 48%'),
+    (REFS[1], item("running", "Dumping", 12.5), False, 'udts u1 [copy]: Dumping (running), 12.5%'),
     (REFS[1], item("failed", "FailedUnrecoverable", 30.0, "Access denied"), True,
-     'udts u1 "copy": FailedUnrecoverable (failed) - Access denied'),
-    (REFS[0], item("failed", "Failed"), True, 'rds r1 "Restart": Failed - no reason given'),
+     'udts u1 [copy]: FailedUnrecoverable (failed) - Access denied'),
+    (REFS[0], item("failed", "Failed"), True, 'rds r1 [Restart]: Failed - no reason given'),
     (REFS[0], item("running", "Running", name=""), False, "rds r1: Running"),
     (REFS[0], None, False, "rds r1: not read yet"),
 ])
@@ -66,11 +67,11 @@ def test_progress_blocks_come_every_progress_interval_and_finished_tasks_at_once
     log.on_poll([item("succeeded", "Completed"), item("running", "Dumping", 70.0)], 61.0)
     assert lines == [
         "task_wait     0s | 0 of 2 tasks done, waiting for 2:",
-        'task_wait     0s |   rds r1 "Restart": Running, 10%',
-        'task_wait     0s |   udts u1 "copy": Dumping (running), 5%',
-        'task_wait    45s | done rds r1 "Restart": Completed (succeeded)',
+        'task_wait     0s |   rds r1 [Restart]: Running, 10%',
+        'task_wait     0s |   udts u1 [copy]: Dumping (running), 5%',
+        'task_wait    45s | done rds r1 [Restart]: Completed (succeeded)',
         "task_wait  1m01s | 1 of 2 tasks done, waiting for 1:",
-        'task_wait  1m01s |   udts u1 "copy": Dumping (running), 70%',
+        'task_wait  1m01s |   udts u1 [copy]: Dumping (running), 70%',
     ]
     assert log.finished_after == {("rds", "r1"): 45.0}
 
@@ -99,5 +100,32 @@ def test_a_failed_result_lists_tasks_in_a_fail_on_state_too():
     items = [item("retrying", "Failed", reason="lost connection"), item("running", "Dumping", 5.0)]
     result = build_result(plan(fail_on=["retrying", "failed"]), REFS, items, "failed", 12.0, 2, {})
     assert result["failed"] is True
-    assert result["msg"] == ('1 of 2 tasks failed, stopped or reached a fail_on state after 12s: rds r1 "Restart": Failed (retrying) - lost connection '
+    assert result["msg"] == ('1 of 2 tasks failed, stopped or reached a fail_on state after 12s: rds r1 [Restart]: Failed (retrying) - lost connection '
                              "(1 other task(s) had not finished when the wait stopped)")
+
+
+def test_the_summary_gives_each_task_its_final_state_and_time_to_finish():
+    items = [item("succeeded", "Completed"), item("failed", "FailedUnrecoverable", 30.0, "Access denied")]
+    refs = REFS + [TaskRef("dds", "d1"), TaskRef("rds", "r0")]
+    items += [item("running", "Running", 40.0, name=""), item("succeeded", "Completed", name="Old")]
+    result = build_result(plan(), refs, items, "failed", 75.0, 9, {("rds", "r1"): 61.0, ("udts", "u1"): 75.0, ("rds", "r0"): 0.0})
+    assert summary_lines(result, ["RDS status 'Paused' is not recognised"]) == [
+        "failed after 1m15s (9 polls), 4 tasks:",
+        "  succeeded  rds r1 [Restart] after 1m01s",
+        "  failed     udts u1 [copy] after 1m15s: FailedUnrecoverable - Access denied",
+        "  running    dds d1: Running, 40%, not finished",
+        "  succeeded  rds r0 [Old], finished before the wait",
+        "warning: RDS status 'Paused' is not recognised",
+    ]
+
+
+def test_the_summary_of_an_error_or_of_nothing_selected_is_its_message():
+    assert summary_lines({"outcome": "error", "msg": "tasks[0].id: must not be empty"}) == ["error: tasks[0].id: must not be empty"]
+    empty = build_result(plan(allow_empty=True), [], [], None, 0.0, 0, {})
+    assert summary_lines(empty) == ["succeeded: No task matched the selectors"]
+    unread = timeout_result(plan(), REFS, [], 30.0, 3, {})
+    assert summary_lines(unread)[1:] == ["  unread     rds r1: never read", "  unread     udts u1 [copy]: never read"]
+
+
+def test_one_task_is_not_called_all_1_tasks():
+    assert build_result(plan(), REFS[:1], [item("succeeded", "Completed")], "succeeded", 3.0, 1, {})["msg"] == "The task succeeded within 3s"
