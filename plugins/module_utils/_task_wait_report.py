@@ -101,8 +101,10 @@ class ProgressLog:
                 unfinished.append((ref, item))
             elif key not in self.finished_after:
                 self.finished_after[key] = elapsed
-                state = _normalized(item, "state")
-                self._line(elapsed, "%s %s" % ("FAILED" if state in _ENDED_BADLY else "done", describe(ref, item, state in _ENDED_BADLY)))
+                ended_badly = _normalized(item, "state") in _ENDED_BADLY
+                # A reason the listing lacks (UDTS) is read once the wait is over and shown in the result.
+                with_reason = ended_badly and bool(_normalized(item, "failure_reason"))
+                self._line(elapsed, "%s %s" % ("FAILED" if ended_badly else "done", describe(ref, item, with_reason)))
         if not unfinished:
             return
         if self._last_block is not None and elapsed - self._last_block < self.plan.progress_interval:
@@ -195,13 +197,18 @@ def timeout_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item
     return {"failed": True, "outcome": "timeout", "msg": msg, "tasks": rows, "elapsed": round(elapsed, 1), "polls": polls}
 
 
+def _count(number: int, noun: str) -> str:
+    return "%d %s%s" % (number, noun, "" if number == 1 else "s")
+
+
 def summary_lines(result: Dict[str, Any], warnings: Sequence[str] = ()) -> List[str]:
     """The readable summary of a result: a headline, one line per task (its final state and time to finish), the warnings."""
     rows = result.get("tasks") or []
     if result.get("outcome") in (None, "error") or not rows:
         lines = ["%s: %s" % (result.get("outcome") or "error", result.get("msg"))]
     else:
-        lines = ["%s after %s (%d polls), %d tasks:" % (result["outcome"], format_duration(result["elapsed"]), result["polls"], len(rows))]
+        lines = ["%s after %s (%s), %s:" % (result["outcome"], format_duration(result["elapsed"]), _count(result["polls"], "poll"),
+                                           _count(len(rows), "task"))]
     for row in rows:
         label = "%s %s%s" % (row["provider"], row["id"], " [%s]" % row["name"] if row["name"] else "")
         state = row["state"] or "unread"

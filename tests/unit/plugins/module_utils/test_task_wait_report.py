@@ -129,3 +129,11 @@ def test_the_summary_of_an_error_or_of_nothing_selected_is_its_message():
 
 def test_one_task_is_not_called_all_1_tasks():
     assert build_result(plan(), REFS[:1], [item("succeeded", "Completed")], "succeeded", 3.0, 1, {})["msg"] == "The task succeeded within 3s"
+
+
+def test_a_failure_line_names_the_reason_only_when_the_listing_gave_one():
+    lines = []
+    log = ProgressLog(REFS, plan(), lines.append)
+    log.on_poll([item("failed", "Failed", reason="disk full"), item("failed", "FailedUnrecoverable")], 4.0)
+    assert lines == ["task_wait     4s | FAILED rds r1 [Restart]: Failed - disk full",
+                     "task_wait     4s | FAILED udts u1 [copy]: FailedUnrecoverable (failed)"]
