@@ -29,7 +29,8 @@ PYTEST_ARGS ?=
 EMULATOR_SPEED ?= 10
 
 # Steps of `make test`, run in this order; all run even if one fails, then a summary.
-TEST_STEPS ?= pytest sanity units lint test-matrix
+MATRIX_STEPS ?= matrix-pytest matrix-sanity matrix-units
+TEST_STEPS ?= pytest sanity units lint $(MATRIX_STEPS)
 
 COLLECTION_LINK := .build/ansible_collections/dbtasks/cloud
 
@@ -83,9 +84,19 @@ lint: venv  ## ansible-lint, production profile
 	@$(TOOLS)/lint.sh $(VENV)
 
 .PHONY: test-matrix
-test-matrix: venv-matrix  ## oldest ansible-core (2.17): pytest, sanity, units
+test-matrix:  ## oldest ansible-core (2.17): pytest, sanity, units
+	@$(TOOLS)/run-steps.sh $(MATRIX_STEPS)
+
+.PHONY: matrix-pytest
+matrix-pytest: venv-matrix
 	@$(TOOLS)/pytest.sh $(MATRIX_VENV) tests/unit tests/functional $(PYTEST_ARGS)
+
+.PHONY: matrix-sanity
+matrix-sanity: venv-matrix
 	@$(TOOLS)/ansible-test.sh $(MATRIX_VENV) $(MATRIX_PYTHON_VERSION) "$(MATRIX_SANITY_TARGET_PYTHONS)" sanity $(ANSIBLE_TEST_ARGS)
+
+.PHONY: matrix-units
+matrix-units: venv-matrix
 	@$(TOOLS)/ansible-test.sh $(MATRIX_VENV) $(MATRIX_PYTHON_VERSION) "$(MATRIX_UNITS_TARGET_PYTHONS)" units $(ANSIBLE_TEST_ARGS)
 
 .PHONY: demo
