@@ -91,7 +91,7 @@ def test_wait_timeout_fails_listing_the_unfinished_task(monkeypatch):
 
 def test_unknown_status_is_a_module_warning(monkeypatch):
     ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
-    install_api(monkeypatch, TaskStore([dict(RUNNING, status="Paused")]), huawei_api)
+    install_api(monkeypatch, TaskStore([dict(RUNNING, status="Paused"), dict(RUNNING, id="t2", status="Paused")]), huawei_api)
     result = run_module(rds_task_info.main, dict(CREDENTIALS))
     assert result["tasks"][0]["state"] == "unknown"
     messages = ansible_warnings.get_warning_messages()
