@@ -89,22 +89,26 @@ class ProgressLog:
         self.transient_errors = 0
         self.last_transient_error: Optional[ApiError] = None
         self._last_block: Optional[float] = None
+        self._polls = 0
 
     def _line(self, elapsed: float, text: str) -> None:
         self.emit("%s %s | %s" % (LINE_PREFIX, format_duration(elapsed).rjust(6), text))
 
     def on_poll(self, items: List[Item], elapsed: float) -> None:
+        self._polls += 1
         unfinished = []
         for ref, item in zip(self.refs, items):
             key = (ref.provider, ref.id)
             if not is_done(item, self.plan.target):
                 unfinished.append((ref, item))
             elif key not in self.finished_after:
-                self.finished_after[key] = elapsed
+                # Done at the first look means done before the wait: 0, not the time the first request took.
+                self.finished_after[key] = elapsed if self._polls > 1 else 0.0
                 ended_badly = _normalized(item, "state") in _ENDED_BADLY
                 # A reason the listing lacks (UDTS) is read once the wait is over and shown in the result.
                 with_reason = ended_badly and bool(_normalized(item, "failure_reason"))
-                self._line(elapsed, "%s %s" % ("FAILED" if ended_badly else "done", describe(ref, item, with_reason)))
+                word = "FAILED" if ended_badly else "done" if self._polls > 1 else "already done"
+                self._line(elapsed, "%s %s" % (word, describe(ref, item, with_reason)))
         if not unfinished:
             return
         if self._last_block is not None and elapsed - self._last_block < self.plan.progress_interval:

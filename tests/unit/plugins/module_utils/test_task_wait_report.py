@@ -79,8 +79,17 @@ def test_progress_blocks_come_every_progress_interval_and_finished_tasks_at_once
 def test_synced_is_done_only_with_target_synced():
     for target, finished in (("synced", {("udts", "u1"): 3.0}), ("terminal", {})):
         log = ProgressLog(REFS[1:], plan(target=target), [].append)
+        log.on_poll([item("running", "Syncing")], 0.1)
         log.on_poll([item("synced", "Synced")], 3.0)
         assert log.finished_after == finished
+
+
+def test_a_task_done_at_the_first_poll_finished_before_the_wait():
+    lines = []
+    log = ProgressLog(REFS[:1], plan(), lines.append)
+    log.on_poll([item("succeeded", "Completed")], 0.2)
+    assert log.finished_after == {("rds", "r1"): 0.0}
+    assert lines == ["task_wait     0s | already done rds r1 [Restart]: Completed (succeeded)"]
 
 
 def test_transient_errors_are_counted_and_shown():
