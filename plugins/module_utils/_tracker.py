@@ -105,8 +105,9 @@ class TaskTracker:
         listed = self._list()
         if self.ids is None:
             selected = [raw for raw in listed if self.source.matches(raw)]
-            self.ids = [self.source.raw_id(raw) for raw in selected if self.source.raw_id(raw) is not None]
-            self._last_raw.update((self.source.raw_id(raw), raw) for raw in selected)
+            followed = {self.source.raw_id(raw): raw for raw in selected if self.source.raw_id(raw) is not None}
+            self.ids = list(followed)
+            self._last_raw.update(followed)
             return [self._normalize(raw) for raw in selected]
         by_id = {self.source.raw_id(raw): raw for raw in listed}
         return [self._current(task_id, by_id.get(task_id)) for task_id in self.ids]
