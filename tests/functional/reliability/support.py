@@ -116,11 +116,12 @@ class AnsibleVerbose:
                               timeout=ANSIBLE_TIMEOUT, check=False)
         return done.returncode, done.stdout, done.stderr
 
-    def playbook(self, plays: List[Dict[str, Any]], name: str, env: Optional[Dict[str, str]] = None) -> Tuple[int, str, str]:
+    def playbook(self, plays: List[Dict[str, Any]], name: str, env: Optional[Dict[str, str]] = None,
+                 inventory: str = 'localhost,') -> Tuple[int, str, str]:
         path = os.path.join(self.workdir, name + '.yml')
         with open(path, 'w', encoding='utf-8') as handle:
             yaml.safe_dump(plays, handle, sort_keys=False)
-        return self._run([os.path.join(BIN_DIR, 'ansible-playbook'), '-i', 'localhost,', path], env)
+        return self._run([os.path.join(BIN_DIR, 'ansible-playbook'), '-i', inventory, path], env)
 
     def adhoc(self, module: str, args: Dict[str, Any], env: Optional[Dict[str, str]] = None) -> Tuple[int, str, str]:
         command = [os.path.join(BIN_DIR, 'ansible'), 'localhost', '-i', 'localhost,', '-c', 'local', '-m', module]
