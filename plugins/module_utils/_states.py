@@ -9,9 +9,11 @@ functions return a value; the user-facing table is in ``docs/states.md``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
 
@@ -63,6 +65,8 @@ _COUNT_TEXT = re.compile(r"[+-]?\d{1,18}", re.ASCII)
 _WORD_BOUNDARY_AFTER_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD_BOUNDARY_AFTER_LOWER = re.compile(r"([a-z0-9])([A-Z])")
 _MAX_STATUS_TEXT = 80
+# Most values of decoded JSON: returned by snake_keys at once, before the slower Mapping check.
+_JSON_SCALARS = (str, int, float, type(None))
 
 
 def _field(raw: Any, key: str) -> Any:
@@ -160,6 +164,9 @@ def failure_reason(provider: str, raw: Any) -> Optional[str]:
     return None
 
 
+# APIs repeat the same few dozen keys on every item of every page: converting each name once
+# keeps normalizing thousands of items cheap.
+@functools.lru_cache(maxsize=4096)
 def snake_case(name: str) -> str:
     """``TaskId`` -> ``task_id``, ``BinlogGTID`` -> ``binlog_gtid``; snake_case names are unchanged."""
     spaced = _WORD_BOUNDARY_AFTER_ACRONYM.sub(r"\1_\2", name)
@@ -184,6 +191,8 @@ def _snake_dict(obj: Mapping) -> Dict[Any, Any]:
 
 def snake_keys(obj: Any) -> Any:
     """A copy of ``obj`` with every dict key snake_cased, recursively through dicts and lists; values untouched."""
+    if isinstance(obj, _JSON_SCALARS):
+        return obj
     if isinstance(obj, Mapping):
         return _snake_dict(obj)
     if isinstance(obj, (list, tuple)):
