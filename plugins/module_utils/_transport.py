@@ -226,8 +226,10 @@ class RequestsTransport:
             raise RuntimeError("the requests library is required")
         self.timeout = (connect_timeout, read_timeout)
         self._redactor = redactor or Redactor()
+        # Passed on every request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override session.verify,
+        # which would silently ignore an explicit ca_bundle or validate_certs=false.
+        self.verify: bool | str = ca_bundle or validate_certs
         self.session = requests.Session()
-        self.session.verify = ca_bundle or validate_certs
         self.session.headers["User-Agent"] = USER_AGENT
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, max_retries=0)
         self.session.mount("https://", adapter)
@@ -236,7 +238,7 @@ class RequestsTransport:
     def send(self, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
         try:
             response = self.session.request(
-                method, url, headers=dict(headers), data=body, timeout=self.timeout, allow_redirects=False
+                method, url, headers=dict(headers), data=body, timeout=self.timeout, allow_redirects=False, verify=self.verify
             )
             content = response.content
         except requests.exceptions.RequestException as exc:

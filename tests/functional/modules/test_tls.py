@@ -30,8 +30,6 @@ def test_https_with_ca_bundle_or_without_verification(emulator_factory, ansible_
     assert 'Traceback' not in output
 
 
-@pytest.mark.xfail(strict=True, reason='RequestsTransport sets session.verify, which requests ignores when CURL_CA_BUNDLE or '
-                                       'REQUESTS_CA_BUNDLE is set; the transport must pass verify= on each request')
 def test_ca_bundle_wins_over_ca_variables_in_the_environment(emulator_factory, ansible_runner_for):
     emulator = emulator_factory(['--scenario', CATALOG, '--tls'])
     runner = ansible_runner_for(emulator)

@@ -164,7 +164,7 @@ def test_real_transport_is_built_from_options(monkeypatch, tmp_path):
     def capture():
         module = DbTasksModule({}, "huaweicloud", service="dds", hooks=RuntimeHooks())
         transport = module.transport
-        built.update(timeout=transport.timeout, verify=transport.session.verify, same=module.transport is transport,
+        built.update(timeout=transport.timeout, verify=transport.verify, same=module.transport is transport,
                      client_transport=module.client.transport is transport, service=module.client.service)
         module.run(dict)
 

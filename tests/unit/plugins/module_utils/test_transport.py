@@ -179,7 +179,18 @@ def test_transport_messages_are_redacted():
 ])
 def test_certificate_verification_setting(validate_certs, ca_bundle, expected):
     client = transport(validate_certs=validate_certs, ca_bundle=ca_bundle)
-    assert client.session.verify == expected
+    assert client.verify == expected
+    sent = {}
+
+    def request(*args, **kwargs):
+        sent.update(kwargs)
+        raise requests.exceptions.ConnectionError("stop here")
+
+    client.session.request = request
+    with pytest.raises(TransportError):
+        client.send("GET", "https://x/", {})
+    # Per request, so REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment cannot override it.
+    assert sent["verify"] == expected
     assert client.session.trust_env is True  # proxies and CA bundle from the environment
     assert client.timeout == (2.0, 2.0)
     assert client.session.get_adapter("https://x/")._pool_maxsize >= 8
