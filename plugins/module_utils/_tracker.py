@@ -70,7 +70,10 @@ class TaskSource:
         return raw.get(key) if isinstance(raw, Mapping) else None
 
     def raw_id(self, raw: Any) -> Any:
-        return self.field(raw, self.id_key)
+        """The task's id, or None when the API sent none or something that is no id (a list, an object, a bool)."""
+        value = self.field(raw, self.id_key)
+        # Ids key dicts and sets for dedupe and tracking, so they must be hashable scalars.
+        return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
 def _normalized(item: Item, name: str) -> Any:

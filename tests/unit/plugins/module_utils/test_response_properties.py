@@ -44,12 +44,7 @@ FIELD_NAMES = st.sampled_from(["TaskId", "Status", "Progress", "Percentage", "Cu
 ITEMS = st.one_of(JSON_VALUES, st.dictionaries(st.one_of(FIELD_NAMES, st.text(max_size=8)), JSON_VALUES, max_size=6))
 
 
-def _hashable_ids(item):
-    return not isinstance(item, dict) or not any(isinstance(item.get(key), (list, dict)) for key in ("TaskId", "id"))
 
-
-# Known defect, pinned by test_list_or_object_ids_are_not_a_crash below: drop the filter once that test passes.
-LISTED_ITEMS = ITEMS.filter(_hashable_ids)
 # Totals that stay affordable to page through (a huge one is capped by max_pages, tested in test_pagination.py).
 TOTALS = st.one_of(st.none(), st.integers(min_value=-3, max_value=700), st.text(max_size=5), st.floats(), st.booleans())
 
@@ -71,10 +66,10 @@ HEADERS = st.dictionaries(st.sampled_from(["Retry-After", "X-Request-Id", "X-UCL
                           st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30), max_size=4)
 RESPONSES = st.builds(HttpResponse, STATUSES, HEADERS, BODIES)
 UCLOUD_LIST_BODIES = st.fixed_dictionaries({"RetCode": st.one_of(st.just(0), JSON_VALUES)},
-                                           optional={"Data": st.one_of(st.lists(LISTED_ITEMS, max_size=6), JSON_VALUES), "TotalCount": TOTALS,
+                                           optional={"Data": st.one_of(st.lists(ITEMS, max_size=6), JSON_VALUES), "TotalCount": TOTALS,
                                                      "Message": JSON_VALUES})
-HUAWEI_LIST_BODIES = st.fixed_dictionaries({}, optional={"jobs": st.one_of(st.lists(LISTED_ITEMS, max_size=6), JSON_VALUES),
-                                                         "tasks": st.one_of(st.lists(LISTED_ITEMS, max_size=6), JSON_VALUES),
+HUAWEI_LIST_BODIES = st.fixed_dictionaries({}, optional={"jobs": st.one_of(st.lists(ITEMS, max_size=6), JSON_VALUES),
+                                                         "tasks": st.one_of(st.lists(ITEMS, max_size=6), JSON_VALUES),
                                                          "job": ITEMS, "total_count": TOTALS, "error_code": JSON_VALUES,
                                                          "error_msg": JSON_VALUES})
 SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -206,8 +201,6 @@ def test_rds_module_over_arbitrary_answers(bodies, selection):
     _assert_clean_outcome(_run(rds_task_info.main, dict(HUAWEI_ARGS, **selection), bodies), "tasks")
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="TaskSource.raw_id (_tracker.py) returns a list/object id as is and the listing hashes it: TypeError")
 @pytest.mark.parametrize("main, args, body", [
     (udts_task_info.main, UCLOUD_ARGS, {"RetCode": 0, "Data": [{"TaskId": []}], "TotalCount": 1}),
     (dds_job_info.main, HUAWEI_ARGS, {"jobs": [{"id": {"a": 1}}], "total_count": 1}),
