@@ -9,13 +9,23 @@ Import as ``ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import typing as t
 from unittest import mock
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils.common.text.converters import to_bytes
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19 has no helper; set the arguments the way AnsibleModule reads them there
+    @contextlib.contextmanager
+    def patch_module_args(args: dict) -> t.Iterator[None]:
+        serialized = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", serialized):
+            yield
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import HttpResponse
 
