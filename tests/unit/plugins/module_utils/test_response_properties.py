@@ -42,9 +42,6 @@ JSON_VALUES = st.recursive(
 FIELD_NAMES = st.sampled_from(["TaskId", "Status", "Progress", "Percentage", "CurRetryCount", "MaxRetryCount", "FailedMessage", "Name",
                                "id", "status", "progress", "process", "fail_reason", "name", "state", "terminal", "total_duration"])
 ITEMS = st.one_of(JSON_VALUES, st.dictionaries(st.one_of(FIELD_NAMES, st.text(max_size=8)), JSON_VALUES, max_size=6))
-
-
-
 # Totals that stay affordable to page through (a huge one is capped by max_pages, tested in test_pagination.py).
 TOTALS = st.one_of(st.none(), st.integers(min_value=-3, max_value=700), st.text(max_size=5), st.floats(), st.booleans())
 
