@@ -112,6 +112,7 @@ class TaskWait:
                 self._selector_sources.append((selector, self._sources_for(selector, now)))
         self._tracking_sources = {provider: SOURCES[provider](connections.client(provider), {}, now) for provider in plan.providers()}
         self.groups: List[ProviderGroup] = []
+        self._order: List[int] = []  # position in the provider groups of each task, in the given order
 
     def _sources_for(self, selector: Dict[str, Any], now: Any) -> List[TaskSource]:
         provider = selector["provider"]
@@ -138,26 +139,25 @@ class TaskWait:
             self.warnings[warning] = None
 
     def poll(self) -> List[Dict[str, Any]]:
-        """One look at every task: one ``TaskTracker.poll`` per provider, items in ``refs`` order."""
+        """One look at every task: one ``TaskTracker.poll`` per provider; items in the order the tasks were given."""
         self.polls += 1
-        items: List[Dict[str, Any]] = []
+        grouped: List[Dict[str, Any]] = []
         for group in self.groups:
-            items.extend(group.tracker.poll())
-        return items
-
-    def refs(self) -> List[TaskRef]:
-        return [ref for group in self.groups for ref in group.refs]
+            grouped.extend(group.tracker.poll())
+        return [grouped[index] for index in self._order]
 
     def run(self) -> Dict[str, Any]:
         """The action result (without ``changed``); raises ``DbTasksError`` for errors that end the wait early."""
-        selected = self._select()
-        if not selected:
+        refs = self._select()
+        if not refs:
             return build_result(self.plan, [], [], None, 0.0, self.polls, {})
         for provider in self.plan.providers():
-            refs = [ref for ref in selected if ref.provider == provider]
-            if refs:
-                self.groups.append(ProviderGroup(provider, refs, self._tracking_sources[provider]))
-        refs = self.refs()
+            own = [ref for ref in refs if ref.provider == provider]
+            if own:
+                self.groups.append(ProviderGroup(provider, own, self._tracking_sources[provider]))
+        grouped = [ref for group in self.groups for ref in group.refs]
+        # Trackers answer provider by provider; results follow the order of tasks, then selectors.
+        self._order = [grouped.index(ref) for ref in refs]
         progress = ProgressLog(refs, self.plan, self.emit)
         plan = self.plan
         # Progress lines are due every progress_interval, so a poll is too.
@@ -184,11 +184,14 @@ class TaskWait:
                             % (progress.transient_errors, progress.last_transient_error)])
 
     def _report_items(self, items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-        """The last items, with the detail a tracker adds for the report (UDTS failure messages)."""
+        """The last items (in the given order), with the detail a tracker adds for the report (UDTS failure messages)."""
+        grouped: List[Dict[str, Any]] = list(items)
+        for position, index in enumerate(self._order):
+            grouped[index] = items[position]
         reported: List[Dict[str, Any]] = []
         start = 0
         for group in self.groups:
-            own = items[start:start + len(group.refs)]
+            own = grouped[start:start + len(group.refs)]
             start += len(group.refs)
             try:
                 reported.extend(group.tracker.report_items(own))
@@ -196,7 +199,7 @@ class TaskWait:
                 # The wait is over; a detail that cannot be read does not change its outcome.
                 self._warn(["the %s task details for the report could not be read: %s" % (group.provider, error)])
                 reported.extend(own)
-        return reported
+        return [reported[index] for index in self._order]
 
 
 def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emit: Callable[[str], None],

@@ -76,6 +76,19 @@ def test_every_provider_is_read_in_each_poll_and_the_wait_succeeds_when_all_did(
     assert any('done dds d1 [resize]: Completed (succeeded)' in line for line in lines)
 
 
+def test_results_follow_the_order_the_tasks_were_given_whatever_the_provider():
+    clouds = Clouds(udts_items=[udts("u1"), udts("u2")], rds_items=[huawei("r1"), huawei("r2")], dds_items=[huawei("d1")],
+                    timeline={"u2": [(5, {"Status": "FailedUnrecoverable", "FailReason": "u2 broke"})]})
+    tasks = [{"provider": "rds", "id": "r2"}, {"provider": "udts", "id": "u2"}, {"provider": "dds", "id": "d1"},
+             {"provider": "udts", "id": "u1"}, {"provider": "rds", "id": "r1"}]
+    result, dummy, lines = run(clouds, tasks=tasks, poll_interval=5)
+    assert [row["id"] for row in result["tasks"]] == ["r2", "u2", "d1", "u1", "r1"]
+    # the UDTS detail read for the report lands on its own task
+    assert [row["failure_reason"] for row in result["tasks"]] == [None, "u2 broke", None, None, None]
+    assert [line.split("|")[1].split()[0:2] for line in lines[1:6]] == [["rds", "r2"], ["udts", "u2"], ["dds", "d1"], ["udts", "u1"],
+                                                                        ["rds", "r1"]]
+
+
 def test_several_tasks_of_one_huawei_service_cost_one_list_request_per_poll():
     clouds = Clouds(rds_items=[huawei("r%d" % number) for number in range(5)],
                     timeline={"r%d" % number: [(10 * number, {"status": "Completed"})] for number in range(5)})
@@ -157,7 +170,7 @@ def test_selectors_are_resolved_once_and_their_tasks_followed_after_they_stop_ma
                                poll_interval=5)
     assert result["outcome"] == "succeeded"
     # the task named in tasks keeps its display name; r1 is selected twice but awaited once
-    assert [(row["id"], row["name"]) for row in result["tasks"]] == [("d1", "Job-d1"), ("r1", "given name")]
+    assert [(row["id"], row["name"]) for row in result["tasks"]] == [("r1", "given name"), ("d1", "Job-d1")]
     listing = [query for operation, query in clouds.stores["rds"].queries if operation == "List"]
     assert listing[0]["instance_id"] == "db-1" and listing[0]["status"] == "Running"
     assert all("status" not in query for query in listing[1:])
