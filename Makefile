@@ -26,11 +26,13 @@ MATRIX_UNITS_TARGET_PYTHONS ?= $(MATRIX_PYTHON_VERSION)
 ANSIBLE_TEST_ARGS ?=
 
 PYTEST_ARGS ?=
-EMULATOR_SPEED ?= 10
+# Scenario seconds per wall second in `make demo`: slow enough to see the gate's progress lines.
+EMULATOR_SPEED ?= 3
+MOLECULE_ARGS ?=
 
 # Steps of `make test`, run in this order; all run even if one fails, then a summary.
 MATRIX_STEPS ?= matrix-pytest matrix-sanity matrix-units
-TEST_STEPS ?= pytest sanity units lint $(MATRIX_STEPS)
+TEST_STEPS ?= pytest sanity units lint molecule $(MATRIX_STEPS)
 
 COLLECTION_LINK := .build/ansible_collections/dbtasks/cloud
 
@@ -56,7 +58,7 @@ link:
 	fi
 
 .PHONY: test
-test:  ## everything: pytest, ansible-test sanity and units, lint, the 2.17 matrix
+test:  ## everything: pytest, ansible-test sanity and units, lint, molecule, the 2.17 matrix
 	@$(TOOLS)/run-steps.sh $(TEST_STEPS)
 
 .PHONY: pytest
@@ -83,6 +85,10 @@ units: venv  ## ansible-test units
 lint: venv  ## ansible-lint, production profile
 	@$(TOOLS)/lint.sh $(VENV)
 
+.PHONY: molecule
+molecule: venv  ## molecule scenarios of the role against the emulator (extensions/molecule)
+	@$(TOOLS)/molecule.sh $(VENV) $(MOLECULE_ARGS)
+
 .PHONY: test-matrix
 test-matrix:  ## oldest ansible-core (2.17): pytest, sanity, units
 	@$(TOOLS)/run-steps.sh $(MATRIX_STEPS)
@@ -100,7 +106,7 @@ matrix-units: venv-matrix
 	@$(TOOLS)/ansible-test.sh $(MATRIX_VENV) $(MATRIX_PYTHON_VERSION) "$(MATRIX_UNITS_TARGET_PYTHONS)" units $(ANSIBLE_TEST_ARGS)
 
 .PHONY: demo
-demo: venv  ## start the emulator, run playbooks/demo.yml against it, stop it
+demo: venv  ## list tasks, then the gate passing and (as expected) failing, against the emulator
 	@$(TOOLS)/demo.sh $(VENV) $(EMULATOR_SPEED)
 
 .PHONY: bench

@@ -317,7 +317,7 @@ msg:
   description: What happened, in one line; on failure every failed or stopped task and its reason, on timeout every unfinished task.
   returned: always
   type: str
-  sample: 'All 3 tasks succeeded within 41s'
+  sample: All 3 tasks succeeded within 41s
 tasks:
   description: Every task awaited, in the order given (selected tasks after the listed ones), as last seen.
   returned: unless RV(outcome=error)
@@ -368,4 +368,15 @@ polls:
   returned: unless RV(outcome=error)
   type: int
   sample: 9
+summary:
+  description:
+    - A readable summary, one line each - the outcome, each task with its final state and time to finish (or its
+      last status), and any warning. It is what the P(dbtasks.cloud.wait_for_tasks#role) role prints.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - "succeeded after 41s (9 polls), 2 tasks:"
+    - "  succeeded  udts udts-demofu01 [archive copy] after 25s"
+    - "  succeeded  rds 676e9f17f9b74289883a44a47b8101f5 [RestartInstance], finished before the wait"
 """
