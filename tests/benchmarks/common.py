@@ -1,0 +1,149 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What every benchmark shares: paths, the emulator, in-process module runs, Ansible's environment, the machine."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COLLECTIONS_PATH = os.path.join(REPO_ROOT, '.build')
+BIN_DIR = os.path.dirname(sys.executable)
+# Credentials from the developer's shell would reach the modules through their env fallbacks.
+CREDENTIAL_VARIABLES = ('UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'UCLOUD_PROJECT_ID', 'UCLOUD_REGION', 'UCLOUD_API_BASE_URL',
+                        'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID',
+                        'HUAWEICLOUD_SDK_AUTH_TOKEN', 'HUAWEICLOUD_SDK_ENDPOINT', 'HUAWEICLOUD_SDK_REGION', 'HW_ACCESS_KEY',
+                        'HW_SECRET_KEY', 'HW_SECURITY_TOKEN', 'HW_PROJECT_ID', 'HW_REGION_NAME', 'REQUESTS_CA_BUNDLE')
+
+# The emulator's default credentials (tests/emulator/scenario.py), the only ones it accepts without a scenario block.
+UCLOUD_ARGS = {'public_key': 'emulator-public-key', 'private_key': 'emulator-private-key'}
+HUAWEI_ARGS = {'access_key': 'EMULATORAK0000000000', 'secret_key': 'emulator-secret-key', 'project_id': '0123456789abcdef0123456789abcdef'}
+HUAWEI_TOKEN = 'emulator-token'
+
+
+def setup_paths() -> None:
+    """Make ``ansible_collections.dbtasks.cloud`` and ``tests.emulator`` importable, and forget shell credentials."""
+    for path in (REPO_ROOT, COLLECTIONS_PATH):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    for name in CREDENTIAL_VARIABLES:
+        os.environ.pop(name, None)
+
+
+def connection_args(provider: str, base_url: str) -> Dict[str, Any]:
+    if provider == 'udts':
+        return dict(UCLOUD_ARGS, base_url=base_url)
+    return dict(HUAWEI_ARGS, endpoint=base_url)
+
+
+def run_module_in_process(provider: str, args: Dict[str, Any]) -> Dict[str, Any]:
+    """The info module's ``main()`` in this process, as Ansible would run it (real transport, real sleeps)."""
+    from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
+    from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
+
+    mains: Dict[str, Callable[[], None]] = {'udts': udts_task_info.main, 'dds': dds_job_info.main, 'rds': rds_task_info.main}
+    return run_module(mains[provider], args)
+
+
+def start_emulator(args: Sequence[str]) -> Any:
+    from tests.emulator.launcher import EmulatorProcess
+
+    return EmulatorProcess.start(list(args))
+
+
+def counters(emulator: Any) -> Dict[str, Any]:
+    """The emulator's counters since its last reset, without the connection that asks for them."""
+    stats = emulator.stats()
+    stats['connections'] -= 1  # GET /_emulator/stats comes on a connection of its own, counted before it is answered
+    return stats
+
+
+def ansible_env(workdir: str) -> Dict[str, str]:
+    """Environment for ``ansible``/``ansible-playbook``: the collection from the checkout, this interpreter for modules."""
+    env = {name: value for name, value in os.environ.items() if name not in CREDENTIAL_VARIABLES}
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_PATH,
+        'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'local-tmp'),
+        'ANSIBLE_REMOTE_TMP': os.path.join(workdir, 'remote-tmp'),
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_LOCALHOST_WARNING': 'false',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+    })
+    return env
+
+
+def ansible_command(name: str) -> str:
+    return os.path.join(BIN_DIR, name)
+
+
+def timed(function: Callable[[], Any]) -> Tuple[float, Any]:
+    started = time.perf_counter()
+    value = function()
+    return time.perf_counter() - started, value
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float('nan')
+
+
+def cpu_model() -> str:
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as handle:
+            for line in handle:
+                if line.lower().startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or 'unknown'
+
+
+def machine() -> Dict[str, Any]:
+    """Where the figures were measured."""
+    import ansible
+
+    try:
+        load: Optional[List[float]] = [round(value, 2) for value in os.getloadavg()]
+    except OSError:
+        load = None
+    return {
+        'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
+        'nproc': os.cpu_count(),
+        'cpu': cpu_model(),
+        'python': platform.python_version(),
+        'ansible_core': ansible.__version__,
+        'platform': platform.platform(),
+        'load_average_at_start': load,
+        'git_commit': _git_commit(),
+    }
+
+
+def _git_commit() -> Optional[str]:
+    try:
+        done = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout.strip() or None
+
+
+@dataclasses.dataclass
+class Figure:
+    """One line of the table: what was measured, against which target, and whether it was met (None: no target)."""
+    benchmark: str
+    name: str
+    measured: str
+    target: str = ''
+    met: Optional[bool] = None
+    values: Dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def as_dict(self) -> Dict[str, Any]:
+        return dataclasses.asdict(self)

@@ -1,0 +1,165 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark 1: listing every task, our module against a plain sequential loop over the official SDKs.
+
+Ours is the info module's ``main()`` in this process (everything the module does: options, signing, concurrent
+pages, normalization). The SDK loop reads page after page at the same page size (the API's largest) until
+the total is reached or a page comes back short. Both run against one emulator process holding 2,000 RDS
+tasks, 2,000 DDS jobs and 200 UDTS tasks; rounds alternate which goes first; the counters are reset before
+every run, so requests and TCP connections are each run's own.
+
+Two conditions: the emulator as it is (on this machine its serving time is a few milliseconds per page, so
+both sides mostly wait for the same single server process), and with a fixed delay added to every answer
+(a persistent ``slow`` fault), which stands for the round trip to a real cloud API.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import math
+import warnings
+from typing import Any, Callable, Dict, List, Sequence
+
+from tests.benchmarks.common import HUAWEI_ARGS, UCLOUD_ARGS, Figure, connection_args, counters, median, run_module_in_process, start_emulator, timed
+
+COUNTS = {'rds': 2000, 'dds': 2000, 'udts': 200}
+PAGE_SIZES = {'rds': 50, 'dds': 100, 'udts': 100}  # the APIs' largest pages, what the module reads
+RESULT_KEYS = {'rds': 'tasks', 'dds': 'jobs', 'udts': 'tasks'}
+TARGET_RATIO = 0.5
+ADDED_LATENCY = 0.02  # seconds per answer in the second condition
+
+
+def _huawei_client(builder: Any, base_url: str) -> Any:
+    from huaweicloudsdkcore.auth import credentials as sdk_credentials
+    from huaweicloudsdkcore.http import http_config as sdk_http_config
+
+    basic = sdk_credentials.BasicCredentials(HUAWEI_ARGS['access_key'], HUAWEI_ARGS['secret_key'], HUAWEI_ARGS['project_id'])
+    config = sdk_http_config.HttpConfig.get_default_config()
+    config.retry_times = 0
+    return builder.with_credentials(basic).with_endpoints([base_url]).with_http_config(config).build()
+
+
+def sdk_rds(base_url: str) -> List[str]:
+    from huaweicloudsdkrds import v3 as rds_v3
+
+    client = _huawei_client(rds_v3.RdsClient.new_builder(), base_url)
+    ids: List[str] = []
+    offset = 0
+    while True:
+        page = client.list_tasks(rds_v3.ListTasksRequest(offset=offset, limit=PAGE_SIZES['rds']))
+        ids += [task.id for task in page.tasks or ()]
+        offset += PAGE_SIZES['rds']
+        if len(page.tasks or ()) < PAGE_SIZES['rds'] or offset >= (page.total_count or 0):
+            return ids
+
+
+def sdk_dds(base_url: str) -> List[str]:
+    from huaweicloudsdkdds import v3 as dds_v3
+
+    client = _huawei_client(dds_v3.DdsClient.new_builder(), base_url)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    # The same 30-day window the module uses by default.
+    start, end = ((now + datetime.timedelta(days=days)).strftime('%Y-%m-%dT%H:%M:%S+0000') for days in (-30, 0))
+    ids: List[str] = []
+    offset = 0
+    while True:
+        page = client.list_tasks(dds_v3.ListTasksRequest(start_time=start, end_time=end, offset=offset, limit=PAGE_SIZES['dds']))
+        ids += [job.id for job in page.jobs or ()]
+        offset += PAGE_SIZES['dds']
+        if len(page.jobs or ()) < PAGE_SIZES['dds'] or offset >= (page.total_count or 0):
+            return ids
+
+
+def sdk_udts(base_url: str) -> List[str]:
+    import ucloud.client as ucloud_client
+
+    logging.getLogger('ucloud').setLevel(logging.WARNING)  # it logs every answer in full at INFO
+    client = ucloud_client.Client(dict(UCLOUD_ARGS, region='cn-bj2', base_url=base_url, max_retries=0)).udts()
+    ids: List[str] = []
+    offset = 0
+    while True:
+        # The SDK's response schema drops TotalCount, so only a short page ends the loop.
+        page = client.list_udts_task({'Offset': offset, 'Limit': PAGE_SIZES['udts']})
+        data = page.get('Data') or []
+        ids += [task['TaskId'] for task in data]
+        offset += PAGE_SIZES['udts']
+        if len(data) < PAGE_SIZES['udts']:
+            return ids
+
+
+SDK_LOOPS: Dict[str, Callable[[str], List[str]]] = {'rds': sdk_rds, 'dds': sdk_dds, 'udts': sdk_udts}
+
+
+def ours(provider: str, base_url: str) -> List[str]:
+    result = run_module_in_process(provider, connection_args(provider, base_url))
+    if result.get('failed'):
+        raise RuntimeError('%s module failed: %s' % (provider, result.get('msg')))
+    return [item['id'] for item in result[RESULT_KEYS[provider]]]
+
+
+def _measure(emulator: Any, run: Callable[[], List[str]], expected: int) -> Dict[str, Any]:
+    emulator.reset()
+    seconds, ids = timed(run)
+    stats = counters(emulator)
+    if len(ids) != expected or len(set(ids)) != expected:
+        raise RuntimeError('listed %d tasks (%d distinct) instead of %d' % (len(ids), len(set(ids)), expected))
+    return {'seconds': seconds, 'requests': stats['total_requests'], 'connections': stats['connections'], 'ids': ids}
+
+
+def _compare(emulator: Any, provider: str, rounds: int) -> Dict[str, Any]:
+    runs: Dict[str, List[Dict[str, Any]]] = {'ours': [], 'sdk': []}
+    expected = COUNTS[provider]
+    sides = {'ours': lambda: ours(provider, emulator.base_url), 'sdk': lambda: SDK_LOOPS[provider](emulator.base_url)}
+    for number in range(rounds):
+        for side in (('ours', 'sdk') if number % 2 == 0 else ('sdk', 'ours')):
+            runs[side].append(_measure(emulator, sides[side], expected))
+    if set(runs['ours'][0]['ids']) != set(runs['sdk'][0]['ids']):
+        raise RuntimeError('%s: the module and the SDK listed different tasks' % provider)
+    summary: Dict[str, Any] = {'tasks': expected, 'page_size': PAGE_SIZES[provider], 'rounds': rounds,
+                               'expected_requests': math.ceil(expected / PAGE_SIZES[provider])}
+    for side, side_runs in runs.items():
+        summary[side] = {
+            'seconds_median': round(median([run['seconds'] for run in side_runs]), 4),
+            'seconds_all': [round(run['seconds'], 4) for run in side_runs],
+            'requests': sorted({run['requests'] for run in side_runs}),
+            'connections': sorted({run['connections'] for run in side_runs}),
+        }
+    summary['ratio'] = round(summary['ours']['seconds_median'] / summary['sdk']['seconds_median'], 3)
+    return summary
+
+
+def _figures(condition: str, provider: str, summary: Dict[str, Any]) -> List[Figure]:
+    ours_side, sdk_side = summary['ours'], summary['sdk']
+    label = '1 listing %s %d (%s)' % (provider.upper(), summary['tasks'], condition)
+    requests_ok = ours_side['requests'] == [summary['expected_requests']]
+    times = '%.3f s vs %.3f s = %.2fx' % (ours_side['seconds_median'], sdk_side['seconds_median'], summary['ratio'])
+    return [
+        Figure(label, 'wall time, ours vs SDK loop', times, '<= %.2fx' % TARGET_RATIO, summary['ratio'] <= TARGET_RATIO, summary),
+        Figure(label, 'requests, ours vs SDK loop', '%s vs %s' % (_one(ours_side['requests']), _one(sdk_side['requests'])),
+               '= ceil(%d/%d) = %d' % (summary['tasks'], summary['page_size'], summary['expected_requests']), requests_ok),
+        Figure(label, 'TCP connections, ours vs SDK loop', '%s vs %s' % (_one(ours_side['connections']), _one(sdk_side['connections']))),
+    ]
+
+
+def _one(values: Sequence[int]) -> str:
+    return '/'.join(str(value) for value in values)
+
+
+def run(rounds: int = 5) -> List[Figure]:
+    warnings.filterwarnings('ignore', message='datetime.datetime.utcnow')  # the Huawei SDK signer still calls it
+    emulator = start_emulator(['--generate', 'udts=%d,dds=%d,rds=%d' % (COUNTS['udts'], COUNTS['dds'], COUNTS['rds']),
+                               '--seed', '11', '--speed', '1000000'])
+    figures: List[Figure] = []
+    try:
+        for condition, faults in (('emulator as is', None),
+                                  ('+%d ms per answer' % (ADDED_LATENCY * 1000), {'route': '*', 'kind': 'slow', 'delay': ADDED_LATENCY})):
+            emulator.clear_faults()
+            if faults:
+                emulator.add_faults(faults)
+            for provider in ('rds', 'dds', 'udts'):
+                figures += _figures(condition, provider, _compare(emulator, provider, rounds))
+    finally:
+        emulator.stop()
+    return figures

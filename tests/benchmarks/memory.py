@@ -1,0 +1,89 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark 4: peak RSS of the module process listing 10,000 RDS tasks.
+
+``ansible localhost -m dbtasks.cloud.rds_task_info`` runs once with ``ANSIBLE_KEEP_REMOTE_FILES=1`` (and no
+pipelining), which leaves the exact ``AnsiballZ_rds_task_info.py`` Ansible executed, arguments included.
+That file is then run again as a child of this process, the way Ansible runs it on a target; AnsiballZ
+runs the module in the same process (``runpy``), so the child's ``ru_maxrss`` from ``os.wait4`` is the
+module's peak resident set, from interpreter start to the printed result.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Any, Dict, List
+
+from tests.benchmarks.common import HUAWEI_ARGS, Figure, ansible_command, ansible_env, median, start_emulator, timed
+
+TASKS = 10000
+PAGE_SIZE = 50
+TARGET_MIB = 150.0
+
+
+def _keep_ansiballz(base_url: str, workdir: str) -> str:
+    env = ansible_env(workdir)
+    env.update(ANSIBLE_KEEP_REMOTE_FILES='1', ANSIBLE_PIPELINING='false')
+    args = json.dumps(dict(HUAWEI_ARGS, endpoint=base_url))
+    done = subprocess.run([ansible_command('ansible'), 'localhost', '-m', 'dbtasks.cloud.rds_task_info', '-a', args],
+                          env=env, capture_output=True, text=True, check=False, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError('ansible failed: %s' % (done.stdout[-1000:] + done.stderr[-1000:]))
+    found = glob.glob(os.path.join(env['ANSIBLE_REMOTE_TMP'], '*', 'AnsiballZ_rds_task_info.py'))
+    if len(found) != 1:
+        raise RuntimeError('expected one kept AnsiballZ_rds_task_info.py, found %s' % found)
+    return found[0]
+
+
+def _run_module(path: str, workdir: str) -> Dict[str, Any]:
+    """Run the kept module file as a child; its peak RSS (KiB on Linux) and the number of tasks it returned."""
+    def child() -> Any:
+        with tempfile.TemporaryFile() as output:
+            process = subprocess.Popen([sys.executable, path], stdout=output, stderr=subprocess.DEVNULL,  # pylint: disable=consider-using-with
+                                       env=ansible_env(workdir), cwd=workdir)
+            dummy, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            output.seek(0)
+            return process.returncode, usage.ru_maxrss, output.read()
+
+    seconds, (code, max_rss_kib, output) = timed(child)
+    result = json.loads(output)
+    if code != 0 or result.get('failed'):
+        raise RuntimeError('the module failed: %s' % result.get('msg'))
+    return {'seconds': seconds, 'max_rss_mib': max_rss_kib / 1024.0, 'tasks': len(result['tasks'])}
+
+
+def run(rounds: int = 3) -> List[Figure]:
+    emulator = start_emulator(['--generate', 'rds=%d' % TASKS, '--seed', '13', '--speed', '1000000'])
+    try:
+        with tempfile.TemporaryDirectory(prefix='dbtasks-bench-memory-') as workdir:
+            path = _keep_ansiballz(emulator.base_url, workdir)
+            runs = []
+            for dummy in range(rounds):
+                emulator.reset()
+                measured = _run_module(path, workdir)
+                measured['requests'] = emulator.stats()['total_requests']
+                runs.append(measured)
+    finally:
+        emulator.stop()
+    if any(measured['tasks'] != TASKS for measured in runs):
+        raise RuntimeError('the module listed %s tasks instead of %d' % ([measured['tasks'] for measured in runs], TASKS))
+    peak = max(measured['max_rss_mib'] for measured in runs)
+    values = {'tasks': TASKS, 'rounds': rounds, 'max_rss_mib_all': [round(measured['max_rss_mib'], 1) for measured in runs],
+              'seconds_median': round(median([measured['seconds'] for measured in runs]), 3),
+              'requests': sorted({measured['requests'] for measured in runs}), 'expected_requests': math.ceil(TASKS / PAGE_SIZE)}
+    label = '4 memory, RDS %d tasks' % TASKS
+    return [
+        Figure(label, 'peak RSS of the module process', '%.1f MiB (highest of %d runs)' % (peak, rounds), '< %.0f MiB' % TARGET_MIB,
+               peak < TARGET_MIB, values),
+        Figure(label, 'module wall time, requests', '%.2f s, %s requests' % (values['seconds_median'], '/'.join(map(str, values['requests']))),
+               '= ceil(%d/%d) = %d requests' % (TASKS, PAGE_SIZE, values['expected_requests']),
+               values['requests'] == [values['expected_requests']]),
+    ]
