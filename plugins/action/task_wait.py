@@ -35,13 +35,15 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
     parse_plan,
 )
 
+# How module_defaults are resolved for an action differs by ansible-core version.
 try:
-    # ansible-core 2.19 and later
-    from ansible.executor.module_common import _apply_action_arg_defaults
+    from ansible.executor.module_common import _apply_action_arg_defaults  # 2.19 and later
 except ImportError:
-    # ansible-core 2.17 and 2.18
     _apply_action_arg_defaults = None
-    from ansible.executor.module_common import get_action_args_with_defaults
+try:
+    from ansible.executor.module_common import get_action_args_with_defaults  # 2.17 and 2.18
+except ImportError:
+    get_action_args_with_defaults = None
 
 display = Display()
 

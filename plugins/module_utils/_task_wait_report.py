@@ -211,8 +211,8 @@ def summary_lines(result: Dict[str, Any], warnings: Sequence[str] = ()) -> List[
     if result.get("outcome") in (None, "error") or not rows:
         lines = ["%s: %s" % (result.get("outcome") or "error", result.get("msg"))]
     else:
-        lines = ["%s after %s (%s), %s:" % (result["outcome"], format_duration(result["elapsed"]), _count(result["polls"], "poll"),
-                                           _count(len(rows), "task"))]
+        headline = (result["outcome"], format_duration(result["elapsed"]), _count(result["polls"], "poll"), _count(len(rows), "task"))
+        lines = ["%s after %s (%s), %s:" % headline]
     for row in rows:
         label = "%s %s%s" % (row["provider"], row["id"], " [%s]" % row["name"] if row["name"] else "")
         state = row["state"] or "unread"

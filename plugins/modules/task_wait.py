@@ -28,7 +28,7 @@ description:
     never appear in the result, messages or progress lines; treat them as C(no_log) values.
   - The role P(dbtasks.cloud.wait_for_tasks#role) and the playbook C(dbtasks.cloud.gate) wrap this module for pipelines.
 author:
-  - dbtasks.cloud contributors
+  - dbtasks.cloud contributors (@dbtasks)
 options:
   tasks:
     description:

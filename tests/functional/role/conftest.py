@@ -78,6 +78,13 @@ class Gate:
     def scenario_time(self) -> float:
         return float(self.emulator.health()['scenario_time'])
 
+    def wait_for_scenario_time(self, seconds: float) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while self.scenario_time() < seconds:
+            if time.monotonic() > deadline:
+                raise AssertionError('the emulator clock did not reach %s' % seconds)
+            time.sleep(0.05)
+
     def run(self, variables: Dict[str, Any], args: Tuple[str, ...] = (), env: Optional[Dict[str, Optional[str]]] = None) -> GateRun:
         """``ansible-playbook dbtasks.cloud.gate -e @vars.yml``, reading the output as it comes (stdout and stderr merged)."""
         self._runs += 1
