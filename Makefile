@@ -110,8 +110,8 @@ demo: venv  ## list tasks, then the gate passing and (as expected) failing, agai
 	@$(TOOLS)/demo.sh $(VENV) $(EMULATOR_SPEED)
 
 .PHONY: bench
-bench: venv  ## benchmarks against the emulator (not written yet)
-	@echo "make bench: no benchmarks yet (issue 7)"
+bench: venv  ## benchmarks against the emulator (not in make test): a table and tests/output/bench.json
+	@$(VENV)/bin/python tests/benchmarks $(BENCH_ARGS)
 
 .PHONY: lock
 lock:  ## re-resolve requirements/*.in into the pinned requirements/*.txt
