@@ -24,7 +24,7 @@ dbt_python_minor() {
 }
 
 # dbt_find_python X.Y: print the path of a working Python X.Y interpreter.
-# Order: $DBTASKS_PYTHON<X><Y> (e.g. DBTASKS_PYTHON312), the newest pyenv build of X.Y
+# Order: $DBTASKS_PYTHON<X><Y> (e.g. DBTASKS_PYTHON312) if set, the newest pyenv build of X.Y
 # (called by its real path, because pyenv shims only answer for versions listed in
 # PYENV_VERSION), then pythonX.Y on PATH. A candidate counts only if it runs, has the
 # right version and has venv + ensurepip (Debian's /usr/bin/python3.X may lack them).
@@ -33,7 +33,12 @@ dbt_find_python() {
     override_var="DBTASKS_PYTHON${want//./}"
     local -a candidates=()
     if [[ -n "${!override_var:-}" ]]; then
-        candidates+=("${!override_var}")
+        # an explicit choice is used or refused, never silently replaced
+        if [[ "$(dbt_python_minor "${!override_var}")" == "$want" ]]; then
+            printf '%s\n' "${!override_var}"
+            return 0
+        fi
+        dbt_die "$override_var=${!override_var} is not a working Python $want with venv and ensurepip"
     fi
     pyenv_root="${PYENV_ROOT:-}"
     if [[ -z "$pyenv_root" ]] && command -v pyenv >/dev/null 2>&1; then
