@@ -21,10 +21,11 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiEr
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RdsTasks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import failure_reason
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import CONNECTION_OF, TaskRef, WaitPlan, option_prefix
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, summary_lines, timeout_result
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, is_done, summary_lines, timeout_result
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import RequestsTransport
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
@@ -88,7 +89,15 @@ class ProviderGroup:
     def __init__(self, provider: str, refs: List[TaskRef], source: TaskSource) -> None:
         self.provider = provider
         self.refs = refs
+        self.source = source
         self.tracker = TaskTracker(source, Selection(tuple(ref.id for ref in refs), "the %s task" % provider, None, None))
+        self.last: Optional[List[Dict[str, Any]]] = None
+
+    def poll(self, target: str) -> List[Dict[str, Any]]:
+        """The tasks as the tracker reads them now; once every one is done they are not read again."""
+        if self.last is None or not all(is_done(item, target) for item in self.last):
+            self.last = self.tracker.poll()
+        return self.last
 
 
 class TaskWait:
@@ -113,6 +122,7 @@ class TaskWait:
         self._tracking_sources = {provider: SOURCES[provider](connections.client(provider), {}, now) for provider in plan.providers()}
         self.groups: List[ProviderGroup] = []
         self._order: List[int] = []  # position in the provider groups of each task, in the given order
+        self._refs: List[TaskRef] = []
 
     def _sources_for(self, selector: Dict[str, Any], now: Any) -> List[TaskSource]:
         provider = selector["provider"]
@@ -143,7 +153,7 @@ class TaskWait:
         self.polls += 1
         grouped: List[Dict[str, Any]] = []
         for group in self.groups:
-            grouped.extend(group.tracker.poll())
+            grouped.extend(group.poll(self.plan.target))
         return [grouped[index] for index in self._order]
 
     def run(self) -> Dict[str, Any]:
@@ -158,6 +168,7 @@ class TaskWait:
         grouped = [ref for group in self.groups for ref in group.refs]
         # Trackers answer provider by provider; results follow the order of tasks, then selectors.
         self._order = [grouped.index(ref) for ref in refs]
+        self._refs = refs
         progress = ProgressLog(refs, self.plan, self.emit)
         plan = self.plan
         # Progress lines are due every progress_interval, so a poll is too.
@@ -174,7 +185,7 @@ class TaskWait:
                 if not timeout.items and progress.last_transient_error is not None:
                     result["msg"] += "; the last poll failed: %s" % progress.last_transient_error
                 return result
-            items = self._report_items(waited.items)
+            items = self._with_failure_reasons(waited.items)
             return build_result(plan, refs, items, waited.outcome, waited.elapsed, self.polls, progress.finished_after)
         finally:
             for group in self.groups:
@@ -183,23 +194,26 @@ class TaskWait:
                 self._warn(["%d poll(s) failed with a transient error and the wait went on; the last: %s"
                             % (progress.transient_errors, progress.last_transient_error)])
 
-    def _report_items(self, items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-        """The last items (in the given order), with the detail a tracker adds for the report (UDTS failure messages)."""
-        grouped: List[Dict[str, Any]] = list(items)
-        for position, index in enumerate(self._order):
-            grouped[index] = items[position]
-        reported: List[Dict[str, Any]] = []
-        start = 0
-        for group in self.groups:
-            own = grouped[start:start + len(group.refs)]
-            start += len(group.refs)
-            try:
-                reported.extend(group.tracker.report_items(own))
-            except ApiError as error:
-                # The wait is over; a detail that cannot be read does not change its outcome.
-                self._warn(["the %s task details for the report could not be read: %s" % (group.provider, error)])
-                reported.extend(own)
-        return [reported[index] for index in self._order]
+    def _with_failure_reasons(self, items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        """The last items, with the failure message of each task that ended badly read if its listing lacks one (UDTS).
+
+        Only those tasks are read again, so a wait costs one extra request per failed UDTS task, not one per task.
+        """
+        bad_states = self.plan.fail_on | {"failed", "stopped"}
+        refs = {ref: group for group in self.groups for ref in group.refs}
+        completed = []
+        for ref, item in zip(self._refs, items):
+            group = refs[ref]
+            if group.source.detail_on_report and item.get("state") in bad_states and not item.get("failure_reason"):
+                try:
+                    reason = failure_reason(group.provider, group.source.get_one(ref.id))
+                except ApiError as error:
+                    # The wait is over; a detail that cannot be read does not change its outcome.
+                    self._warn(["the failure message of %s task %s could not be read: %s" % (ref.provider, ref.id, error)])
+                    reason = None
+                item = dict(item, failure_reason=reason) if reason else item
+            completed.append(item)
+        return completed
 
 
 def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emit: Callable[[str], None],

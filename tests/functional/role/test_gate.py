@@ -67,8 +67,11 @@ def test_one_list_request_per_provider_per_poll_and_target_synced_passes_with_sy
     assert run.returncode == 0, run.output
     polls = run.polls()
     stats = gate.emulator.stats()
-    # Two tasks per provider, one list request each per poll; the UDTS detail once per task for the report.
-    assert stats['requests'] == {'udts.ListUDTSTask': polls, 'dds.ListJobs': polls, 'rds.ListTasks': polls, 'udts.GetUDTSTaskStatus': 2}
+    # Two tasks per provider: at most one list request per provider per poll, none once a provider's tasks are all
+    # done (the DDS and RDS tasks end first here), and no per-task request (the task ids are never read one by one).
+    requests = stats['requests']
+    assert set(requests) == {'udts.ListUDTSTask', 'dds.ListJobs', 'rds.ListTasks'}, requests
+    assert max(requests.values()) == polls and min(requests.values()) >= 1
     assert polls >= 3
     assert 'synced after ' in run.output and '  synced     udts udts-inc [incremental-sync] after ' in run.output
     # one connection per cloud, kept for the whole wait

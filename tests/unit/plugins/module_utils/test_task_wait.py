@@ -68,10 +68,13 @@ def test_every_provider_is_read_in_each_poll_and_the_wait_succeeds_when_all_did(
     assert result["summary"][2] == "  succeeded  udts u2 [migrate-u2], finished before the wait"
     assert result["tasks"][2]["name"] == "resize" and result["tasks"][3]["name"] == "Job-r1"
     polls = result["polls"]
-    # One listing per provider per poll: UDTS lists its two tasks, DDS and RDS read their single job by id;
-    # the UDTS detail (failure message) is read once per task for the report.
-    assert clouds.calls() == {"udts": {"ListUDTSTask": polls, "GetUDTSTaskStatus": 2}, "dds": {"ShowJob": polls},
-                              "rds": {"ShowJob": polls}}
+    # At most one request per provider per poll: UDTS lists its two tasks, DDS and RDS read their single job by id.
+    # A provider whose tasks are all done is not read again (DDS after 20 s, UDTS after 40 s), and succeeded UDTS
+    # tasks need no GetUDTSTaskStatus for a failure message.
+    calls = clouds.calls()
+    assert set(calls) == {"udts", "dds", "rds"} and calls["rds"] == {"ShowJob": polls}
+    assert calls["dds"]["ShowJob"] < calls["udts"]["ListUDTSTask"] < polls
+    assert "GetUDTSTaskStatus" not in calls["udts"]
     assert any("1 of 4 tasks done, waiting for 3:" in line for line in lines)
     assert any('done dds d1 [resize]: Completed (succeeded)' in line for line in lines)
 
@@ -94,7 +97,9 @@ def test_several_tasks_of_one_huawei_service_cost_one_list_request_per_poll():
                     timeline={"r%d" % number: [(10 * number, {"status": "Completed"})] for number in range(5)})
     result, dummy, dummy = run(clouds, tasks=[{"provider": "rds", "id": "r%d" % number} for number in range(5)], poll_interval=5)
     assert result["outcome"] == "succeeded"
+    # against one request per unfinished task per poll for a naive loop
     assert clouds.calls() == {"rds": {"List": result["polls"]}}
+    assert result["polls"] >= 5
 
 
 def test_a_failure_on_one_provider_ends_the_wait_within_one_poll_while_another_still_runs():
@@ -117,6 +122,10 @@ def test_the_udts_failure_message_comes_from_the_task_detail():
     result, dummy, dummy = run(clouds, tasks=[{"provider": "udts", "id": "u1"}, {"provider": "udts", "id": "u9"}], poll_interval=5)
     assert result["tasks"][0]["failure_reason"] == "Access denied"
     assert "u1" in result["msg"] and "Access denied" in result["msg"]
+    # only the failed task is read again, for its message
+    operation, query = clouds.stores["udts"].queries[-1]
+    assert (operation, query["TaskId"]) == ("GetUDTSTaskStatus", "u1")
+    assert clouds.calls()["udts"]["GetUDTSTaskStatus"] == 1
 
 
 @pytest.mark.parametrize("fail_on, ends_at, outcome", [
