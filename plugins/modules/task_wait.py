@@ -13,8 +13,9 @@ version_added: 0.1.0
 description:
   - Waits until every selected task has finished, reading all providers in one loop on the controller, and prints the
     status and percentage of each unfinished task while it waits, at default verbosity.
-  - One poll reads each provider's tasks with one list request per page (not one request per task), so a task that fails
-    on one provider ends the wait within one poll even while tasks of another provider are still running.
+  - One poll reads each provider's tasks with one list request per page (not one request per task; a provider whose tasks
+    have all finished is not read again), so a task that fails on one provider ends the wait within one poll even while
+    tasks of another provider are still running.
   - The task fails when a task ends V(failed) or V(stopped) (see O(fail_on)) or when O(timeout) passes first; the message
     lists every failed or stopped task with its reason, or every unfinished task with its last status and progress.
     It succeeds when every task succeeded, or with O(target=synced) succeeded or is synced.
