@@ -109,7 +109,11 @@ class ProgressLog:
                 with_reason = ended_badly and bool(_normalized(item, "failure_reason"))
                 word = "FAILED" if ended_badly else "done" if self._polls > 1 else "already done"
                 self._line(elapsed, "%s %s" % (word, describe(ref, item, with_reason)))
-        if not unfinished:
+        # A fail_on state ends the wait at this poll: name the unfinished tasks in one (retrying, unknown), no block.
+        stopping = [(ref, item) for ref, item in unfinished if _normalized(item, "state") in self.plan.fail_on]
+        for ref, item in stopping:
+            self._line(elapsed, "FAILED %s" % describe(ref, item, bool(_normalized(item, "failure_reason"))))
+        if not unfinished or any(_normalized(item, "state") in self.plan.fail_on for item in items):
             return
         if self._last_block is not None and elapsed - self._last_block < self.plan.progress_interval:
             return

@@ -146,3 +146,14 @@ def test_a_failure_line_names_the_reason_only_when_the_listing_gave_one():
     log.on_poll([item("failed", "Failed", reason="disk full"), item("failed", "FailedUnrecoverable")], 4.0)
     assert lines == ["task_wait     4s | FAILED rds r1 [Restart]: Failed - disk full",
                      "task_wait     4s | FAILED udts u1 [copy]: FailedUnrecoverable (failed)"]
+
+
+def test_when_a_fail_on_state_ends_the_wait_no_progress_block_follows():
+    lines = []
+    log = ProgressLog(REFS, plan(fail_on=["failed", "retrying"]), lines.append)
+    log.on_poll([item("running", "Running", 50.0), item("retrying", "Failed", 5.0)], 0.0)
+    assert lines == ["task_wait     0s | FAILED udts u1 [copy]: Failed (retrying), 5%"]
+    lines.clear()
+    log = ProgressLog(REFS, plan(), lines.append)
+    log.on_poll([item("failed", "Failed", reason="disk full"), item("running", "Dumping", 5.0)], 0.0)
+    assert lines == ["task_wait     0s | FAILED rds r1 [Restart]: Failed - disk full"]
