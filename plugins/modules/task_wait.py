@@ -160,21 +160,23 @@ options:
         description: Base URL of the UCloud API (E(UCLOUD_API_BASE_URL)).
         type: str
         default: https://api.ucloud.cn
-      timeout:
-        description: Seconds to wait for each HTTP response (not the wait's O(timeout)).
-        type: float
-        default: 30
-      retries:
-        description: How many times a request that failed transiently is repeated, V(0) to V(10).
-        type: int
-        default: 4
-      validate_certs:
-        description: Whether to verify the TLS certificate of the endpoint.
-        type: bool
-        default: true
-      ca_bundle:
-        description: CA bundle (file or directory) to verify the endpoint with.
-        type: path
+      # The same HTTP options for both clouds: the anchor is reused under huaweicloud.
+      <<: &http_options
+        timeout:
+          description: Seconds to wait for each HTTP response (not the wait's O(timeout)).
+          type: float
+          default: 30
+        retries:
+          description: How many times a request that failed transiently is repeated, V(0) to V(10).
+          type: int
+          default: 4
+        validate_certs:
+          description: Whether to verify the TLS certificate of the endpoint.
+          type: bool
+          default: true
+        ca_bundle:
+          description: CA bundle (file or directory) to verify the endpoint with.
+          type: path
   huaweicloud:
     description:
       - Huawei Cloud connection for C(dds) and C(rds) tasks. Each option falls back to C(group/dbtasks.cloud.huaweicloud)
@@ -207,21 +209,7 @@ options:
           - Base URL replacing the public endpoint of both services (E(HUAWEICLOUD_SDK_ENDPOINT)); may contain C({service})
             and C({region}).
         type: str
-      timeout:
-        description: Seconds to wait for each HTTP response (not the wait's O(timeout)).
-        type: float
-        default: 30
-      retries:
-        description: How many times a request that failed transiently is repeated, V(0) to V(10).
-        type: int
-        default: 4
-      validate_certs:
-        description: Whether to verify the TLS certificate of the endpoints.
-        type: bool
-        default: true
-      ca_bundle:
-        description: CA bundle (file or directory) to verify the endpoints with.
-        type: path
+      <<: *http_options
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.conn
