@@ -258,13 +258,12 @@ EXAMPLES = r"""
     poll_interval: 15
   register: waited
 
-- name: Every running RDS task of an instance, with credentials from module_defaults
+- name: Every running RDS task of an instance, with an IAM token set for the whole action group
   module_defaults:
     group/dbtasks.cloud.huaweicloud:
-      access_key: "{{ lookup('ansible.builtin.env', 'HW_ACCESS_KEY') }}"
-      secret_key: "{{ lookup('ansible.builtin.env', 'HW_SECRET_KEY') }}"
-      project_id: 0123456789abcdef0123456789abcdef
-      region: cn-north-4
+      auth_token: "{{ iam_token }}"
+      project_id: "{{ huawei_project_id }}"
+      region: ap-southeast-1
   dbtasks.cloud.task_wait:
     selectors:
       - provider: rds
