@@ -5,9 +5,9 @@
 
 ``ansible localhost -m dbtasks.cloud.rds_task_info`` runs once with ``ANSIBLE_KEEP_REMOTE_FILES=1`` (and no
 pipelining), which leaves the exact ``AnsiballZ_rds_task_info.py`` Ansible executed, arguments included.
-That file is then run again as a child of this process, the way Ansible runs it on a target; AnsiballZ
-runs the module in the same process (``runpy``), so the child's ``ru_maxrss`` from ``os.wait4`` is the
-module's peak resident set, from interpreter start to the printed result.
+That file is then run again the way Ansible runs it on a target, started by a small launcher process (see
+LAUNCHER); AnsiballZ runs the module in its own process (``runpy``), so that process's ``ru_maxrss`` from
+``os.wait4`` is the module's peak resident set, from interpreter start to the printed result.
 """
 
 from __future__ import annotations
@@ -42,19 +42,26 @@ def _keep_ansiballz(base_url: str, workdir: str) -> str:
     return found[0]
 
 
-def _run_module(path: str, workdir: str) -> Dict[str, Any]:
-    """Run the kept module file as a child; its peak RSS (KiB on Linux) and the number of tasks it returned."""
-    def child() -> Any:
-        with tempfile.TemporaryFile() as output:
-            process = subprocess.Popen([sys.executable, path], stdout=output, stderr=subprocess.DEVNULL,  # pylint: disable=consider-using-with
-                                       env=ansible_env(workdir), cwd=workdir)
-            dummy, status, usage = os.wait4(process.pid, 0)
-            process.returncode = os.waitstatus_to_exitcode(status)
-            output.seek(0)
-            return process.returncode, usage.ru_maxrss, output.read()
+# A process's ru_maxrss includes what it inherited from its parent before exec (Linux keeps the high-water
+# mark across exec), so a module started straight from this large process would report this process's size.
+# A small launcher forks the module instead and reports the module's own peak.
+LAUNCHER = """
+import os, subprocess, sys
+with open(sys.argv[1], 'wb') as output:
+    process = subprocess.Popen(sys.argv[2:], stdout=output, stderr=subprocess.DEVNULL)
+    dummy, status, usage = os.wait4(process.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
 
-    seconds, (code, max_rss_kib, output) = timed(child)
-    result = json.loads(output)
+
+def _run_module(path: str, workdir: str) -> Dict[str, Any]:
+    """Run the kept module file as a grandchild; its peak RSS (KiB on Linux) and the number of tasks it returned."""
+    output = os.path.join(workdir, 'module-output.json')
+    seconds, done = timed(lambda: subprocess.run([sys.executable, '-c', LAUNCHER, output, sys.executable, path], env=ansible_env(workdir),
+                                                 cwd=workdir, capture_output=True, text=True, check=True, timeout=600))
+    code, max_rss_kib = (int(word) for word in done.stdout.split())
+    with open(output, encoding='utf-8') as handle:
+        result = json.load(handle)
     if code != 0 or result.get('failed'):
         raise RuntimeError('the module failed: %s' % result.get('msg'))
     return {'seconds': seconds, 'max_rss_mib': max_rss_kib / 1024.0, 'tasks': len(result['tasks'])}
