@@ -32,7 +32,7 @@ MOLECULE_ARGS ?=
 
 # Steps of `make test`, run in this order; all run even if one fails, then a summary.
 MATRIX_STEPS ?= matrix-pytest matrix-sanity matrix-units
-TEST_STEPS ?= pytest sanity units lint molecule $(MATRIX_STEPS)
+TEST_STEPS ?= pytest sanity units lint changelog docs galaxy ee molecule $(MATRIX_STEPS)
 
 COLLECTION_LINK := .build/ansible_collections/dbtasks/cloud
 
@@ -58,7 +58,7 @@ link:
 	fi
 
 .PHONY: test
-test:  ## everything: pytest, ansible-test sanity and units, lint, molecule, the 2.17 matrix
+test:  ## everything: pytest, ansible-test sanity and units, lint, changelog, docs, galaxy, ee, molecule, the 2.17 matrix
 	@$(TOOLS)/run-steps.sh $(TEST_STEPS)
 
 .PHONY: pytest
@@ -84,6 +84,23 @@ units: venv  ## ansible-test units
 .PHONY: lint
 lint: venv  ## ansible-lint, production profile
 	@$(TOOLS)/lint.sh $(VENV)
+
+.PHONY: changelog
+changelog: venv  ## antsibull-changelog lint: every fragment and changelogs/changelog.yaml valid
+	@$(VENV)/bin/antsibull-changelog lint
+	@$(VENV)/bin/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+.PHONY: docs
+docs: venv  ## docs/*.md + generated module and role pages to HTML (docs/build/html), failing on any warning
+	@$(TOOLS)/docs.sh $(VENV)
+
+.PHONY: galaxy
+galaxy: venv  ## build the collection tarball, check its files, install it and run a smoke play from the installed copy
+	@$(TOOLS)/galaxy.sh $(VENV)
+
+.PHONY: ee
+ee: venv  ## ansible-builder create with the built tarball: execution environment context and requirements
+	@$(TOOLS)/ee.sh $(VENV)
 
 .PHONY: molecule
 molecule: venv  ## molecule scenarios of the role against the emulator (extensions/molecule)
@@ -120,7 +137,7 @@ lock:  ## re-resolve requirements/*.in into the pinned requirements/*.txt
 
 .PHONY: clean
 clean:  ## remove build output and the ansible-test copies (keeps the venvs)
-	rm -rf .build/ansible-test tests/output .pytest_cache .hypothesis
+	rm -rf .build/ansible-test tests/output .pytest_cache .hypothesis docs/build
 
 .PHONY: distclean
 distclean: clean  ## also remove the venvs
