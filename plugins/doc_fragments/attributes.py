@@ -26,7 +26,9 @@ attributes:
       - The module talks to a cloud API over HTTPS; run it on any host that can reach the API, usually the controller.
 """
 
-    UCLOUD = r"""
+    # Named apart from the ucloud and huaweicloud fragments: ansible-core would resolve
+    # dbtasks.cloud.attributes.ucloud to the ucloud fragment (plugins/doc_fragments/ucloud.py).
+    ACTIONGROUP_UCLOUD = r"""
 options: {}
 attributes:
   action_group:
@@ -36,7 +38,7 @@ attributes:
       - dbtasks.cloud.ucloud
 """
 
-    HUAWEICLOUD = r"""
+    ACTIONGROUP_HUAWEICLOUD = r"""
 options: {}
 attributes:
   action_group:

@@ -34,7 +34,7 @@ extends_documentation_fragment:
   - dbtasks.cloud.task_info
   - dbtasks.cloud.task_info.huawei
   - dbtasks.cloud.attributes
-  - dbtasks.cloud.attributes.huaweicloud
+  - dbtasks.cloud.attributes.actiongroup_huaweicloud
 notes:
   - The module only reads. Only Community Edition jobs of about the last month can be listed (an API restriction).
 seealso:

@@ -37,7 +37,7 @@ extends_documentation_fragment:
   - dbtasks.cloud.task_info
   - dbtasks.cloud.task_info.huawei
   - dbtasks.cloud.attributes
-  - dbtasks.cloud.attributes.huaweicloud
+  - dbtasks.cloud.attributes.actiongroup_huaweicloud
 seealso:
   - module: dbtasks.cloud.dds_job_info
   - module: dbtasks.cloud.udts_task_info

@@ -72,7 +72,7 @@ extends_documentation_fragment:
   - dbtasks.cloud.common
   - dbtasks.cloud.task_info
   - dbtasks.cloud.attributes
-  - dbtasks.cloud.attributes.ucloud
+  - dbtasks.cloud.attributes.actiongroup_ucloud
 notes:
   - Whether C(ListUDTSTask) returns a C(TotalCount) is not documented; without one the listing ends at the first short
     page, and RV(total_count) is only returned when the API sent it.
