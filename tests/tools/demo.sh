@@ -73,7 +73,7 @@ start_emulator() {
         sleep 0.1
     done
     [[ "$url" == http* ]] || dbt_die "the emulator did not print its URL within 30s (got: '${url}')"
-    export UCLOUD_API_BASE_URL="$url" DBTASKS_HUAWEICLOUD_ENDPOINT="$url" HUAWEICLOUD_SDK_ENDPOINT="$url"
+    export UCLOUD_API_BASE_URL="$url" HUAWEICLOUD_SDK_ENDPOINT="$url"
     dbt_say "emulator at $url (scenario $scenario, speed x$speed)"
 }
 
