@@ -155,7 +155,7 @@ class TaskList:
 
     def window(self, now: float, low: Optional[float] = None, high: Optional[float] = None) -> Sequence[Task]:
         """Visible tasks created in [low, high] (scenario seconds), newest first."""
-        high = now if high is None else min(high, now)
-        first = bisect.bisect_left(self._keys, -high)
+        upper = now if high is None else min(high, now)
+        first = bisect.bisect_left(self._keys, -upper)
         last = len(self._keys) if low is None else bisect.bisect_right(self._keys, -low)
         return self.ordered[first:last]
