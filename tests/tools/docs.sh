@@ -45,7 +45,7 @@ dbt_say "antsibull-docs collection: plugin and role pages"
 
 # The guide pages first, in reading order; any other page after them.
 pages=()
-for page in guide modules states role architecture emulator; do
+for page in authentication recipes troubleshooting modules states role architecture emulator; do
     [[ -f "docs/$page.md" ]] && pages+=("$page")
 done
 for file in docs/*.md; do
