@@ -13,10 +13,12 @@ when the deadline passes first.
 * An empty item list is done at once with outcome ``succeeded`` and
   ``items == []``. Only the caller knows whether nothing matching is fine,
   so it must check ``items`` (a pipeline gate should not pass on nothing).
-* The pause between polls is half the smallest remaining-time estimate of
-  the unfinished tasks (UDTS ``progress.total_duration - cur_duration``, or
-  the rate at which ``progress_percent`` rises), clamped to
-  [min_interval, max_interval]. Without an estimate it starts at
+* The pause between polls is the smallest remaining-time estimate of the
+  unfinished tasks (UDTS ``progress.total_duration - cur_duration``, or the
+  rate at which ``progress_percent`` rises), clamped to
+  [min_interval, max_interval]: the next poll lands when the soonest task is
+  expected to finish. (Half the estimate polled ever closer to a finish and
+  cost several requests per finished task.) Without an estimate it starts at
   ``first_interval`` and grows 1.5 times per poll up to ``max_interval``.
   An estimate of zero or less (a task running late) counts as none, so late
   tasks are not polled every second. No pause reaches past the deadline:
@@ -240,5 +242,5 @@ class Waiter:
                 delay = backoff
                 backoff = self._clamp(backoff * _BACKOFF_FACTOR)
             else:
-                delay = self._clamp(estimate / 2)
+                delay = self._clamp(estimate)
             self._sleep(min(delay, deadline - now))

@@ -102,6 +102,17 @@ def test_several_tasks_of_one_huawei_service_cost_one_list_request_per_poll():
     assert result["polls"] >= 5
 
 
+def test_expected_finishes_never_bring_polls_closer_than_half_the_poll_interval():
+    # Ten staggered tasks whose rising progress always predicts one finish a second or two away.
+    clouds = Clouds(rds_items=[huawei("r%d" % number, percent="0") for number in range(10)],
+                    timeline={"r%d" % number: [(step, {"process": str(min(99, step * 20 // (number + 1)))}) for step in range(1, 60)]
+                              + [(6 * (number + 1), {"status": "Completed"})] for number in range(10)})
+    result, dummy, dummy = run(clouds, tasks=[{"provider": "rds", "id": "r%d" % number} for number in range(10)], poll_interval=10)
+    assert result["outcome"] == "succeeded"
+    assert clouds.clock.sleeps and min(clouds.clock.sleeps) >= 5
+    assert clouds.calls() == {"rds": {"List": result["polls"]}}
+
+
 def test_a_failure_on_one_provider_ends_the_wait_within_one_poll_while_another_still_runs():
     clouds = three_clouds(d1=[(33, {"status": "Failed", "fail_reason": "port in use"})], r1=[(900, {"status": "Completed"})])
     result, dummy, lines = run(clouds, tasks=TASKS, poll_interval=10)
