@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import List, Optional, Tuple, Union
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 
-TimeValue = Union[str, int, float]
+TimeValue = Union[str, int, float, date]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -117,11 +117,17 @@ def parse_time(value: TimeValue, option: str, now: datetime) -> datetime:
     Accepted: ISO 8601 with ``Z`` or an offset (``+08:00``, ``+0800``, ``+08``),
     epoch seconds or milliseconds (numbers or digit strings; values >= 1e11
     are milliseconds), ``now`` and ``-<n><unit>`` with unit s, m, h, d or w
-    relative to ``now``. Anything else, including times without a zone,
-    raises ``ParameterError(option, rule)``.
+    relative to ``now``, and aware ``datetime`` objects (YAML timestamps).
+    Anything else, including times and dates without a zone, raises
+    ``ParameterError(option, rule)``.
     """
     now_utc = _require_aware(now)
     try:
+        if isinstance(value, date):
+            # An unquoted ISO time in YAML arrives already parsed (the task_wait action gets it as is).
+            if not isinstance(value, datetime) or value.utcoffset() is None:
+                raise _NaiveTime(str(value))
+            return value.astimezone(timezone.utc)
         if isinstance(value, bool):
             raise ValueError("booleans are not times")
         if isinstance(value, (int, float)):

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -75,6 +75,22 @@ def test_parse_time_uses_now_in_any_zone():
     beijing_now = NOW.astimezone(timezone(timedelta(hours=8)))
     assert parse_time("-1h", "end_time", beijing_now) == at(2026, 11, 1, 11)
     assert parse_time("now", "end_time", beijing_now).tzinfo == UTC
+
+
+def test_parse_time_accepts_yaml_timestamps():
+    # An unquoted ISO time in a playbook reaches an action plugin as a datetime, not as text.
+    beijing = timezone(timedelta(hours=8))
+    parsed = parse_time(datetime(2026, 11, 1, 18, 30, tzinfo=beijing), "start_time", NOW)
+    assert parsed == at(2026, 11, 1, 10, 30)
+    assert parsed.tzinfo == UTC
+
+
+@pytest.mark.parametrize("value", [datetime(2026, 11, 1, 10), date(2026, 11, 1)])
+def test_parse_time_rejects_yaml_timestamps_without_zone(value):
+    with pytest.raises(ParameterError) as caught:
+        parse_time(value, "start_time", NOW)
+    assert caught.value.option == "start_time"
+    assert caught.value.rule == NAIVE_TIME_RULE
 
 
 @pytest.mark.parametrize("value", ["2026-11-01T10:00:00", "2026-11-01", "2026-11-01T10:00", "2026-11-01 10:00:00.5"])
