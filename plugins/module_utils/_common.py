@@ -59,6 +59,7 @@ PROVIDER_SPECS = {"ucloud": UCLOUD_SPEC, "huaweicloud": HUAWEI_SPEC}
 MAX_RETRIES = 10
 MAX_CONNECT_TIMEOUT = 10.0
 _REGION = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_USER_INFO = re.compile(r"(?<=//)[^/?#]*@")
 
 
 def _required(spec: t.Mapping[str, t.Any], option: str, unless: str = "") -> ParameterError:
@@ -74,10 +75,19 @@ def _check_secret_text(option: str, value: str | None) -> None:
 
 
 def check_url(option: str, value: str) -> None:
-    """``value`` must be an absolute http(s) URL without query or fragment."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ParameterError(option, "must be an http:// or https:// URL without query string, got %r" % value)
+    """``value`` must be an absolute http(s) URL without user info, query or fragment."""
+    # A password in the URL must not be echoed; requests would also send it as Basic
+    # auth, replacing the Authorization header of a signed Huawei request.
+    shown = _USER_INFO.sub("********@", value)
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # unbalanced [ ] around an IPv6 host, a port that is not a number or out of range
+        raise ParameterError(option, "must be an http:// or https:// URL with a valid host and port, got %r" % shown) from None
+    if parts.username is not None or parts.password is not None:
+        raise ParameterError(option, "must not contain a user name or password (user:password@); the APIs authenticate with the keys")
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or parts.query or parts.fragment:
+        raise ParameterError(option, "must be an http:// or https:// URL with a valid host and port, without query string, got %r" % shown)
 
 
 def transport_settings(params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:

@@ -106,10 +106,21 @@ def test_ucloud_config_built():
     (dict(base_url="api.ucloud.cn"), "base_url", "http"),
     (dict(base_url="ftp://api.ucloud.cn"), "base_url", "http"),
     (dict(base_url="https://api.ucloud.cn/?x=1"), "base_url", "query"),
+    (dict(base_url="http://[::1"), "base_url", "http://[::1"),
+    (dict(base_url="http://127.0.0.1:99999"), "base_url", "port"),
+    (dict(base_url="http://127.0.0.1:port/"), "base_url", "port"),
+    (dict(base_url="http://user:pw@api.ucloud.cn"), "base_url", "user name or password"),
 ])
 def test_ucloud_rules(overrides, option, words):
     err = rejected(ucloud_config, ucloud(**overrides))
     assert err.option == option and str(err).startswith(option + ": ") and words in str(err)
+
+
+@pytest.mark.parametrize("url", ["http://user:hunter2@127.0.0.1:1", "ftp://user:hunter2@host", "http://user:hunter2@[::1"])
+def test_url_rules_do_not_echo_a_password(url):
+    # requests would also send it as Basic auth, overriding the Huawei signature.
+    err = rejected(huawei_config, huawei(endpoint=url))
+    assert err.option == "endpoint" and "hunter2" not in str(err)
 
 
 def test_whitespace_rule_does_not_echo_the_secret():
@@ -136,6 +147,8 @@ def test_huawei_config_variants():
     (dict(region=None), "region", "unless endpoint is set"),
     (dict(region="CN North 4"), "region", "cn-north-4"),
     (dict(endpoint="dds.example.com"), "endpoint", "http"),
+    (dict(endpoint="https://[fe80::1/"), "endpoint", "https://[fe80::1/"),
+    (dict(endpoint="https://user@{service}.example.com"), "endpoint", "user name or password"),
 ])
 def test_huawei_rules(overrides, option, words):
     err = rejected(huawei_config, huawei(**overrides))
