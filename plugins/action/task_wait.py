@@ -18,11 +18,12 @@ import typing as t
 from collections.abc import Mapping
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.validation import check_type_dict
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._common import secret_values
-from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
@@ -69,24 +70,24 @@ class ActionModule(ActionBase):
                                              action_groups=play._action_groups)  # pylint: disable=protected-access
 
     def _arguments(self) -> dict[str, t.Any]:
+        """The task's arguments with each connection merged over its group's module_defaults; raises ``ParameterError``."""
         args = dict(self._task.args)
         for connection in CONNECTION_SPECS:
-            explicit = args.get(connection)
-            if explicit is None or isinstance(explicit, Mapping):
-                args[connection] = merge_connection(self._group_defaults(connection), explicit, connection)
+            args[connection] = merge_connection(self._group_defaults(connection), _connection_dict(connection, args.get(connection)), connection)
         return args
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         result = super().run(tmp, task_vars)
         result["changed"] = False
-        args = self._arguments()
+        try:
+            args = self._arguments()
+        except ParameterError as error:
+            return _error_result(result, error.to_fail_kwargs(), Redactor())
         validation = ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args)
         params = validation.validated_parameters
         redactor = Redactor(_secrets(args) + _secrets(params))
         if validation.error_messages:
-            result.update(failed=True, outcome="error", msg=redactor.text("Invalid options: " + "; ".join(validation.error_messages)))
-            result["summary"] = summary_lines(result)
-            return result
+            return _error_result(result, {"msg": "Invalid options: " + "; ".join(validation.error_messages)}, redactor)
 
         def emit(line: str) -> None:
             display.display(redactor.text(line))
@@ -95,16 +96,34 @@ class ActionModule(ActionBase):
             plan = parse_plan(params)
             outcome, warnings = run_task_wait(plan, params, emit, hooks=self.hooks, redactor=redactor)
         except DbTasksError as error:
-            fields = error.to_fail_kwargs()
-            result.update((name, redactor.text(value) if isinstance(value, str) else value) for name, value in fields.items())
-            result.update(failed=True, outcome="error")
-            result["summary"] = summary_lines(result)
-            return result
+            return _error_result(result, error.to_fail_kwargs(), redactor)
         result.update(outcome)
         result["msg"] = redactor.text(result["msg"])
         if warnings:
             result["warnings"] = [redactor.text(warning) for warning in warnings]
         return result
+
+
+def _error_result(result: dict[str, t.Any], fields: Mapping[str, t.Any], redactor: Redactor) -> dict[str, t.Any]:
+    """``result`` failed with ``fields`` (text redacted) before or instead of a wait: outcome ``error``."""
+    result.update((name, redactor.text(value) if isinstance(value, str) else value) for name, value in fields.items())
+    result.update(failed=True, outcome="error")
+    result["summary"] = summary_lines(result)
+    return result
+
+
+def _connection_dict(connection: str, value: t.Any) -> Mapping[str, t.Any] | None:
+    """The ``ucloud``/``huaweicloud`` option as a mapping (``key=value`` text is read as Ansible reads it)."""
+    if value is None or isinstance(value, Mapping):
+        return value
+    # Left to the validator, anything else crashes it when an environment variable fills a suboption.
+    if isinstance(value, str):
+        try:
+            return check_type_dict(value)
+        except TypeError:
+            pass
+    # The value is not echoed: it may hold keys the redactor could not pick out of it.
+    raise ParameterError(connection, "must be a dictionary of connection options (or key=value text)")
 
 
 def _secrets(args: Mapping[str, t.Any]) -> list[str]:

@@ -117,6 +117,28 @@ def test_bad_options_fail_before_any_request_with_the_option_named(monkeypatch, 
     assert clouds.transport.requests == [] and not display.display.called
 
 
+@pytest.mark.parametrize("connection, value", [("ucloud", "not a dict"), ("huaweicloud", "not a dict"), ("huaweicloud", ["p1"])])
+def test_a_connection_that_is_not_a_dict_fails_cleanly_when_the_environment_sets_options(monkeypatch, display, connection, value):
+    # Ansible's validator crashes filling an environment fallback into a string, so the action must refuse it first.
+    monkeypatch.setenv("HUAWEICLOUD_SDK_PROJECT_ID", "p1")
+    monkeypatch.setenv("UCLOUD_PUBLIC_KEY", "pub")
+    clouds = rds_cloud()
+    result = run_action(monkeypatch, clouds, {"tasks": [{"provider": "rds", "id": "r1"}], connection: value})
+    assert (result["failed"], result["outcome"], result["option"]) == (True, "error", connection)
+    assert result["msg"].startswith("%s: must be a dictionary of connection options" % connection)
+    assert result["summary"] == ["error: " + result["msg"]]
+    assert clouds.transport.requests == [] and not display.display.called
+
+
+def test_a_connection_given_as_key_value_text_is_merged_with_the_group_module_defaults(monkeypatch, display):
+    clouds = rds_cloud()
+    group = dict(HUAWEI, region="cn-north-4")
+    text = "project_id=%s" % HUAWEI["project_id"]
+    result = run_action(monkeypatch, clouds, {"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": text},
+                        module_defaults=[{"group/dbtasks.cloud.huaweicloud": group}])
+    assert result["outcome"] == "succeeded"
+
+
 def test_secrets_are_masked_in_error_messages(monkeypatch, display):
     secret = "Running-and-secret"
     args = {"selectors": [{"provider": "rds", "status": [secret]}], "huaweicloud": dict(HUAWEI, secret_key=secret)}
