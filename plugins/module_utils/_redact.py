@@ -38,8 +38,8 @@ _HEADER_VALUE = re.compile(
 
 
 def _encoded_forms(secret: str) -> set[str]:
-    """The spellings a secret can take inside URLs, form bodies and JSON."""
-    forms = {secret, quote(secret, safe=""), quote(secret, safe="/~"), quote_plus(secret), json.dumps(secret)[1:-1]}
+    """The spellings a secret can take inside URLs, form bodies, JSON and Python reprs (requests quotes bad header values so)."""
+    forms = {secret, quote(secret, safe=""), quote(secret, safe="/~"), quote_plus(secret), json.dumps(secret)[1:-1], repr(secret)[1:-1]}
     forms.update({form.lower() for form in forms if "%" in form})
     return {form for form in forms if form}
 

@@ -34,6 +34,14 @@ def test_every_encoding_of_a_secret_is_masked(rendering):
     assert MASK in out
 
 
+@pytest.mark.parametrize("secret", ["tokSEKRET\u00e9\nMORE", "tok\x01SEKRET", "it's\\secret"])
+def test_the_python_repr_of_a_secret_is_masked(secret):
+    # requests quotes a bad header value with repr() in its exception text: "header value: 'tok\\nen'".
+    out = Redactor([secret]).text("Invalid return character(s) in header value: %r" % secret)
+    quote_mark = repr(secret)[0]
+    assert out == "Invalid return character(s) in header value: %s%s%s" % (quote_mark, MASK, quote_mark)
+
+
 def test_empty_and_none_secrets_are_ignored():
     assert Redactor([None, "", OTHER]).text("a b c") == "a b c"
 
