@@ -60,6 +60,7 @@ MAX_RETRIES = 10
 MAX_CONNECT_TIMEOUT = 10.0
 _REGION = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _USER_INFO = re.compile(r"(?<=//)[^/?#]*@")
+_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def _required(spec: t.Mapping[str, t.Any], option: str, unless: str = "") -> ParameterError:
@@ -68,10 +69,11 @@ def _required(spec: t.Mapping[str, t.Any], option: str, unless: str = "") -> Par
     return ParameterError(option, "is required%s; set it%s" % (unless, source))
 
 
-def _check_secret_text(option: str, value: str | None) -> None:
-    # A stray newline from a file or an env var would give signature errors far from the cause.
-    if value is not None and value != value.strip():
-        raise ParameterError(option, "must not start or end with whitespace")
+def _check_token_text(option: str, value: str | None) -> None:
+    # Keys, tokens and project ids never hold whitespace. A stray newline from a file or an env var
+    # would give signature errors far from the cause, or a requests error quoting the header value.
+    if value is not None and _BLANK_OR_CONTROL.search(value):
+        raise ParameterError(option, "must not contain whitespace or control characters")
 
 
 def check_url(option: str, value: str) -> None:
@@ -113,7 +115,8 @@ def ucloud_config(params: t.Mapping[str, t.Any]) -> UCloudConfig:
     for option in ("public_key", "private_key"):
         if not params.get(option):
             raise _required(UCLOUD_SPEC, option)
-        _check_secret_text(option, params[option])
+        _check_token_text(option, params[option])
+    _check_token_text("project_id", params.get("project_id"))
     base_url = params.get("base_url") or DEFAULT_BASE_URL
     check_url("base_url", base_url)
     return UCloudConfig(
@@ -126,8 +129,8 @@ def ucloud_config(params: t.Mapping[str, t.Any]) -> UCloudConfig:
 
 
 def _check_huawei_auth(params: t.Mapping[str, t.Any]) -> None:
-    for option in ("access_key", "secret_key", "security_token", "auth_token"):
-        _check_secret_text(option, params.get(option))
+    for option in ("access_key", "secret_key", "security_token", "auth_token", "project_id"):
+        _check_token_text(option, params.get(option))
     if params.get("auth_token"):
         for option in ("access_key", "secret_key", "security_token"):
             if params.get(option):
