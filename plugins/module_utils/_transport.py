@@ -160,7 +160,9 @@ class RequestContext:
             return decode_json_object(response.body, self.redactor)
         except BodyError as err:
             error = self.error(failure % err.description, response)
-            error.retryable = err.truncated
+            # A cut-short answer is worth another try; a cut-short error body is judged by its
+            # status alone, so an authentication or validation error is never repeated.
+            error.retryable = err.truncated and 200 <= response.status < 300
             raise error from None
 
 

@@ -254,6 +254,16 @@ def test_truncated_success_body_is_retried():
     assert (caught.value.http_status, caught.value.attempts) == (200, 2)
 
 
+@pytest.mark.parametrize("status", [400, 401, 403, 404])
+def test_truncated_body_of_an_auth_or_validation_error_is_not_retried(status):
+    truncated = raw_response('{"error_code": "APIGW.0301", "error_msg": "verify', status=status)
+    client, transport, clock = make_client(truncated, json_response({"jobs": []}), retries=3)
+    with pytest.raises(ApiError) as caught:
+        client.get("ListJobs", "/v3.1/{project_id}/jobs", {})
+    assert (caught.value.http_status, caught.value.attempts, caught.value.retryable) == (status, 1, False)
+    assert len(transport.requests) == 1
+
+
 def test_transport_error_labelled_with_service():
     client, transport, clock = make_client(TransportError("timeout", "timed out waiting for https://dds/"), retries=0)
     with pytest.raises(TransportError) as caught:
