@@ -33,8 +33,6 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UdtsTas
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Waiter, WaitTimeout
 
 SOURCES = {"udts": UdtsTasks, "dds": DdsJobs, "rds": RdsTasks}
-# The first pause; the waiter then adapts between half of poll_interval and poll_interval.
-FIRST_INTERVAL = 5.0
 
 
 class Connections:
@@ -172,11 +170,11 @@ class TaskWait:
         plan = self.plan
         # Progress lines are due every progress_interval, so a poll is too.
         max_interval = min(plan.poll_interval, plan.progress_interval)
-        # An expected finish may bring a poll forward, but never below half the interval: a gate over many
-        # staggered tasks always has one about to finish, and polling at a floor of 1 s spent more requests
-        # than a per-task loop. Detection stays within one poll_interval either way.
-        waiter = Waiter(self.poll, timeout=plan.timeout, first_interval=min(FIRST_INTERVAL, max_interval), target=plan.target,
-                        fail_fast=True, fail_fast_states=plan.fail_on, min_interval=max_interval / 2, max_interval=max_interval,
+        # A fixed cadence: a gate over many staggered tasks always has one about to finish, so polls brought
+        # forward by estimates cost more requests than a per-task loop, while a finish or a failure is noticed
+        # within one poll_interval anyway. The info modules' own wait keeps the adaptive interval.
+        waiter = Waiter(self.poll, timeout=plan.timeout, first_interval=max_interval, target=plan.target,
+                        fail_fast=True, fail_fast_states=plan.fail_on, min_interval=max_interval, max_interval=max_interval,
                         sleep=self.connections.hooks.sleep, clock=self.connections.hooks.clock,
                         on_poll=progress.on_poll, on_transient_error=progress.on_transient_error)
         try:
