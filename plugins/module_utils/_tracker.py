@@ -88,7 +88,9 @@ class TaskTracker:
     tasks by id, even once they no longer match a status filter. A task missing
     from the listing is read with ``get_one``; once such a task is terminal it
     is not read again. When exactly one task is followed and the source has
-    ``single_lookup``, a poll is that one ``get_one`` instead of a listing.
+    ``single_lookup``, a poll is that one ``get_one`` instead of a listing; with
+    several, a poll reads the unfinished ones by id whenever that takes fewer
+    requests than the last listing did.
     """
 
     def __init__(self, source: TaskSource, selection: Selection) -> None:
@@ -100,11 +102,14 @@ class TaskTracker:
         self._last_raw: Dict[str, Raw] = {}
         self._finished: Dict[str, Raw] = {}
         self._looked_up: Set[str] = set()  # ids whose latest fields came from get_one
+        self._pages_per_listing: Optional[int] = None  # requests the last full listing took
 
     def poll(self) -> List[Item]:
         self._looked_up = set()
         if self.ids is not None and len(self.ids) == 1 and self.source.single_lookup:
             return [self._normalize(self._look_up(self.ids[0]))]
+        if self.ids is not None and self._lookups_cost_less():
+            return [self._current(task_id, None) for task_id in self.ids]
         listed = self._list()
         if self.ids is None:
             selected = [raw for raw in listed if self.source.matches(raw)]
@@ -114,6 +119,16 @@ class TaskTracker:
             return [self._normalize(raw) for raw in selected]
         by_id = {self.source.raw_id(raw): raw for raw in listed}
         return [self._current(task_id, by_id.get(task_id)) for task_id in self.ids]
+
+    def _lookups_cost_less(self) -> bool:
+        """Whether reading each unfinished followed task by id takes fewer requests than the last listing did.
+
+        A few tasks followed in a project with thousands would otherwise cost every page on every poll.
+        """
+        if self._pages_per_listing is None or not self.source.single_lookup:
+            return False
+        unfinished = sum(1 for task_id in self.ids or () if task_id not in self._finished)
+        return unfinished < self._pages_per_listing
 
     def report_items(self, items: List[Item]) -> List[Item]:
         """The final items: tasks selected by id get their detail when the source asks for it."""
@@ -163,8 +178,10 @@ class TaskTracker:
         seen: Set[Any] = set()
         totals: List[Optional[int]] = []
         repeated = 0
+        pages = 0
         for fetch_page in self.source.page_fetchers():
             collected = self._collect(fetch_page)
+            pages += collected.pages_fetched
             self._warn(collected.warnings)
             totals.append(collected.total_count)
             for raw in collected.items:
@@ -176,6 +193,7 @@ class TaskTracker:
                 seen.add(key)
                 raws.append(raw)
         self.total_count = None if None in totals else sum(total for total in totals if total is not None) - repeated
+        self._pages_per_listing = pages
         return raws
 
     def _normalize(self, raw: Raw) -> Item:

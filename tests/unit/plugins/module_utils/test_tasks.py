@@ -172,6 +172,23 @@ def test_several_ids_share_one_listing_and_look_up_only_the_missing():
     assert dict(store.calls) == {"List": 1, "Get": 1}
 
 
+def test_a_few_followed_tasks_among_many_pages_are_read_by_id_after_the_first_listing():
+    store = TaskStore([task(str(number)) for number in range(10)])  # 5 pages of 2
+    tracker = TaskTracker(MemorySource(store), Selection(("7", "3"), "task_ids", None, None))
+    assert ids_of(tracker.poll()) == ["7", "3"]
+    assert dict(store.calls) == {"List": 5}
+    assert ids_of(tracker.poll()) == ["7", "3"]
+    assert dict(store.calls) == {"List": 5, "Get": 2}
+
+
+def test_many_followed_tasks_keep_sharing_one_listing():
+    store = TaskStore([task(str(number)) for number in range(4)])  # 2 pages of 2
+    tracker = TaskTracker(MemorySource(store), Selection(("0", "1", "2"), "task_ids", None, None))
+    tracker.poll()
+    tracker.poll()
+    assert dict(store.calls) == {"List": 4}
+
+
 def test_unknown_id_names_the_option_and_keeps_the_api_details():
     store = TaskStore([task("a")])
     with pytest.raises(ApiError) as raised:
