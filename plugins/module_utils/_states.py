@@ -21,6 +21,7 @@ PROVIDERS = ("udts", "dds", "rds")
 
 STATES = ("pending", "running", "retrying", "synced", "succeeded", "failed", "stopped", "unknown")
 TERMINAL = frozenset({"succeeded", "failed", "stopped"})
+ENDED_BADLY = frozenset({"failed", "stopped"})
 
 # "Failed" is resolved against the retry counters in _udts_failed_state.
 _UDTS_STATES = {
@@ -240,3 +241,14 @@ def normalize_item(provider: str, raw: Any) -> Tuple[Dict[str, Any], List[str]]:
                 )
             )
     return item, warnings
+
+
+def normalized(item: Mapping[str, Any], name: str) -> Any:
+    """A normalized field of an item from ``normalize_item``, wherever a name collision put it."""
+    return item.get(COLLISION_PREFIX + name, item.get(name))
+
+
+def is_done(item: Mapping[str, Any], target: str) -> bool:
+    """Whether a wait for ``target`` (``terminal``, or ``synced`` which also takes synced tasks) is over for this item."""
+    state = normalized(item, "state")
+    return state in TERMINAL or (target == "synced" and state == "synced")

@@ -21,11 +21,11 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiEr
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RdsTasks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import failure_reason
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import failure_reason, is_done
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import CONNECTION_OF, TaskRef, WaitPlan, option_prefix
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, is_done, summary_lines, timeout_result
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, summary_lines, timeout_result
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import RequestsTransport
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient

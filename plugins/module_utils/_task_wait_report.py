@@ -12,18 +12,12 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import TERMINAL
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan
 
 Item = Dict[str, Any]
 Key = Tuple[str, str]
 LINE_PREFIX = "task_wait"
-_ENDED_BADLY = frozenset({"failed", "stopped"})
-
-
-def _normalized(item: Item, name: str) -> Any:
-    # _states puts a normalized value under dbtasks_<name> when the API sent its own field of that name.
-    return item.get("dbtasks_" + name, item.get(name))
 
 
 def format_duration(seconds: float) -> str:
@@ -42,11 +36,6 @@ def format_percent(percent: Any) -> Optional[str]:
     return "%d%%" % percent if float(percent).is_integer() else "%.1f%%" % percent
 
 
-def is_done(item: Item, target: str) -> bool:
-    state = _normalized(item, "state")
-    return state in TERMINAL or (target == "synced" and state == "synced")
-
-
 def display_name(ref: TaskRef, item: Optional[Item]) -> Optional[str]:
     """The name given in ``tasks``, else the task's name at the provider."""
     if ref.name:
@@ -62,14 +51,14 @@ def describe(ref: TaskRef, item: Optional[Item], with_reason: bool = False) -> s
     label = "%s %s%s" % (ref.provider, ref.id, " [%s]" % name if name else "")
     if item is None:
         return "%s: not read yet" % label
-    status, state = item.get("status"), _normalized(item, "state")
+    status, state = item.get("status"), normalized(item, "state")
     # "Failed (failed)" says nothing twice; "Dumping (running)" tells the state behind a provider's word.
     details = str(status) if str(status).casefold() == str(state).casefold() else "%s (%s)" % (status, state)
-    percent = format_percent(_normalized(item, "progress_percent"))
-    if percent is not None and not _normalized(item, "terminal"):
+    percent = format_percent(normalized(item, "progress_percent"))
+    if percent is not None and not normalized(item, "terminal"):
         details += ", %s" % percent
     if with_reason:
-        details += " - %s" % (_normalized(item, "failure_reason") or "no reason given")
+        details += " - %s" % (normalized(item, "failure_reason") or "no reason given")
     return "%s: %s" % (label, details)
 
 
@@ -104,16 +93,16 @@ class ProgressLog:
             elif key not in self.finished_after:
                 # Done at the first look means done before the wait: 0, not the time the first request took.
                 self.finished_after[key] = elapsed if self._polls > 1 else 0.0
-                ended_badly = _normalized(item, "state") in _ENDED_BADLY
+                ended_badly = normalized(item, "state") in ENDED_BADLY
                 # A reason the listing lacks (UDTS) is read once the wait is over and shown in the result.
-                with_reason = ended_badly and bool(_normalized(item, "failure_reason"))
+                with_reason = ended_badly and bool(normalized(item, "failure_reason"))
                 word = "FAILED" if ended_badly else "done" if self._polls > 1 else "already done"
                 self._line(elapsed, "%s %s" % (word, describe(ref, item, with_reason)))
         # A fail_on state ends the wait at this poll: name the unfinished tasks in one (retrying, unknown), no block.
-        stopping = [(ref, item) for ref, item in unfinished if _normalized(item, "state") in self.plan.fail_on]
+        stopping = [(ref, item) for ref, item in unfinished if normalized(item, "state") in self.plan.fail_on]
         for ref, item in stopping:
-            self._line(elapsed, "FAILED %s" % describe(ref, item, bool(_normalized(item, "failure_reason"))))
-        if not unfinished or any(_normalized(item, "state") in self.plan.fail_on for item in items):
+            self._line(elapsed, "FAILED %s" % describe(ref, item, bool(normalized(item, "failure_reason"))))
+        if not unfinished or any(normalized(item, "state") in self.plan.fail_on for item in items):
             return
         if self._last_block is not None and elapsed - self._last_block < self.plan.progress_interval:
             return
@@ -138,9 +127,9 @@ def task_rows(refs: Sequence[TaskRef], items: Sequence[Item], finished_after: Di
             "id": ref.id,
             "name": display_name(ref, item),
             "status": item.get("status"),
-            "state": _normalized(item, "state"),
-            "progress_percent": _normalized(item, "progress_percent"),
-            "failure_reason": _normalized(item, "failure_reason"),
+            "state": normalized(item, "state"),
+            "progress_percent": normalized(item, "progress_percent"),
+            "failure_reason": normalized(item, "failure_reason"),
             "finished_after": None if finished is None else round(finished, 1),
         })
     return rows
@@ -149,7 +138,7 @@ def task_rows(refs: Sequence[TaskRef], items: Sequence[Item], finished_after: Di
 def _counts(items: Sequence[Item]) -> str:
     counted: Dict[str, int] = {}
     for item in items:
-        state = _normalized(item, "state")
+        state = normalized(item, "state")
         counted[state] = counted.get(state, 0) + 1
     return ", ".join("%d %s" % (number, state) for state, number in counted.items())
 
@@ -161,11 +150,11 @@ def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], out
         return "%s succeeded within %s" % (every, waited)
     if outcome == "synced":
         return "%s are done within %s: %s" % (every, waited, _counts(items)) if len(items) != 1 else "The task is synced within %s" % waited
-    bad_states = plan.fail_on | _ENDED_BADLY
-    bad = [(ref, item) for ref, item in zip(refs, items) if _normalized(item, "state") in bad_states]
+    bad_states = plan.fail_on | ENDED_BADLY
+    bad = [(ref, item) for ref, item in zip(refs, items) if normalized(item, "state") in bad_states]
     unfinished = sum(1 for ref, item in zip(refs, items) if not is_done(item, plan.target) and (ref, item) not in bad)
     how = "failed or stopped"
-    if any(_normalized(item, "state") not in _ENDED_BADLY for dummy, item in bad):
+    if any(normalized(item, "state") not in ENDED_BADLY for dummy, item in bad):
         how = "failed, stopped or reached a fail_on state"
     message = "%d of %d tasks %s after %s: %s" % (len(bad), len(items), how, waited, "; ".join(describe(ref, item, True) for ref, item in bad))
     if unfinished:
@@ -223,7 +212,7 @@ def summary_lines(result: Dict[str, Any], warnings: Sequence[str] = ()) -> List[
         if row["finished_after"] is None:
             percent = format_percent(row["progress_percent"])
             detail = ": %s%s, not finished" % (row["status"], ", " + percent if percent else "") if row["status"] else ": never read"
-        elif state in _ENDED_BADLY:
+        elif state in ENDED_BADLY:
             detail = " after %s: %s - %s" % (format_duration(row["finished_after"]), row["status"], row["failure_reason"] or "no reason given")
         elif row["finished_after"] == 0:
             detail = ", finished before the wait"

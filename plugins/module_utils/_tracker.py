@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, FetchPage, Page, fetch_all, fetch_one_page
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalize_item
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalize_item, normalized
 
 Raw = Dict[str, Any]
 Item = Dict[str, Any]
@@ -74,11 +74,6 @@ class TaskSource:
         value = self.field(raw, self.id_key)
         # Ids key dicts and sets for dedupe and tracking, so they must be hashable scalars.
         return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-
-
-def _normalized(item: Item, name: str) -> Any:
-    # _states keeps a raw field of the same name and puts its own value under dbtasks_<name>.
-    return item.get("dbtasks_" + name, item.get(name))
 
 
 class TaskTracker:
@@ -146,7 +141,7 @@ class TaskTracker:
             return self._normalize(self._finished[task_id])
         raw = self._look_up(task_id)
         item = self._normalize(raw)
-        if _normalized(item, "terminal"):
+        if normalized(item, "terminal"):
             self._finished[task_id] = raw
         return item
 

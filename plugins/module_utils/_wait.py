@@ -39,10 +39,9 @@ import time
 from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import TERMINAL
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
 
 TARGETS = ("terminal", "synced")
-_ENDED_BADLY = frozenset({"failed", "stopped"})
 _BACKOFF_FACTOR = 1.5
 _LISTED_IN_MESSAGE = 10
 _MAX_NAME_IN_MESSAGE = 60
@@ -57,24 +56,14 @@ class WaitResult(NamedTuple):
     polls: int  # poll() calls, failed ones included
 
 
-def _normalized(item: Dict[str, Any], name: str) -> Any:
-    # _states puts a normalized value under dbtasks_<name> when the API sent its own field of that name.
-    return item.get("dbtasks_" + name, item.get(name))
-
-
-def _is_done(item: Dict[str, Any], target: str) -> bool:
-    state = _normalized(item, "state")
-    return state in TERMINAL or (target == "synced" and state == "synced")
-
-
-def wait_outcome(items: Items, target: str, fail_fast: bool, fail_fast_states: Iterable[str] = _ENDED_BADLY) -> Optional[str]:
+def wait_outcome(items: Items, target: str, fail_fast: bool, fail_fast_states: Iterable[str] = ENDED_BADLY) -> Optional[str]:
     """The outcome if the wait is over for these items, else None."""
-    states = [_normalized(item, "state") for item in items]
+    states = [normalized(item, "state") for item in items]
     if fail_fast and any(state in fail_fast_states for state in states):
         return "failed"
-    if not all(_is_done(item, target) for item in items):
+    if not all(is_done(item, target) for item in items):
         return None
-    if any(state in _ENDED_BADLY for state in states):
+    if any(state in ENDED_BADLY for state in states):
         return "failed"
     if target == "synced" and "synced" in states:
         return "synced"
@@ -86,13 +75,13 @@ def _format_seconds(seconds: float) -> str:
 
 
 def _describe(item: Dict[str, Any]) -> str:
-    label = str(_normalized(item, "id"))
+    label = str(normalized(item, "id"))
     name = item.get("name")
     if name and name != label:
         name = str(name)
         label += ' "%s"' % (name if len(name) <= _MAX_NAME_IN_MESSAGE else name[:_MAX_NAME_IN_MESSAGE - 3] + "...")
-    details = ["status %s" % item.get("status"), "state %s" % _normalized(item, "state")]
-    percent = _normalized(item, "progress_percent")
+    details = ["status %s" % item.get("status"), "state %s" % normalized(item, "state")]
+    percent = normalized(item, "progress_percent")
     details.append("progress unknown" if percent is None else "%g%%" % percent)
     return "%s (%s)" % (label, ", ".join(details))
 
@@ -103,7 +92,7 @@ class WaitTimeout(DbTasksError):
     def __init__(self, items: Items, elapsed: float, target: str, last_error: Optional[ApiError] = None) -> None:
         self.items = items
         self.elapsed = elapsed
-        self.unfinished = [item for item in items if not _is_done(item, target)]
+        self.unfinished = [item for item in items if not is_done(item, target)]
         waited = _format_seconds(elapsed)
         if not items:
             message = "Timed out after %s waiting for tasks: no poll succeeded" % waited
@@ -144,7 +133,7 @@ class _ProgressRates:
         self._last: Dict[Any, Tuple[float, float, Optional[float]]] = {}  # id -> (percent, seen at, percent per second)
 
     def estimate(self, item: Dict[str, Any], now: float) -> Optional[float]:
-        key, percent = _normalized(item, "id"), _number(_normalized(item, "progress_percent"))
+        key, percent = normalized(item, "id"), _number(normalized(item, "progress_percent"))
         if key is None or percent is None:
             return None
         previous = self._last.get(key)
@@ -172,7 +161,7 @@ class Waiter:
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                  on_poll: Optional[Callable[[Items, float], None]] = None,
                  on_transient_error: Optional[Callable[[ApiError], None]] = None,
-                 fail_fast_states: Iterable[str] = _ENDED_BADLY) -> None:
+                 fail_fast_states: Iterable[str] = ENDED_BADLY) -> None:
         if timeout < 0:
             raise ParameterError("wait_timeout", "must be 0 or more seconds, got %s" % timeout)
         if first_interval <= 0:
@@ -210,7 +199,7 @@ class Waiter:
     def _smallest_estimate(self, items: Items, rates: _ProgressRates, now: float) -> Optional[float]:
         estimates = []
         for item in items:
-            if not _is_done(item, self._target):
+            if not is_done(item, self._target):
                 # Both are computed for every task: the rate tracker must see each poll to measure rates.
                 estimates.extend((_duration_estimate(item), rates.estimate(item, now)))
         usable = [estimate for estimate in estimates if estimate is not None and estimate > 0]
