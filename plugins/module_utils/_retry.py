@@ -131,6 +131,8 @@ class RetryPolicy:
                 if not error.retryable or retry_index >= self.retries:
                     raise
                 remaining = self.budget - (self.clock() - started)
-                if remaining <= 0:
+                delay = self.delay_for(error, retry_index)
+                # Retrying before the server's Retry-After would only be throttled again.
+                if remaining <= 0 or (error.retry_after is not None and delay > remaining):
                     raise
-                self.sleep(min(self.delay_for(error, retry_index), remaining))
+                self.sleep(min(delay, remaining))

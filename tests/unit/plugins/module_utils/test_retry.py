@@ -191,7 +191,6 @@ def test_wait_is_clamped_to_remaining_budget():
 @pytest.mark.parametrize("status, retry_after, limits, slept", [
     (429, 7.0, {}, 7.0),  # honoured instead of the (zero) backoff
     (503, 3600.0, {"max_retry_after": 30.0, "budget": 1000.0}, 30.0),  # clamped to max_retry_after
-    (503, 25.0, {"max_retry_after": 30.0, "budget": 12.0}, 12.0),  # clamped to the remaining budget
     (429, 0.0, {}, 0.0),  # retry at once
 ])
 def test_retry_after(status, retry_after, limits, slept):
@@ -200,6 +199,17 @@ def test_retry_after(status, retry_after, limits, slept):
     throttled.retry_after = retry_after
     assert policy(clock, rand=lambda: 0.0, **limits).run(Script(throttled)) == "ok"
     assert clock.sleeps == [slept]
+
+
+def test_a_retry_after_beyond_the_remaining_budget_gives_up_at_once():
+    # Retrying before the server said to would only be throttled again, so the error is raised as it is.
+    clock = FakeClock()
+    throttled = huawei(429)
+    throttled.retry_after = 25.0
+    with pytest.raises(ApiError) as caught:
+        policy(clock, max_retry_after=30.0, budget=12.0).run(Script(throttled))
+    assert clock.sleeps == []
+    assert caught.value.attempts == 1 and caught.value.http_status == 429
 
 
 def test_negative_retries_rejected():
