@@ -157,5 +157,5 @@ class TaskList:
         """Visible tasks created in [low, high] (scenario seconds), newest first."""
         upper = now if high is None else min(high, now)
         first = bisect.bisect_left(self._keys, -upper)
-        last = len(self._keys) if low is None else bisect.bisect_right(self._keys, -low)
+        last = len(self._keys) if low is None else bisect.bisect_right(self._keys, -float(low))
         return self.ordered[first:last]
