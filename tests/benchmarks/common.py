@@ -15,14 +15,10 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-COLLECTIONS_PATH = os.path.join(REPO_ROOT, '.build')
+from tests.emulator.ansible_env import COLLECTIONS_PATH, CREDENTIAL_VARIABLES, REPO_ROOT
+from tests.emulator.ansible_env import ansible_env as shared_ansible_env
+
 BIN_DIR = os.path.dirname(sys.executable)
-# Credentials from the developer's shell would reach the modules through their env fallbacks.
-CREDENTIAL_VARIABLES = ('UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'UCLOUD_PROJECT_ID', 'UCLOUD_REGION', 'UCLOUD_API_BASE_URL',
-                        'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID',
-                        'HUAWEICLOUD_SDK_AUTH_TOKEN', 'HUAWEICLOUD_SDK_ENDPOINT', 'HUAWEICLOUD_SDK_REGION', 'HW_ACCESS_KEY',
-                        'HW_SECRET_KEY', 'HW_SECURITY_TOKEN', 'HW_PROJECT_ID', 'HW_REGION_NAME', 'REQUESTS_CA_BUNDLE')
 
 # The emulator's default credentials (tests/emulator/scenario.py), the only ones it accepts without a scenario block.
 UCLOUD_ARGS = {'public_key': 'emulator-public-key', 'private_key': 'emulator-private-key'}
@@ -69,16 +65,8 @@ def counters(emulator: Any) -> Dict[str, Any]:
 
 def ansible_env(workdir: str) -> Dict[str, str]:
     """Environment for ``ansible``/``ansible-playbook``: the collection from the checkout, this interpreter for modules."""
-    env = {name: value for name, value in os.environ.items() if name not in CREDENTIAL_VARIABLES}
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_PATH,
-        'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'local-tmp'),
-        'ANSIBLE_REMOTE_TMP': os.path.join(workdir, 'remote-tmp'),
-        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_LOCALHOST_WARNING': 'false',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
-    })
+    env = shared_ansible_env(workdir)
+    env.update({'ANSIBLE_REMOTE_TMP': os.path.join(workdir, 'remote-tmp'), 'ANSIBLE_PYTHON_INTERPRETER': sys.executable})
     return env
 
 

@@ -22,17 +22,10 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import pytest
 import yaml
 
+from tests.emulator.ansible_env import ansible_env
 from tests.emulator.launcher import EmulatorProcess
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-COLLECTIONS_PATH = os.path.join(REPO_ROOT, '.build')
 BIN_DIR = os.path.dirname(sys.executable)
-# Credential and CA variables that could leak in from the developer's shell and change what the modules see.
-CREDENTIAL_VARIABLES = ('UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'UCLOUD_PROJECT_ID', 'UCLOUD_REGION', 'UCLOUD_API_BASE_URL',
-                        'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID',
-                        'HUAWEICLOUD_SDK_AUTH_TOKEN', 'HUAWEICLOUD_SDK_ENDPOINT', 'HUAWEICLOUD_SDK_REGION', 'HW_ACCESS_KEY',
-                        'HW_SECRET_KEY', 'HW_SECURITY_TOKEN', 'HW_PROJECT_ID', 'HW_REGION_NAME', 'REQUESTS_CA_BUNDLE',
-                        'CURL_CA_BUNDLE')
 TIMEOUT = 120
 
 
@@ -42,13 +35,8 @@ class AnsibleRunner:
     def __init__(self, emulator: EmulatorProcess, workdir: str) -> None:
         self.emulator = emulator
         self.workdir = workdir
-        self.env = {name: value for name, value in os.environ.items() if name not in CREDENTIAL_VARIABLES}
+        self.env = ansible_env(workdir)
         self.env.update({
-            'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_PATH,
-            'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
-            'ANSIBLE_NOCOLOR': '1',
-            'ANSIBLE_LOCALHOST_WARNING': 'false',
-            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
             'ANSIBLE_DEPRECATION_WARNINGS': 'false',
             # one process per module run instead of copying the module to a temporary file first
             'ANSIBLE_PIPELINING': 'true',

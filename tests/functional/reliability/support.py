@@ -31,21 +31,15 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTas
 from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
 
+from tests.emulator.ansible_env import CREDENTIAL_VARIABLES, ansible_env
 from tests.emulator.scenario import HuaweiCredentials, UCloudCredentials
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-COLLECTIONS_PATH = os.path.join(REPO_ROOT, '.build')
 BIN_DIR = os.path.dirname(sys.executable)
 PROVIDERS = ('udts', 'dds', 'rds')
 MODULE_MAINS: Dict[str, Callable[[], None]] = {'udts': udts_task_info.main, 'dds': dds_job_info.main, 'rds': rds_task_info.main}
 MODULE_NAMES = {'udts': 'udts_task_info', 'dds': 'dds_job_info', 'rds': 'rds_task_info'}
 RESULT_KEYS = {'udts': 'tasks', 'dds': 'jobs', 'rds': 'tasks'}
 ID_OPTIONS = {'udts': 'task_id', 'dds': 'job_id', 'rds': 'job_id'}
-# Variables from the developer's shell that the modules would read through their env fallbacks.
-CREDENTIAL_VARIABLES = ('UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'UCLOUD_PROJECT_ID', 'UCLOUD_REGION', 'UCLOUD_API_BASE_URL',
-                        'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID',
-                        'HUAWEICLOUD_SDK_AUTH_TOKEN', 'HUAWEICLOUD_SDK_ENDPOINT', 'HUAWEICLOUD_SDK_REGION', 'HW_ACCESS_KEY',
-                        'HW_SECRET_KEY', 'HW_SECURITY_TOKEN', 'HW_PROJECT_ID', 'HW_REGION_NAME', 'REQUESTS_CA_BUNDLE')
 ANSIBLE_TIMEOUT = 300
 
 
@@ -96,13 +90,8 @@ class AnsibleVerbose:
 
     def __init__(self, workdir: str, env: Optional[Dict[str, str]] = None) -> None:
         self.workdir = workdir
-        self.env = {name: value for name, value in os.environ.items() if name not in CREDENTIAL_VARIABLES}
+        self.env = ansible_env(workdir)
         self.env.update({
-            'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_PATH,
-            'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
-            'ANSIBLE_NOCOLOR': '1',
-            'ANSIBLE_LOCALHOST_WARNING': 'false',
-            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
             'ANSIBLE_PIPELINING': 'true',
             'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
         })

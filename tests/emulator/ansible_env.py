@@ -1,0 +1,36 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The environment for ``ansible``/``ansible-playbook`` processes that run this checkout's collection.
+
+One list of the variables to clear, shared by the functional tests and the benchmarks, so that no
+copy forgets one. Nothing here imports the collection.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Dict
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# `make link` keeps .build/ansible_collections/dbtasks/cloud pointing at the checkout.
+COLLECTIONS_PATH = os.path.join(REPO_ROOT, '.build')
+# Credential and CA variables from the developer's shell would reach the modules through their env fallbacks.
+CREDENTIAL_VARIABLES = ('UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'UCLOUD_PROJECT_ID', 'UCLOUD_REGION', 'UCLOUD_API_BASE_URL',
+                        'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID',
+                        'HUAWEICLOUD_SDK_AUTH_TOKEN', 'HUAWEICLOUD_SDK_ENDPOINT', 'HUAWEICLOUD_SDK_REGION', 'HW_ACCESS_KEY',
+                        'HW_SECRET_KEY', 'HW_SECURITY_TOKEN', 'HW_PROJECT_ID', 'HW_REGION_NAME', 'REQUESTS_CA_BUNDLE',
+                        'CURL_CA_BUNDLE')
+
+
+def ansible_env(workdir: str) -> Dict[str, str]:
+    """``os.environ`` without shell credentials, with the checkout's collection and quiet, colourless output."""
+    env = {name: value for name, value in os.environ.items() if name not in CREDENTIAL_VARIABLES}
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_PATH,
+        'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_LOCALHOST_WARNING': 'false',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+    })
+    return env
