@@ -22,19 +22,19 @@ from ansible.module_utils.common.validation import check_type_dict
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._common import secret_values
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import secret_values
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError, ParameterError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._module import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import summary_lines
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
     CONNECTION_SPECS,
-    GROUP_MEMBER,
     TASK_WAIT_SPEC,
+    group_member,
     merge_connection,
     parse_plan,
 )
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import summary_lines
 
 # How module_defaults are resolved for an action differs by ansible-core version.
 try:
@@ -60,9 +60,9 @@ class ActionModule(ActionBase):
     # Where requests go and how time passes; unit tests replace it.
     hooks: RuntimeHooks | None = None
 
-    def _group_defaults(self, connection: str) -> dict[str, t.Any]:
-        """The module_defaults the info modules of ``connection``'s action group would get here."""
-        member = GROUP_MEMBER[connection]
+    def _group_defaults(self, cloud: str) -> dict[str, t.Any]:
+        """The module_defaults the info modules of ``cloud``'s action group would get here."""
+        member = group_member(cloud)
         if _apply_action_arg_defaults is not None:
             return _apply_action_arg_defaults(member, self._task, {}, self._templar)
         play = self._task._parent._play  # pylint: disable=protected-access
@@ -72,8 +72,8 @@ class ActionModule(ActionBase):
     def _arguments(self) -> dict[str, t.Any]:
         """The task's arguments with each connection merged over its group's module_defaults; raises ``ParameterError``."""
         args = dict(self._task.args)
-        for connection in CONNECTION_SPECS:
-            args[connection] = merge_connection(self._group_defaults(connection), _connection_dict(connection, args.get(connection)), connection)
+        for cloud in CONNECTION_SPECS:
+            args[cloud] = merge_connection(self._group_defaults(cloud), _connection_dict(cloud, args.get(cloud)), cloud)
         return args
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
@@ -112,7 +112,7 @@ def _error_result(result: dict[str, t.Any], fields: Mapping[str, t.Any], redacto
     return result
 
 
-def _connection_dict(connection: str, value: t.Any) -> Mapping[str, t.Any] | None:
+def _connection_dict(cloud: str, value: t.Any) -> Mapping[str, t.Any] | None:
     """The ``ucloud``/``huaweicloud`` option as a mapping (``key=value`` text is read as Ansible reads it)."""
     if value is None or isinstance(value, Mapping):
         return value
@@ -123,14 +123,14 @@ def _connection_dict(connection: str, value: t.Any) -> Mapping[str, t.Any] | Non
         except TypeError:
             pass
     # The value is not echoed: it may hold keys the redactor could not pick out of it.
-    raise ParameterError(connection, "must be a dictionary of connection options (or key=value text)")
+    raise ParameterError(cloud, "must be a dictionary of connection options (or key=value text)")
 
 
 def _secrets(args: Mapping[str, t.Any]) -> list[str]:
     """Every ``no_log`` connection option's value in ``args``, to be masked wherever it might show."""
     found: list[str] = []
-    for connection, spec in CONNECTION_SPECS.items():
-        values = args.get(connection)
+    for cloud, spec in CONNECTION_SPECS.items():
+        values = args.get(cloud)
         if isinstance(values, Mapping):
             found.extend(secret_values(spec, values))
     return found

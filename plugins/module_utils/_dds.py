@@ -1,49 +1,67 @@
 # Copyright (c) 2026 dbtasks.cloud contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Huawei Cloud DDS task-center jobs: ``GET /v3.1/{project_id}/jobs`` and ``GET /v3/{project_id}/jobs?id=``."""
+"""Huawei Cloud DDS task-center jobs: ``GET /v3.1/{project_id}/jobs`` and ``GET /v3/{project_id}/jobs?id=``; the ``dds`` record."""
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, List, Mapping
+from typing import Any
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_tasks import HuaweiTaskSource
-from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import FetchPage
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tasks import text_option
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_tasks import HUAWEI_RECORD, HuaweiTaskSource
+from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
+from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._times import DDS_MAX_SPAN, format_dds, resolve_range, split_windows
 
 DDS_PAGE_SIZE = 100  # the API's largest limit
 
 
 class DdsJobs(HuaweiTaskSource):
-    """DDS jobs; the API insists on a time range of at most 30 days, longer ranges are read window by window."""
+    """DDS jobs; the API insists on a time range of at most 30 days, longer ranges are read window by window.
 
-    provider = "dds"
-    service = "dds"
-    result_key = "jobs"
-    page_size = DDS_PAGE_SIZE
-    filter_options = ("status", "name", "instance_id", "start_time", "end_time")
-    list_operation = "ListJobs"
+    The range is resolved at every poll: its default end is "now", so jobs created during a wait stay covered.
+    """
+
     list_path = "/v3.1/{project_id}/jobs"
 
-    def __init__(self, client: Any, params: Mapping[str, Any], now: datetime) -> None:
-        super().__init__(client, params, now)
+    def __init__(self, provider: Provider, client: Any, params: Mapping[str, Any], now: datetime) -> None:
+        super().__init__(provider, client, params, now)
         self.instance_id = text_option(params, "instance_id")
-        start, end = resolve_range(params.get("start_time"), params.get("end_time"), now, DDS_MAX_SPAN)
-        self.windows = split_windows(start, end, DDS_MAX_SPAN)
-        if len(self.windows) > 1:
+        self.start_time, self.end_time = params.get("start_time"), params.get("end_time")
+        windows = self.windows(now)  # validates the range before any request
+        if len(windows) > 1:
             for option in ("offset", "limit"):
                 if params.get(option) is not None:
                     raise ParameterError(option, "needs start_time and end_time at most 30 days apart; this range is read as %d windows"
-                                         % len(self.windows))
+                                         % len(windows))
 
-    def page_fetchers(self) -> List[FetchPage]:
-        return [functools.partial(self.read_list, {"start_time": format_dds(start), "end_time": format_dds(end)})
-                for start, end in self.windows]
+    def windows(self, now: datetime) -> list[tuple[datetime, datetime]]:
+        start, end = resolve_range(self.start_time, self.end_time, now, DDS_MAX_SPAN)
+        if start is None or end is None:  # resolve_range gives both bounds whenever it has a default span
+            raise ValueError("a DDS range needs both bounds")
+        return split_windows(start, end, DDS_MAX_SPAN)
+
+    def time_queries(self, now: datetime) -> list[dict[str, str]]:
+        return [{"start_time": format_dds(start), "end_time": format_dds(end)} for start, end in self.windows(now)]
 
     def matches(self, raw: Any) -> bool:
         # The list API has no instance filter, so it is applied here.
         return self.instance_id is None or self.field(raw, "instance_id") == self.instance_id
+
+
+DDS = Provider(
+    name="dds",
+    label="DDS",
+    source=DdsJobs,
+    module="dbtasks.cloud.dds_job_info",
+    result_key="jobs",
+    progress_path=("progress",),
+    filter_options=("status", "name", "instance_id", "start_time", "end_time"),
+    selector_filters=("status", "name", "instance_id", "start_time", "end_time"),
+    page_size=DDS_PAGE_SIZE,
+    list_operation="ListJobs",
+    service="dds",
+    **HUAWEI_RECORD,
+)

@@ -6,54 +6,53 @@
 
 from __future__ import annotations
 
-import dataclasses
+import re
 import typing as t
 from datetime import datetime, timezone
 from urllib.parse import quote
 
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_signer import canonical_query, format_sdk_date, sign_request
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import RequestContext
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT, HttpResponse, RequestContext
+from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT, HttpResponse
 
-PROVIDER = "huaweicloud"
+CLOUD = "huaweicloud"
 REQUEST_ID_HEADER = "X-Request-Id"
 PROJECT_ID_PLACEHOLDER = "{project_id}"
 # Regions served under the .eu domain instead of .com.
-EU_REGIONS = frozenset({"eu-west-101"})
+CLOCK_SKEW_HINT = "check the clock of the host running the module (requests more than 15 minutes off are rejected)"
+SIGNATURE_HINT = (
+    "check that access_key and secret_key belong to the same key pair"
+    " (and that security_token is set only for temporary credentials and has not expired)"
+)
+TOKEN_HINT = (
+    "the token is invalid or has expired: request a new IAM token for auth_token (valid 24 hours)"
+    " or new temporary credentials for security_token"
+)
+# Gateway codes are spelled APIGW.* by the public gateway and APIG.* by dedicated ones.
+_SIGNATURE_CODES = frozenset({"APIGW.0301", "APIG.0301"})
+_CLOCK_CODES = frozenset({"APIGW.0303", "APIG.0303"})
+_TOKEN_CODES = frozenset({"APIGW.0307", "APIG.0307"})
+_TOKEN_WORDS = re.compile(r"token", re.IGNORECASE)
+_CLOCK_WORDS = re.compile(r"time|expire|skew|x-sdk-date", re.IGNORECASE)
 
 
-def endpoint_for(service: str, region: str) -> str:
-    """The public endpoint of ``service`` (for example ``dds``) in ``region``."""
-    domain = "myhuaweicloud.eu" if region in EU_REGIONS else "myhuaweicloud.com"
-    return "https://%s.%s.%s" % (service, region, domain)
-
-
-@dataclasses.dataclass(frozen=True)
-class HuaweiConfig:
-    """Connection settings. ``endpoint`` replaces the per-service host for every service.
-
-    ``endpoint`` may contain ``{service}`` and ``{region}`` placeholders.
-    """
-
-    project_id: str
-    access_key: str | None = None
-    secret_key: str | None = dataclasses.field(default=None, repr=False)
-    security_token: str | None = dataclasses.field(default=None, repr=False)
-    auth_token: str | None = dataclasses.field(default=None, repr=False)
-    region: str | None = None
-    endpoint: str | None = None
-
-    def base_url(self, service: str) -> str:
-        if self.endpoint:
-            return self.endpoint.replace("{service}", service).replace("{region}", self.region or "").rstrip("/")
-        if not self.region:
-            raise ValueError("either region or endpoint is required")
-        return endpoint_for(service, self.region)
-
-    def secrets(self) -> tuple[str | None, ...]:
-        return (self.secret_key, self.security_token, self.auth_token)
+def error_hint(http_status: int | None, code: t.Any, message: str) -> str | None:
+    """Advice for errors whose usual cause is local configuration, else None."""
+    code_text = str(code) if code is not None else ""
+    if code_text in _CLOCK_CODES:
+        return CLOCK_SKEW_HINT
+    if code_text in _TOKEN_CODES or (http_status == 401 and _TOKEN_WORDS.search(message or "")):
+        return TOKEN_HINT
+    # A stale X-Sdk-Date is reported as an authentication failure that mentions the time.
+    if (http_status == 401 or code_text in _SIGNATURE_CODES) and _CLOCK_WORDS.search(message or ""):
+        return CLOCK_SKEW_HINT
+    if code_text in _SIGNATURE_CODES:
+        return SIGNATURE_HINT
+    return None
 
 
 def error_fields(data: t.Mapping[str, t.Any]) -> tuple[str | None, str | None]:
@@ -75,6 +74,14 @@ class HuaweiClient:
     id (URL-quoted), so service code never handles connection settings.
     Each attempt is signed anew, so a retry carries a fresh ``X-Sdk-Date``.
     """
+
+    @classmethod
+    def connect(cls, config: HuaweiConfig, service: str | None, transport: t.Any, retry_policy: RetryPolicy, redactor: Redactor,
+                utcnow: t.Callable[[], datetime] | None = None) -> HuaweiClient:
+        """The client of one service of the cloud."""
+        if not service:
+            raise ValueError("a Huawei Cloud client serves one service (dds, rds)")
+        return cls(config, service, transport, retry_policy, redactor=redactor, utcnow=utcnow)
 
     def __init__(
         self,
@@ -117,7 +124,7 @@ class HuaweiClient:
 
     def get(self, operation: str, path: str, query: t.Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
         """GET ``path`` (a template, see the class) and return the decoded JSON object."""
-        context = RequestContext(PROVIDER, operation, self.redactor, REQUEST_ID_HEADER, service=self.service)
+        context = RequestContext(CLOUD, operation, self.redactor, REQUEST_ID_HEADER, self.service.upper(), error_hint)
         url = self.url_for(path)
         query = dict(query or {})
 

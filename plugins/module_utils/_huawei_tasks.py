@@ -5,20 +5,23 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Optional
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Page
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import known_statuses
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tasks import text_option
+from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
+from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import FetchPage, Page
+from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import TaskSource, read_page
 
-# Running, Completed, Failed: the same values for both services and for the status filter.
-HUAWEI_STATUSES = known_statuses("dds")
+# The same values for both services and for the status filter.
+HUAWEI_STATES = {"Running": "running", "Completed": "succeeded", "Failed": "failed"}
+HUAWEI_STATUSES = tuple(HUAWEI_STATES)
 JOB_PATH = "/v3/{project_id}/jobs"
 # Options both modules have, documented in the dbtasks.cloud.task_info.huawei doc fragment.
-HUAWEI_TASK_SPEC: Dict[str, Dict[str, Any]] = {
+HUAWEI_TASK_SPEC: dict[str, dict[str, Any]] = {
     "job_id": {"type": "str"},
     "job_ids": {"type": "list", "elements": "str"},
     "status": {"type": "str", "choices": list(HUAWEI_STATUSES)},
@@ -26,32 +29,52 @@ HUAWEI_TASK_SPEC: Dict[str, Dict[str, Any]] = {
     "start_time": {"type": "raw"},
     "end_time": {"type": "raw"},
 }
+# The facts both services share, for their provider records.
+HUAWEI_RECORD: dict[str, Any] = {
+    "cloud": "huaweicloud",
+    "id_key": "id",
+    "status_key": "status",
+    "failure_key": "fail_reason",
+    "states": HUAWEI_STATES,
+    "id_option": "job_id",
+    "ids_option": "job_ids",
+    "detail_operation": "ShowJob",
+}
 
 
 class HuaweiTaskSource(TaskSource):
-    """Both services read one job with ``GET /v3/{project_id}/jobs?id=`` -> ``{"job": {...}}``."""
+    """Both services read one job with ``GET /v3/{project_id}/jobs?id=`` -> ``{"job": {...}}``.
 
-    connection = "huaweicloud"
-    id_option = "job_id"
-    ids_option = "job_ids"
-    single_lookup = True
-    list_operation = ""
+    The list APIs filter by one status: several statuses (a task_wait selector) are one listing each.
+    """
+
     list_path = ""
 
-    def __init__(self, client: Any, params: Mapping[str, Any], now: datetime) -> None:
-        super().__init__(client, params, now)
+    def __init__(self, provider: Provider, client: Any, params: Mapping[str, Any], now: datetime) -> None:
+        super().__init__(provider, client, params, now)
+        status = params.get("status")
+        self.statuses: list[Optional[str]] = list(status) if isinstance(status, (list, tuple)) else [status]
         # Server-side filters sent with every list request; None values are left out by the client.
-        self.filters: Dict[str, Optional[str]] = {"status": params.get("status"), "name": text_option(params, "name")}
+        self.filters: dict[str, Optional[str]] = {"name": text_option(params, "name")}
+
+    def time_queries(self, now: datetime) -> list[dict[str, str]]:
+        """The time filters of each listing at ``now``: one per window."""
+        return [{}]
+
+    def page_fetchers(self, now: datetime) -> list[FetchPage]:
+        return [functools.partial(self.read_list, dict(query, status=status))
+                for status in self.statuses for query in self.time_queries(now)]
 
     def read_list(self, query: Mapping[str, Any], offset: int, limit: int) -> Page:
         request = dict(self.filters, **query)
         request.update(offset=str(offset), limit=str(limit))
-        body = self.client.get(self.list_operation, self.list_path, request)
-        return read_page(body, self.result_key, "total_count", "%s %s" % (self.provider.upper(), self.list_operation))
+        operation = self.provider.list_operation
+        body = self.client.get(operation, self.list_path, request)
+        return read_page(body, self.provider.result_key, "total_count", "%s %s" % (self.provider.label, operation))
 
-    def get_one(self, task_id: str) -> Dict[str, Any]:
-        body = self.client.get("ShowJob", JOB_PATH, {"id": task_id})
+    def get_one(self, task_id: str) -> dict[str, Any]:
+        body = self.client.get(self.provider.detail_operation, JOB_PATH, {"id": task_id})
         job = body.get("job")
         if not isinstance(job, dict):
-            raise DbTasksError("%s ShowJob answered without a job object for job %r" % (self.provider.upper(), task_id))
+            raise DbTasksError("%s %s answered without a job object for job %r" % (self.provider.label, self.provider.detail_operation, task_id))
         return job

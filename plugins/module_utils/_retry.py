@@ -17,30 +17,17 @@ T = t.TypeVar("T")
 
 RETRYABLE_HTTP_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRYABLE_TRANSPORT_KINDS = frozenset({"connect", "timeout", "reset"})
-# 150 service unavailable, 153 throttled; the SDKs retry RetCode >= 2000 (internal errors).
-RETRYABLE_UCLOUD_RETCODES = frozenset({150, 153})
-UCLOUD_INTERNAL_RETCODE_MIN = 2000
-# Missing/unknown Action, missing/bad signature, unknown user: retrying cannot help.
-NEVER_RETRY_UCLOUD_RETCODES = frozenset({160, 161, 170, 171, 172})
-
-
-def _int_code(code: t.Any) -> int | None:
-    try:
-        return int(code)
-    except (TypeError, ValueError):
-        return None
 
 
 def is_retryable(error: ApiError) -> bool:
-    """Whether repeating the same request may succeed (pure: looks at the error only)."""
+    """Whether repeating the same request may succeed (pure: looks at the error only).
+
+    A verdict the cloud's client already gave for its own error codes (``retryable`` not None) stands.
+    """
+    if error.retryable is not None:
+        return error.retryable
     if isinstance(error, TransportError):
         return error.kind in RETRYABLE_TRANSPORT_KINDS
-    retcode = _int_code(error.code) if error.provider == "ucloud" else None
-    if retcode is not None:
-        if retcode in NEVER_RETRY_UCLOUD_RETCODES:
-            return False
-        if retcode in RETRYABLE_UCLOUD_RETCODES or retcode >= UCLOUD_INTERNAL_RETCODE_MIN:
-            return True
     return error.http_status in RETRYABLE_HTTP_STATUSES
 
 
@@ -114,8 +101,8 @@ class RetryPolicy:
     def run(self, attempt: t.Callable[[], T]) -> T:
         """Call ``attempt`` until it returns, fails for good, or retries/budget run out.
 
-        Only ``ApiError`` is retried, when ``is_retryable`` says so or its
-        raiser set ``retryable``. The raised error carries the attempts made.
+        Only ``ApiError`` is retried, when ``is_retryable`` says so. The raised
+        error carries the attempts made and its ``retryable`` verdict.
         """
         started = self.clock()
         attempts = 0
@@ -125,8 +112,7 @@ class RetryPolicy:
                 return attempt()
             except ApiError as error:
                 error.attempts = attempts
-                # An error flagged retryable by its raiser stays so; otherwise classify it here.
-                error.retryable = error.retryable or is_retryable(error)
+                error.retryable = is_retryable(error)
                 retry_index = attempts - 1
                 if not error.retryable or retry_index >= self.retries:
                     raise

@@ -16,46 +16,11 @@ from collections.abc import Mapping
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
-
-PROVIDERS = ("udts", "dds", "rds")
+from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 
 STATES = ("pending", "running", "retrying", "synced", "succeeded", "failed", "stopped", "unknown")
 TERMINAL = frozenset({"succeeded", "failed", "stopped"})
 ENDED_BADLY = frozenset({"failed", "stopped"})
-
-# "Failed" is resolved against the retry counters in _udts_failed_state.
-_UDTS_STATES = {
-    "Created": "pending",
-    "Checking": "running",
-    "Starting": "running",
-    "Started": "running",
-    "Dumping": "running",
-    "Loading": "running",
-    "Syncing": "running",
-    "RetryPending": "running",
-    "Stopping": "running",
-    "Synced": "synced",
-    "Done": "succeeded",
-    "Success": "succeeded",
-    "Failed": "failed",
-    "FailedUnrecoverable": "failed",
-    "Stopped": "stopped",
-    "StoppedUnrecoverable": "stopped",
-}
-_HUAWEI_STATES = {"Running": "running", "Completed": "succeeded", "Failed": "failed"}
-_STATE_TABLES = {"udts": _UDTS_STATES, "dds": _HUAWEI_STATES, "rds": _HUAWEI_STATES}
-
-# Providers document their statuses in one spelling; matching ignores case
-# so that "RUNNING" is not reported as unknown.
-_STATES_BY_FOLDED_STATUS = {
-    provider: {status.casefold(): (status, state) for status, state in table.items()}
-    for provider, table in _STATE_TABLES.items()
-}
-
-_STATUS_KEY = {"udts": "Status", "dds": "status", "rds": "status"}
-_ID_KEY = {"udts": "TaskId", "dds": "id", "rds": "id"}
-_FAILURE_KEY = {"udts": "FailedMessage", "dds": "fail_reason", "rds": "fail_reason"}
-_HUAWEI_PROGRESS_KEY = {"dds": "progress", "rds": "process"}
 
 NORMALIZED_FIELDS = ("id", "state", "terminal", "progress_percent", "failure_reason")
 # Where a normalized value goes when the API already sent a different value under its name.
@@ -74,18 +39,7 @@ def _field(raw: Any, key: str) -> Any:
     return raw.get(key) if isinstance(raw, Mapping) else None
 
 
-def _check_provider(provider: str) -> None:
-    if provider not in _STATE_TABLES:
-        raise ValueError("provider must be one of {0}, got {1!r}".format(", ".join(PROVIDERS), provider))
-
-
-def known_statuses(provider: str) -> Tuple[str, ...]:
-    """The raw status values the provider documents, in their documented spelling."""
-    _check_provider(provider)
-    return tuple(_STATE_TABLES[provider])
-
-
-def _as_count(value: Any) -> Optional[int]:
+def as_count(value: Any) -> Optional[int]:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -97,36 +51,32 @@ def _as_count(value: Any) -> Optional[int]:
     return None
 
 
-def _udts_failed_state(raw: Any) -> str:
-    # A retry is only announced when both counters are readable: otherwise
-    # "failed" is the safe reading, a waiter then stops instead of hanging.
-    current = _as_count(_field(raw, "CurRetryCount"))
-    maximum = _as_count(_field(raw, "MaxRetryCount"))
-    if current is not None and maximum is not None and current < maximum:
-        return "retrying"
-    return "failed"
-
-
 def _describe_status(status: Any) -> str:
     text = repr(status)
     return text if len(text) <= _MAX_STATUS_TEXT else text[:_MAX_STATUS_TEXT] + "...'"
 
 
-def map_state(provider: str, raw: Any) -> Tuple[str, Optional[str]]:
+@functools.lru_cache(maxsize=None)
+def _folded_statuses(provider: Provider) -> dict[str, tuple[str, str]]:
+    # Providers document their statuses in one spelling; matching ignores case
+    # so that "RUNNING" is not reported as unknown.
+    return {status.casefold(): (status, state) for status, state in provider.states.items()}
+
+
+def map_state(provider: Provider, raw: Any) -> tuple[str, Optional[str]]:
     """``(state, warning)`` for one raw API item; ``warning`` is set only for ``unknown``.
 
     The warning names the provider and status but not the item, so that the
     same unexpected status on many items gives one identical warning.
     """
-    _check_provider(provider)
-    status = _field(raw, _STATUS_KEY[provider])
-    match = _STATES_BY_FOLDED_STATUS[provider].get(status.strip().casefold()) if isinstance(status, str) else None
+    status = _field(raw, provider.status_key)
+    match = _folded_statuses(provider).get(status.strip().casefold()) if isinstance(status, str) else None
     if match is None:
-        warning = "{0} status {1} is not recognised; the state is reported as unknown".format(provider.upper(), _describe_status(status))
+        warning = "{0} status {1} is not recognised; the state is reported as unknown".format(provider.label, _describe_status(status))
         return "unknown", warning
     canonical, state = match
-    if provider == "udts" and canonical == "Failed":
-        return _udts_failed_state(raw), None
+    if provider.refine_state is not None:
+        return provider.refine_state(canonical, raw), None
     return state, None
 
 
@@ -148,18 +98,17 @@ def parse_percent(value: Any) -> Optional[float]:
     return min(100.0, max(0.0, number))
 
 
-def progress_percent(provider: str, raw: Any) -> Optional[float]:
-    """Progress in percent (0..100): UDTS ``Progress.Percentage``, DDS ``progress``, RDS ``process``."""
-    _check_provider(provider)
-    if provider == "udts":
-        return parse_percent(_field(_field(raw, "Progress"), "Percentage"))
-    return parse_percent(_field(raw, _HUAWEI_PROGRESS_KEY[provider]))
+def progress_percent(provider: Provider, raw: Any) -> Optional[float]:
+    """Progress in percent (0..100), found under the provider's ``progress_path``."""
+    value = raw
+    for key in provider.progress_path:
+        value = _field(value, key)
+    return parse_percent(value)
 
 
-def failure_reason(provider: str, raw: Any) -> Optional[str]:
-    """The provider's failure text (UDTS ``FailedMessage``, DDS/RDS ``fail_reason``), ``None`` if blank or not text."""
-    _check_provider(provider)
-    reason = _field(raw, _FAILURE_KEY[provider])
+def failure_reason(provider: Provider, raw: Any) -> Optional[str]:
+    """The provider's failure text, ``None`` if blank or not text."""
+    reason = _field(raw, provider.failure_key)
     if isinstance(reason, str) and reason.strip():
         return reason.strip()
     return None
@@ -201,14 +150,14 @@ def snake_keys(obj: Any) -> Any:
     return obj
 
 
-def _item_id(provider: str, raw: Any) -> Optional[Any]:
-    ident = _field(raw, _ID_KEY[provider])
+def _item_id(provider: Provider, raw: Any) -> Optional[Any]:
+    ident = _field(raw, provider.id_key)
     if isinstance(ident, str) or (isinstance(ident, int) and not isinstance(ident, bool)):
         return ident
     return None
 
 
-def normalize_item(provider: str, raw: Any) -> Tuple[Dict[str, Any], List[str]]:
+def normalize_item(provider: Provider, raw: Any) -> Tuple[Dict[str, Any], List[str]]:
     """Snake_case every raw field and add ``id``, ``state``, ``terminal``, ``progress_percent``, ``failure_reason``.
 
     Raw fields are never overwritten or dropped. When the API already sent a
@@ -216,9 +165,8 @@ def normalize_item(provider: str, raw: Any) -> Tuple[Dict[str, Any], List[str]]:
     and the normalized one goes under ``dbtasks_<name>`` with a warning.
     Returns ``(item, warnings)``; raises ``DbTasksError`` when ``raw`` is not a JSON object.
     """
-    _check_provider(provider)
     if not isinstance(raw, Mapping):
-        raise DbTasksError("{0} returned a list item that is not a JSON object but {1}".format(provider.upper(), type(raw).__name__))
+        raise DbTasksError("{0} returned a list item that is not a JSON object but {1}".format(provider.label, type(raw).__name__))
     state, state_warning = map_state(provider, raw)
     warnings = [state_warning] if state_warning else []
     normalized = {
@@ -237,7 +185,7 @@ def normalize_item(provider: str, raw: Any) -> Tuple[Dict[str, Any], List[str]]:
             item[COLLISION_PREFIX + name] = value
             warnings.append(
                 "{0} returned its own field {1!r}; it is kept as sent and the normalized value is under {2!r}".format(
-                    provider.upper(), name, COLLISION_PREFIX + name
+                    provider.label, name, COLLISION_PREFIX + name
                 )
             )
     return item, warnings

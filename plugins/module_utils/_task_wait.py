@@ -1,100 +1,28 @@
 # Copyright (c) 2026 dbtasks.cloud contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Waiting for tasks of several providers at once: the engine of the ``dbtasks.cloud.task_wait`` action.
+"""Waiting for tasks of several providers at once: ``dbtasks.cloud.task_wait`` on the shared wait engine.
 
-The action runs on the controller, so one ``Waiter`` can follow UDTS, DDS
-and RDS tasks together: one poll is one ``TaskTracker.poll`` per provider
-(one list request per page, not one request per task), and a task that
-fails on one provider ends the wait within one poll interval however long
-the others still run. Listing, state mapping and waiting are the shared
-``_tracker``/``_wait`` code; this file only wires them up.
+The action runs on the controller, so one wait follows UDTS, DDS and RDS
+tasks together: the engine (``_wait.py``) reads each provider on its own at
+every poll, so a task that fails on one provider ends the wait within one
+poll interval however long the others still run, and a provider that cannot
+be read does not hide the others. This file selects the tasks, builds one
+``Followed`` per provider and shapes the result; ``_task_wait_report.py`` words it.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._common import huawei_config, transport_settings, ucloud_config
-from ansible_collections.dbtasks.cloud.plugins.module_utils._dds import DdsJobs
-from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
-from ansible_collections.dbtasks.cloud.plugins.module_utils._module import RuntimeHooks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RdsTasks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import failure_reason, is_done
+from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
-from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import CONNECTION_OF, TaskRef, WaitPlan, option_prefix
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, summary_lines, timeout_result
+from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Connections, RuntimeHooks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan, option_prefix
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, describe, summary_lines, timeout_result
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
-from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import RequestsTransport
-from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
-from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UdtsTasks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Waiter, WaitTimeout
-
-SOURCES = {"udts": UdtsTasks, "dds": DdsJobs, "rds": RdsTasks}
-
-
-class Connections:
-    """Validated settings, one transport per connection (ucloud, huaweicloud) and one client per provider.
-
-    Built from the validated ``ucloud``/``huaweicloud`` option dicts; only the
-    connections the plan uses are checked, so an RDS-only wait needs no UCloud key.
-    """
-
-    def __init__(self, settings: Mapping[str, Mapping[str, Any]], used: List[str], hooks: RuntimeHooks, redactor: Redactor) -> None:
-        self.hooks = hooks
-        self.redactor = redactor
-        self._settings = settings
-        self._configs: Dict[str, Any] = {}
-        self._transports: Dict[str, Any] = {}
-        self._clients: Dict[str, Any] = {}
-        for connection in used:
-            with option_prefix(connection):
-                params = settings[connection]
-                config = ucloud_config(params) if connection == "ucloud" else huawei_config(params)
-                self._configs[connection] = (config, transport_settings(params))
-
-    def _transport(self, connection: str) -> Any:
-        if connection not in self._transports:
-            self._transports[connection] = self.hooks.transport or RequestsTransport(redactor=self.redactor, **self._configs[connection][1])
-        return self._transports[connection]
-
-    def client(self, provider: str) -> Any:
-        """The client of ``provider``; building it sends nothing."""
-        if provider not in self._clients:
-            connection = CONNECTION_OF[provider]
-            config = self._configs[connection][0]
-            policy = RetryPolicy(retries=self._settings[connection]["retries"], sleep=self.hooks.sleep, clock=self.hooks.clock)
-            transport = self._transport(connection)
-            if connection == "ucloud":
-                self._clients[provider] = UCloudClient(config, transport, policy, redactor=self.redactor)
-            else:
-                self._clients[provider] = HuaweiClient(config, provider, transport, policy, redactor=self.redactor, utcnow=self.hooks.utcnow)
-        return self._clients[provider]
-
-    def close(self) -> None:
-        if self.hooks.transport is None:
-            for transport in self._transports.values():
-                transport.close()
-        self._transports.clear()
-
-
-class ProviderGroup:
-    """The tasks of one provider and the tracker that reads them all in one poll."""
-
-    def __init__(self, provider: str, refs: List[TaskRef], source: TaskSource) -> None:
-        self.provider = provider
-        self.refs = refs
-        self.source = source
-        self.tracker = TaskTracker(source, Selection(tuple(ref.id for ref in refs), "the %s task" % provider, None, None))
-        self.last: Optional[List[Dict[str, Any]]] = None
-
-    def poll(self, target: str) -> List[Dict[str, Any]]:
-        """The tasks as the tracker reads them now; once every one is done they are not read again."""
-        if self.last is None or not all(is_done(item, target) for item in self.last):
-            self.last = self.tracker.poll()
-        return self.last
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import FixedInterval, Followed, TransientErrors, Waiter, WaitTimeout, Watch
 
 
 class TaskWait:
@@ -108,112 +36,76 @@ class TaskWait:
         self.connections = connections
         self.emit = emit
         self.warnings: Dict[str, None] = {}
-        self.polls = 0
-        hooks = connections.hooks
-        now = hooks.utcnow()
+        self.hooks = connections.hooks
+        now = self.hooks.utcnow()
         # Every source is built (and its filters validated) before the first request.
-        self._selector_sources: List[Tuple[Dict[str, Any], List[TaskSource]]] = []
+        self._selector_sources: List[Tuple[Provider, TaskSource]] = []
         for index, selector in enumerate(plan.selectors):
             with option_prefix("selectors[%d]" % index):
-                self._selector_sources.append((selector, self._sources_for(selector, now)))
-        self._tracking_sources = {provider: SOURCES[provider](connections.client(provider), {}, now) for provider in plan.providers()}
-        self.groups: List[ProviderGroup] = []
-        self._order: List[int] = []  # position in the provider groups of each task, in the given order
-        self._refs: List[TaskRef] = []
-
-    def _sources_for(self, selector: Dict[str, Any], now: Any) -> List[TaskSource]:
-        provider = selector["provider"]
-        client = self.connections.client(provider)
-        params = dict(selector)
-        if provider == "udts":
-            return [SOURCES[provider](client, params, now)]
-        # The Huawei list APIs filter by one status: one listing per status asked for.
-        return [SOURCES[provider](client, dict(params, status=status), now) for status in params.pop("status", None) or [None]]
+                provider = plan.providers[selector["provider"]]
+                self._selector_sources.append((provider, provider.source(provider, connections.client(provider), selector, now)))
+        self._tracking_sources = {provider.name: provider.source(provider, connections.client(provider), {}, now) for provider in plan.used()}
 
     def _select(self) -> List[TaskRef]:
         refs: Dict[Tuple[str, str], TaskRef] = {(ref.provider, ref.id): ref for ref in self.plan.tasks}
-        for selector, sources in self._selector_sources:
-            for source in sources:
-                tracker = TaskTracker(source, Selection(None, None, None, None))
-                for item in tracker.poll():
-                    if item.get("id") is not None:
-                        refs.setdefault((selector["provider"], str(item["id"])), TaskRef(selector["provider"], str(item["id"])))
-                self._warn(tracker.warnings)
+        for provider, source in self._selector_sources:
+            tracker = TaskTracker(source, Selection(None, None, None, None), self.hooks.utcnow)
+            for item in tracker.poll():
+                if item.get("id") is not None:
+                    refs.setdefault((provider.name, str(item["id"])), TaskRef(provider.name, str(item["id"])))
+            self._warn(tracker.warnings)
         return list(refs.values())
 
     def _warn(self, warnings: Any) -> None:
         for warning in warnings:
             self.warnings[warning] = None
 
-    def poll(self) -> List[Dict[str, Any]]:
-        """One look at every task: one ``TaskTracker.poll`` per provider; items in the order the tasks were given."""
-        self.polls += 1
-        grouped: List[Dict[str, Any]] = []
-        for group in self.groups:
-            grouped.extend(group.poll(self.plan.target))
-        return [grouped[index] for index in self._order]
+    def _groups(self, refs: List[TaskRef]) -> Tuple[List[Followed], List[TaskRef]]:
+        """One ``Followed`` per provider with tasks, and the refs in the order of the groups' items."""
+        groups, grouped = [], []
+        for provider in self.plan.used():
+            own = [ref for ref in refs if ref.provider == provider.name]
+            if own:
+                selection = Selection(tuple(ref.id for ref in own), "the %s task" % provider.name, None, None)
+                groups.append(Followed(TaskTracker(self._tracking_sources[provider.name], selection, self.hooks.utcnow)))
+                grouped.extend(own)
+        return groups, grouped
 
     def run(self) -> Dict[str, Any]:
         """The action result (without ``changed``); raises ``DbTasksError`` for errors that end the wait early."""
+        plan = self.plan
         refs = self._select()
         if not refs:
-            return build_result(self.plan, [], [], None, 0.0, self.polls, {})
-        for provider in self.plan.providers():
-            own = [ref for ref in refs if ref.provider == provider]
-            if own:
-                self.groups.append(ProviderGroup(provider, own, self._tracking_sources[provider]))
-        grouped = [ref for group in self.groups for ref in group.refs]
-        # Trackers answer provider by provider; results follow the order of tasks, then selectors.
-        self._order = [grouped.index(ref) for ref in refs]
-        self._refs = refs
-        progress = ProgressLog(refs, self.plan, self.emit)
-        plan = self.plan
+            return build_result(plan, [], [], None, 0.0, 0, {})
+        groups, grouped = self._groups(refs)
+        progress = ProgressLog(refs, plan, self.emit)
+        transient = TransientErrors()
+
+        def on_transient_error(error: Any) -> None:
+            transient(error)
+            progress.on_transient_error(error)
+
+        # Results follow the order of tasks, then selectors; groups answer provider by provider.
+        watch = Watch(groups, plan.target, self.hooks.clock, on_transient_error, order=[grouped.index(ref) for ref in refs])
         # Progress lines are due every progress_interval, so a poll is too.
-        max_interval = min(plan.poll_interval, plan.progress_interval)
-        # A fixed cadence: a gate over many staggered tasks always has one about to finish, so polls brought
-        # forward by estimates cost more requests than a per-task loop, while a finish or a failure is noticed
-        # within one poll_interval anyway. The info modules' own wait keeps the adaptive interval.
-        waiter = Waiter(self.poll, timeout=plan.timeout, first_interval=max_interval, target=plan.target,
-                        fail_fast=True, fail_fast_states=plan.fail_on, min_interval=max_interval, max_interval=max_interval,
-                        sleep=self.connections.hooks.sleep, clock=self.connections.hooks.clock,
-                        on_poll=progress.on_poll, on_transient_error=progress.on_transient_error)
+        interval = min(plan.poll_interval, plan.progress_interval)
+        waiter = Waiter(watch.poll, timeout=plan.timeout, target=plan.target, fail_fast=True, fail_fast_states=plan.fail_on,
+                        interval=FixedInterval(interval), sleep=self.hooks.sleep, clock=self.hooks.clock,
+                        on_poll=progress.on_poll, on_transient_error=on_transient_error,
+                        describe=lambda index, item: describe(refs[index], item), unreadable=watch.unreadable)
         try:
             try:
                 waited = waiter.run()
             except WaitTimeout as timeout:
-                result = timeout_result(plan, refs, timeout.items, timeout.elapsed, self.polls, progress.finished_after)
-                if not timeout.items and progress.last_transient_error is not None:
-                    result["msg"] += "; the last poll failed: %s" % progress.last_transient_error
-                return result
-            items = self._with_failure_reasons(waited.items)
-            return build_result(plan, refs, items, waited.outcome, waited.elapsed, self.polls, progress.finished_after)
+                return timeout_result(refs, timeout, watch.polls, progress.finished_after)
+            items = watch.report_items(waited.items, plan.fail_on | ENDED_BADLY, lambda warning: self._warn([warning]))
+            return build_result(plan, refs, items, waited.outcome, waited.elapsed, watch.polls, progress.finished_after)
         finally:
-            for group in self.groups:
+            for group in groups:
                 self._warn(group.tracker.warnings)
-            if progress.transient_errors:
-                self._warn(["%d poll(s) failed with a transient error and the wait went on; the last: %s"
-                            % (progress.transient_errors, progress.last_transient_error)])
-
-    def _with_failure_reasons(self, items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-        """The last items, with the failure message of each task that ended badly read if its listing lacks one (UDTS).
-
-        Only those tasks are read again, so a wait costs one extra request per failed UDTS task, not one per task.
-        """
-        bad_states = self.plan.fail_on | {"failed", "stopped"}
-        refs = {ref: group for group in self.groups for ref in group.refs}
-        completed = []
-        for ref, item in zip(self._refs, items):
-            group = refs[ref]
-            if group.source.detail_on_report and item.get("state") in bad_states and not item.get("failure_reason"):
-                try:
-                    reason = failure_reason(group.provider, group.source.get_one(ref.id))
-                except ApiError as error:
-                    # The wait is over; a detail that cannot be read does not change its outcome.
-                    self._warn(["the failure message of %s task %s could not be read: %s" % (ref.provider, ref.id, error)])
-                    reason = None
-                item = dict(item, failure_reason=reason) if reason else item
-            completed.append(item)
-        return completed
+            transient_warning = transient.warning()
+            if transient_warning:
+                self._warn([transient_warning])
 
 
 def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emit: Callable[[str], None],
@@ -224,7 +116,12 @@ def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emi
     that a provider echoes in a task name or failure reason is masked too.
     """
     redactor = redactor or Redactor()
-    connections = Connections(settings, plan.connections(), hooks or RuntimeHooks(), redactor)
+    hooks = hooks or RuntimeHooks()
+    # Only the clouds the plan uses are checked, so an RDS-only wait needs no UCloud key.
+    connections = Connections(settings, [], hooks, redactor)
+    for cloud in plan.clouds():
+        with option_prefix(cloud):
+            connections.validate(cloud)
     try:
         wait = TaskWait(plan, connections, lambda line: emit(redactor.text(line)))
         result = wait.run()

@@ -15,49 +15,56 @@ import contextlib
 import math
 from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, NamedTuple, Optional, Tuple
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._common import COMMON_SPEC, HUAWEI_SPEC, UCLOUD_SPEC
+from ansible_collections.dbtasks.cloud.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import PROVIDERS, known_statuses
+from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
+from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import TARGETS
 
-CONNECTION_OF = {"udts": "ucloud", "dds": "huaweicloud", "rds": "huaweicloud"}
-CONNECTION_SPECS: Dict[str, Dict[str, Dict[str, Any]]] = {
-    "ucloud": dict(UCLOUD_SPEC, **COMMON_SPEC),
-    "huaweicloud": dict(HUAWEI_SPEC, **COMMON_SPEC),
-}
-# The info module of each connection: its action group's module_defaults are the connection's defaults.
-GROUP_MEMBER = {"ucloud": "dbtasks.cloud.udts_task_info", "huaweicloud": "dbtasks.cloud.rds_task_info"}
-
-# Which filters a selector may use, per provider (the options of the provider's info module).
-SELECTOR_FILTERS = {
-    "udts": ("status", "name", "type"),
-    "dds": ("status", "name", "instance_id", "start_time", "end_time"),
-    "rds": ("status", "name", "instance_id", "order_id", "start_time", "end_time"),
-}
-ALL_FILTERS = ("status", "name", "type", "instance_id", "order_id", "start_time", "end_time")
+# The connection options of each cloud, under the cloud's name (task_wait's ``ucloud`` and ``huaweicloud`` options).
+CONNECTION_SPECS: Dict[str, Dict[str, Any]] = {name: cloud.options for name, cloud in CLOUDS.items()}
 FAIL_ON_CHOICES = ("failed", "stopped", "retrying", "unknown")
 DEFAULT_FAIL_ON = ["failed", "stopped"]
 MAX_POLL_INTERVAL = 3600.0
 
-TASK_WAIT_SPEC: Dict[str, Dict[str, Any]] = {
-    "tasks": {"type": "list", "elements": "dict", "default": [], "options": {
-        "provider": {"type": "str", "required": True, "choices": list(PROVIDERS)},
-        "id": {"type": "str", "required": True},
-        "name": {"type": "str"},
-    }},
-    "selectors": {"type": "list", "elements": "dict", "default": [], "options": dict(
-        {"provider": {"type": "str", "required": True, "choices": list(PROVIDERS)}, "status": {"type": "list", "elements": "str"}},
-        **{name: {"type": "raw" if name.endswith("_time") else "str"} for name in ALL_FILTERS if name != "status"}
-    )},
+def group_member(cloud: str, providers: Mapping[str, Provider] = PROVIDERS) -> str:
+    """An info module of ``cloud``'s action group: task_wait takes the group's module_defaults as that module would."""
+    return next(provider.module for provider in providers.values() if provider.cloud == cloud)
+
+
+def all_filters(providers: Mapping[str, Provider]) -> Tuple[str, ...]:
+    """Every selector filter of any provider, in the order the records name them."""
+    return tuple(dict.fromkeys(name for provider in providers.values() for name in provider.selector_filters))
+
+
+def task_wait_spec(providers: Mapping[str, Provider]) -> Dict[str, Dict[str, Any]]:
+    """The argument spec of task_wait over ``providers`` (``TASK_WAIT_SPEC`` is the one over the registry)."""
+    names = list(providers)
+    return {
+        "tasks": {"type": "list", "elements": "dict", "default": [], "options": {
+            "provider": {"type": "str", "required": True, "choices": names},
+            "id": {"type": "str", "required": True},
+            "name": {"type": "str"},
+        }},
+        "selectors": {"type": "list", "elements": "dict", "default": [], "options": dict(
+            {"provider": {"type": "str", "required": True, "choices": names}, "status": {"type": "list", "elements": "str"}},
+            **{name: {"type": "raw" if name.endswith("_time") else "str"} for name in all_filters(providers) if name != "status"}
+        )},
+        **_WAIT_SPEC,
+    }
+
+
+_WAIT_SPEC: Dict[str, Dict[str, Any]] = {
     "timeout": {"type": "float", "default": 1800.0},
     "poll_interval": {"type": "float", "default": 30.0},
     "progress_interval": {"type": "float", "default": 60.0},
     "target": {"type": "str", "default": "terminal", "choices": list(TARGETS)},
     "fail_on": {"type": "list", "elements": "str", "default": DEFAULT_FAIL_ON, "choices": list(FAIL_ON_CHOICES)},
     "allow_empty": {"type": "bool", "default": False},
-    "ucloud": {"type": "dict", "default": {}, "apply_defaults": True, "options": CONNECTION_SPECS["ucloud"]},
-    "huaweicloud": {"type": "dict", "default": {}, "apply_defaults": True, "options": CONNECTION_SPECS["huaweicloud"]},
 }
+_WAIT_SPEC.update((name, {"type": "dict", "default": {}, "apply_defaults": True, "options": options})
+                  for name, options in CONNECTION_SPECS.items())
+TASK_WAIT_SPEC = task_wait_spec(PROVIDERS)
 
 
 class TaskRef(NamedTuple):
@@ -69,6 +76,7 @@ class TaskRef(NamedTuple):
 
 
 class WaitPlan(NamedTuple):
+    providers: Mapping[str, Provider]  # the registry the plan was checked against
     tasks: Tuple[TaskRef, ...]  # named in ``tasks``, in order, without repeats
     selectors: Tuple[Dict[str, Any], ...]  # each with only the filters that are set
     timeout: float
@@ -78,13 +86,13 @@ class WaitPlan(NamedTuple):
     fail_on: FrozenSet[str]
     allow_empty: bool
 
-    def providers(self) -> List[str]:
-        """The providers this wait reads, in the fixed order udts, dds, rds."""
+    def used(self) -> List[Provider]:
+        """The providers this wait reads, in the registry's order."""
         used = {ref.provider for ref in self.tasks} | {selector["provider"] for selector in self.selectors}
-        return [provider for provider in PROVIDERS if provider in used]
+        return [provider for name, provider in self.providers.items() if name in used]
 
-    def connections(self) -> List[str]:
-        return list(dict.fromkeys(CONNECTION_OF[provider] for provider in self.providers()))
+    def clouds(self) -> List[str]:
+        return list(dict.fromkeys(provider.cloud for provider in self.used()))
 
 
 @contextlib.contextmanager
@@ -120,40 +128,42 @@ def _task_refs(tasks: List[Mapping[str, Any]]) -> Tuple[TaskRef, ...]:
     return tuple(refs.values())
 
 
-def _selector(index: int, selector: Mapping[str, Any]) -> Dict[str, Any]:
-    provider = selector["provider"]
+def _selector(index: int, selector: Mapping[str, Any], providers: Mapping[str, Provider]) -> Dict[str, Any]:
+    name_of_provider = selector["provider"]
+    provider = providers[name_of_provider]
     where = "selectors[%d]" % index
     filters = {name: value for name, value in selector.items() if name != "provider" and value is not None}
     for name in filters:
-        if name not in SELECTOR_FILTERS[provider]:
-            users = [other for other in PROVIDERS if name in SELECTOR_FILTERS[other]]
-            raise ParameterError("%s.%s" % (where, name), "applies to %s selectors only, not %s" % (" and ".join(users), provider))
+        if name not in provider.selector_filters:
+            users = [other for other, record in providers.items() if name in record.selector_filters]
+            raise ParameterError("%s.%s" % (where, name), "applies to %s selectors only, not %s" % (" and ".join(users), name_of_provider))
     if not filters:
         raise ParameterError(where, "needs at least one filter (%s); a %s selector without one would select every task"
-                             % (", ".join(SELECTOR_FILTERS[provider]), provider))
+                             % (", ".join(provider.selector_filters), name_of_provider))
     if "status" in filters:
-        known = known_statuses(provider)
+        known = provider.statuses
         folded = {status.casefold(): status for status in known}
         if not filters["status"]:
             raise ParameterError(where + ".status", "must list at least one status")
         for status in filters["status"]:
-            # UDTS statuses are matched here, ignoring case; the Huawei APIs want their own spelling.
-            if (provider == "udts" and str(status).casefold() not in folded) or (provider != "udts" and status not in known):
-                raise ParameterError(where + ".status", "%r is not a %s status; use one of %s" % (status, provider, ", ".join(known)))
+            # A status the API filters must be spelled as documented; one filtered here may take any case.
+            if (status not in known) if provider.status_filter_exact else (str(status).casefold() not in folded):
+                raise ParameterError(where + ".status", "%r is not a %s status; use one of %s" % (status, name_of_provider, ", ".join(known)))
         filters["status"] = list(dict.fromkeys(filters["status"]))
-    return dict(filters, provider=provider)
+    return dict(filters, provider=name_of_provider)
 
 
-def parse_plan(params: Mapping[str, Any]) -> WaitPlan:
+def parse_plan(params: Mapping[str, Any], providers: Mapping[str, Provider] = PROVIDERS) -> WaitPlan:
     """Check the validated parameters against the rules a spec cannot express; raises ``ParameterError``."""
     tasks = _task_refs(params.get("tasks") or [])
-    selectors = tuple(_selector(index, selector) for index, selector in enumerate(params.get("selectors") or []))
+    selectors = tuple(_selector(index, selector, providers) for index, selector in enumerate(params.get("selectors") or []))
     if not tasks and not selectors:
         raise ParameterError("tasks", "list at least one task, or select tasks with selectors")
     fail_on = params["fail_on"]
     if not fail_on:
         raise ParameterError("fail_on", "must list at least one state (%s)" % ", ".join(FAIL_ON_CHOICES))
     return WaitPlan(
+        providers=providers,
         tasks=tasks,
         selectors=selectors,
         timeout=_seconds(params, "timeout", 0, allow_minimum=True),
@@ -165,12 +175,12 @@ def parse_plan(params: Mapping[str, Any]) -> WaitPlan:
     )
 
 
-def merge_connection(group_defaults: Mapping[str, Any], explicit: Optional[Mapping[str, Any]], connection: str) -> Dict[str, Any]:
+def merge_connection(group_defaults: Mapping[str, Any], explicit: Optional[Mapping[str, Any]], cloud: str) -> Dict[str, Any]:
     """The connection dict to validate: the action group's module_defaults (connection options only), then the task's own values.
 
     The info modules' other defaults (``wait_timeout``, filters) do not apply to task_wait and are left out.
     """
-    options = CONNECTION_SPECS[connection]
+    options = CONNECTION_SPECS[cloud]
     merged = {name: value for name, value in group_defaults.items() if name in options and value is not None}
     merged.update((name, value) for name, value in (explicit or {}).items() if value is not None)
     return merged

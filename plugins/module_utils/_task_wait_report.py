@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import WaitTimeout
 
 Item = Dict[str, Any]
 Key = Tuple[str, str]
@@ -88,7 +89,7 @@ class ProgressLog:
         unfinished = []
         for ref, item in zip(self.refs, items):
             key = (ref.provider, ref.id)
-            if not is_done(item, self.plan.target):
+            if item is None or not is_done(item, self.plan.target):
                 unfinished.append((ref, item))
             elif key not in self.finished_after:
                 # Done at the first look means done before the wait: 0, not the time the first request took.
@@ -99,10 +100,10 @@ class ProgressLog:
                 word = "FAILED" if ended_badly else "done" if self._polls > 1 else "already done"
                 self._line(elapsed, "%s %s" % (word, describe(ref, item, with_reason)))
         # A fail_on state ends the wait at this poll: name the unfinished tasks in one (retrying, unknown), no block.
-        stopping = [(ref, item) for ref, item in unfinished if normalized(item, "state") in self.plan.fail_on]
+        stopping = [(ref, item) for ref, item in unfinished if item is not None and normalized(item, "state") in self.plan.fail_on]
         for ref, item in stopping:
             self._line(elapsed, "FAILED %s" % describe(ref, item, bool(normalized(item, "failure_reason"))))
-        if not unfinished or any(normalized(item, "state") in self.plan.fail_on for item in items):
+        if not unfinished or stopping or any(item is not None and normalized(item, "state") in self.plan.fail_on for item in items):
             return
         if self._last_block is not None and elapsed - self._last_block < self.plan.progress_interval:
             return
@@ -117,11 +118,15 @@ class ProgressLog:
         self.emit("%s | a poll failed and will be repeated: %s" % (LINE_PREFIX, error))
 
 
-def task_rows(refs: Sequence[TaskRef], items: Sequence[Item], finished_after: Dict[Key, float]) -> List[Dict[str, Any]]:
+def task_rows(refs: Sequence[TaskRef], items: Sequence[Optional[Item]], finished_after: Dict[Key, float]) -> List[Dict[str, Any]]:
     """The ``tasks`` of the result: one row per task with its last state and when it finished."""
     rows = []
     for ref, item in zip(refs, items):
         finished = finished_after.get((ref.provider, ref.id))
+        if item is None:
+            rows.append(dict(provider=ref.provider, id=ref.id, name=ref.name, status=None, state=None, progress_percent=None,
+                             failure_reason=None, finished_after=None))
+            continue
         rows.append({
             "provider": ref.provider,
             "id": ref.id,
@@ -143,7 +148,7 @@ def _counts(items: Sequence[Item]) -> str:
     return ", ".join("%d %s" % (number, state) for state, number in counted.items())
 
 
-def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], outcome: str, elapsed: float) -> str:
+def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Optional[Item]], outcome: str, elapsed: float) -> str:
     waited = format_duration(elapsed)
     every = "All %d tasks" % len(items) if len(items) != 1 else "The task"
     if outcome == "succeeded":
@@ -151,8 +156,8 @@ def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], out
     if outcome == "synced":
         return "%s are done within %s: %s" % (every, waited, _counts(items)) if len(items) != 1 else "The task is synced within %s" % waited
     bad_states = plan.fail_on | ENDED_BADLY
-    bad = [(ref, item) for ref, item in zip(refs, items) if normalized(item, "state") in bad_states]
-    unfinished = sum(1 for ref, item in zip(refs, items) if not is_done(item, plan.target) and (ref, item) not in bad)
+    bad = [(ref, item) for ref, item in zip(refs, items) if item is not None and normalized(item, "state") in bad_states]
+    unfinished = sum(1 for ref, item in zip(refs, items) if (item is None or not is_done(item, plan.target)) and (ref, item) not in bad)
     how = "failed or stopped"
     if any(normalized(item, "state") not in ENDED_BADLY for dummy, item in bad):
         how = "failed, stopped or reached a fail_on state"
@@ -162,7 +167,7 @@ def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], out
     return message
 
 
-def build_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], outcome: Optional[str], elapsed: float, polls: int,
+def build_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Optional[Item]], outcome: Optional[str], elapsed: float, polls: int,
                  finished_after: Dict[Key, float]) -> Dict[str, Any]:
     """The result of a wait that ended (``outcome`` None: nothing was selected)."""
     if outcome is None:
@@ -179,19 +184,11 @@ def build_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item],
     return result
 
 
-def timeout_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item], elapsed: float, polls: int,
-                   finished_after: Dict[Key, float]) -> Dict[str, Any]:
-    """The failed result of a wait whose ``timeout`` passed; lists every unfinished task with its last status."""
-    waited = format_duration(elapsed)
-    if not items:
-        msg = "Timed out after %s waiting for %d tasks: no poll succeeded" % (waited, len(refs))
-        rows = [dict(provider=ref.provider, id=ref.id, name=ref.name, status=None, state=None, progress_percent=None,
-                     failure_reason=None, finished_after=None) for ref in refs]
-    else:
-        unfinished = [describe(ref, item) for ref, item in zip(refs, items) if not is_done(item, plan.target)]
-        msg = "Timed out after %s waiting for %d of %d tasks: %s" % (waited, len(unfinished), len(items), "; ".join(unfinished))
-        rows = task_rows(refs, items, finished_after)
-    return {"failed": True, "outcome": "timeout", "msg": msg, "tasks": rows, "elapsed": round(elapsed, 1), "polls": polls}
+def timeout_result(refs: Sequence[TaskRef], timeout: WaitTimeout, polls: int, finished_after: Dict[Key, float]) -> Dict[str, Any]:
+    """The failed result of a wait whose ``timeout`` passed: the engine's message, and every task's last state."""
+    items: Sequence[Optional[Item]] = timeout.items or [None] * len(refs)
+    return {"failed": True, "outcome": "timeout", "msg": str(timeout), "tasks": task_rows(refs, items, finished_after),
+            "elapsed": round(timeout.elapsed, 1), "polls": polls}
 
 
 def _count(number: int, noun: str) -> str:

@@ -11,9 +11,10 @@ listing, plus a ``get_one`` for each task the listing no longer shows.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, FetchPage, Page, fetch_all, fetch_one_page
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalize_item, normalized
 
@@ -31,29 +32,20 @@ class Selection(NamedTuple):
 
 
 class TaskSource:
-    """One API's way of reading tasks; subclasses set the attributes and implement the methods.
+    """One API's way of reading tasks; each provider's file subclasses it and names it in its record.
 
-    The constructor takes the client, the module parameters and ``now``,
-    validates every option it owns and sends nothing.
+    The constructor takes the provider record, the client, the options (module
+    parameters or a task_wait selector) and ``now``; it validates every option
+    it owns and sends nothing. Listings are computed anew at each poll
+    (``page_fetchers(now)``), so time windows that default to "until now" move with the wait.
     """
 
-    provider = ""  # the _states provider name: udts, dds or rds
-    connection = "huaweicloud"  # the DbTasksModule provider: ucloud or huaweicloud
-    service: Optional[str] = None  # the Huawei Cloud service: dds or rds
-    result_key = "tasks"
-    id_key = "id"  # the raw field holding a task's id
-    id_option = "task_id"
-    ids_option = "task_ids"
-    page_size = 100  # also the largest limit accepted
-    filter_options: Tuple[str, ...] = ()  # options that cannot be combined with a selection by id
-    single_lookup = True  # one selected id is read with get_one alone, without listing
-    detail_on_report = False  # tasks selected by id are reported with get_one's fields merged in
-
-    def __init__(self, client: Any, params: Mapping[str, Any], now: datetime) -> None:
+    def __init__(self, provider: Provider, client: Any, params: Mapping[str, Any], now: datetime) -> None:
+        self.provider = provider
         self.client = client
 
-    def page_fetchers(self) -> List[FetchPage]:
-        """One ``fetch_page(offset, limit)`` per listing to read (one per time window)."""
+    def page_fetchers(self, now: datetime) -> list[FetchPage]:
+        """One ``fetch_page(offset, limit)`` per listing to read at ``now`` (one per time window, per status)."""
         raise NotImplementedError
 
     def get_one(self, task_id: str) -> Raw:
@@ -71,7 +63,7 @@ class TaskSource:
 
     def raw_id(self, raw: Any) -> Any:
         """The task's id, or None when the API sent none or something that is no id (a list, an object, a bool)."""
-        value = self.field(raw, self.id_key)
+        value = self.field(raw, self.provider.id_key)
         # Ids key dicts and sets for dedupe and tracking, so they must be hashable scalars.
         return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
@@ -88,9 +80,11 @@ class TaskTracker:
     requests than the last listing did.
     """
 
-    def __init__(self, source: TaskSource, selection: Selection) -> None:
+    def __init__(self, source: TaskSource, selection: Selection, utcnow: Callable[[], datetime]) -> None:
         self.source = source
+        self.provider: Provider = source.provider
         self.selection = selection
+        self.utcnow = utcnow
         self.ids: Optional[List[str]] = list(selection.ids) if selection.ids is not None else None
         self.total_count: Optional[int] = None
         self.warnings: Dict[str, None] = {}  # insertion-ordered set
@@ -101,7 +95,7 @@ class TaskTracker:
 
     def poll(self) -> List[Item]:
         self._looked_up = set()
-        if self.ids is not None and len(self.ids) == 1 and self.source.single_lookup:
+        if self.ids is not None and len(self.ids) == 1 and self.provider.single_lookup:
             return [self._normalize(self._look_up(self.ids[0]))]
         if self.ids is not None and self._lookups_cost_less():
             return [self._current(task_id, None) for task_id in self.ids]
@@ -120,17 +114,17 @@ class TaskTracker:
 
         A few tasks followed in a project with thousands would otherwise cost every page on every poll.
         """
-        if self._pages_per_listing is None or not self.source.single_lookup:
+        if self._pages_per_listing is None or not self.provider.single_lookup:
             return False
         unfinished = sum(1 for task_id in self.ids or () if task_id not in self._finished)
         return unfinished < self._pages_per_listing
 
-    def report_items(self, items: List[Item]) -> List[Item]:
-        """The final items: tasks selected by id get their detail when the source asks for it."""
-        if not (self.source.detail_on_report and self.selection.ids is not None):
-            return items
-        return [item if task_id in self._looked_up else self._normalize(self._look_up(task_id))
-                for item, task_id in zip(items, self.ids or ())]
+    def detailed(self, item: Item) -> Item:
+        """``item`` with the fields of the detail read (``get_one``), unless this poll already read it so."""
+        task_id = normalized(item, "id")
+        if task_id in self._looked_up:
+            return item
+        return self._normalize(self._look_up(task_id))
 
     def _current(self, task_id: str, listed: Optional[Raw]) -> Item:
         if listed is not None:
@@ -157,7 +151,7 @@ class TaskTracker:
         # Fields from an earlier listing stay (get_one may return fewer); the newer values win.
         raw = dict(self._last_raw.get(task_id, {}))
         raw.update(detail)
-        raw.setdefault(self.source.id_key, task_id)
+        raw.setdefault(self.provider.id_key, task_id)
         self._last_raw[task_id] = raw
         self._looked_up.add(task_id)
         return raw
@@ -165,8 +159,8 @@ class TaskTracker:
     def _collect(self, fetch_page: FetchPage) -> Collected:
         selection = self.selection
         if selection.offset is None and selection.limit is None:
-            return fetch_all(fetch_page, self.source.page_size, self.source.raw_id)
-        return fetch_one_page(fetch_page, selection.offset or 0, selection.limit or self.source.page_size)
+            return fetch_all(fetch_page, self.provider.page_size, self.source.raw_id)
+        return fetch_one_page(fetch_page, selection.offset or 0, selection.limit or self.provider.page_size)
 
     def _list(self) -> List[Raw]:
         raws: List[Raw] = []
@@ -174,7 +168,7 @@ class TaskTracker:
         totals: List[Optional[int]] = []
         repeated = 0
         pages = 0
-        for fetch_page in self.source.page_fetchers():
+        for fetch_page in self.source.page_fetchers(self.utcnow()):
             collected = self._collect(fetch_page)
             pages += collected.pages_fetched
             self._warn(collected.warnings)
@@ -192,7 +186,7 @@ class TaskTracker:
         return raws
 
     def _normalize(self, raw: Raw) -> Item:
-        item, warnings = normalize_item(self.source.provider, raw)
+        item, warnings = normalize_item(self.provider, raw)
         self._warn(warnings)
         return item
 

@@ -6,18 +6,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import typing as t
 from urllib.parse import urlencode
 
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import RequestContext
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT, HttpResponse, RequestContext
+from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT, HttpResponse
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_signer import sign_ucloud_params
 
-PROVIDER = "ucloud"
-DEFAULT_BASE_URL = "https://api.ucloud.cn"
+CLOUD = "ucloud"
+LABEL = "UCloud"
 REQUEST_ID_HEADER = "X-UCLOUD-REQUEST-UUID"
 _HEADERS = {
     "Content-Type": "application/x-www-form-urlencoded",
@@ -26,13 +27,31 @@ _HEADERS = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class UCloudConfig:
-    public_key: str
-    private_key: str = dataclasses.field(repr=False)
-    project_id: str | None = None
-    region: str | None = None
-    base_url: str = DEFAULT_BASE_URL
+# 150 service unavailable, 153 throttled; the SDKs retry RetCode >= 2000 (internal errors).
+RETRYABLE_RETCODES = frozenset({150, 153})
+INTERNAL_RETCODE_MIN = 2000
+# Missing/unknown Action, missing/bad signature, unknown user: retrying cannot help.
+NEVER_RETRY_RETCODES = frozenset({160, 161, 170, 171, 172})
+SIGNATURE_HINT = "check that private_key belongs to public_key"
+UNKNOWN_USER_HINT = "check public_key: UCloud knows no user with this key"
+_HINTS = {171: SIGNATURE_HINT, 172: UNKNOWN_USER_HINT}
+
+
+def error_hint(http_status: int | None, code: t.Any, message: str) -> str | None:
+    """Advice for RetCodes whose usual cause is local configuration."""
+    return _HINTS.get(code) if isinstance(code, int) else None
+
+
+def retcode_retryable(code: t.Any) -> bool | None:
+    """The verdict on a RetCode: None when it says nothing (the HTTP status decides)."""
+    retcode = _retcode(code)
+    if retcode is None:
+        return None
+    if retcode in NEVER_RETRY_RETCODES:
+        return False
+    if retcode in RETRYABLE_RETCODES or retcode >= INTERNAL_RETCODE_MIN:
+        return True
+    return None
 
 
 def _retcode(value: t.Any) -> int | None:
@@ -46,6 +65,12 @@ def _retcode(value: t.Any) -> int | None:
 
 class UCloudClient:
     """Calls UCloud API actions (``.call``) through a transport, with retries."""
+
+    @classmethod
+    def connect(cls, config: UCloudConfig, service: str | None, transport: t.Any, retry_policy: RetryPolicy, redactor: Redactor,
+                utcnow: t.Any = None) -> UCloudClient:
+        """The client of the whole cloud (UCloud actions need no service name)."""
+        return cls(config, transport, retry_policy, redactor=redactor)
 
     def __init__(self, config: UCloudConfig, transport: t.Any, retry_policy: RetryPolicy, redactor: Redactor | None = None) -> None:
         self.config = config
@@ -67,7 +92,7 @@ class UCloudClient:
 
     def call(self, action: str, params: t.Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
         """Run ``action`` and return the decoded response (RetCode 0), else raise ``ApiError``."""
-        context = RequestContext(PROVIDER, action, self.redactor, REQUEST_ID_HEADER)
+        context = RequestContext(CLOUD, action, self.redactor, REQUEST_ID_HEADER, LABEL, error_hint, retcode_retryable)
         payload = self._payload(action, params or {})
 
         def attempt() -> dict[str, t.Any]:

@@ -1,50 +1,71 @@
 # Copyright (c) 2026 dbtasks.cloud contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""UCloud UDTS migration tasks: ``ListUDTSTask`` and ``GetUDTSTaskStatus``."""
+"""UCloud UDTS migration tasks: ``ListUDTSTask`` and ``GetUDTSTaskStatus``; the ``udts`` provider record."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import FetchPage, Page
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import known_statuses
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tasks import text_option
+from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import as_count
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import TaskSource, read_page
 
-UDTS_STATUSES = known_statuses("udts")
 # UDTS documents no largest page (only the default of 20). 100 is the page the module reads and the
 # largest limit it accepts: a bigger page is not known to be served whole.
 UDTS_PAGE_SIZE = 100
 # The only Type values GetUDTSTaskStatus documents; other values are sent to ListUDTSTask only.
 STATUS_API_TYPES = ("transfer", "integration")
 
+# "Failed" is refined by _failed_state: a task that will be retried is not over.
+UDTS_STATES = {
+    "Created": "pending",
+    "Checking": "running",
+    "Starting": "running",
+    "Started": "running",
+    "Dumping": "running",
+    "Loading": "running",
+    "Syncing": "running",
+    "RetryPending": "running",
+    "Stopping": "running",
+    "Synced": "synced",
+    "Done": "succeeded",
+    "Success": "succeeded",
+    "Failed": "failed",
+    "FailedUnrecoverable": "failed",
+    "Stopped": "stopped",
+    "StoppedUnrecoverable": "stopped",
+}
+
+
+def _failed_state(status: str, raw: Any) -> str:
+    state = UDTS_STATES[status]
+    if status != "Failed":
+        return state
+    # A retry is only announced when both counters are readable: otherwise
+    # "failed" is the safe reading, a waiter then stops instead of hanging.
+    fields = raw if isinstance(raw, Mapping) else {}
+    current, maximum = as_count(fields.get("CurRetryCount")), as_count(fields.get("MaxRetryCount"))
+    if current is not None and maximum is not None and current < maximum:
+        return "retrying"
+    return "failed"
+
 
 class UdtsTasks(TaskSource):
     """UDTS tasks; ``name`` and ``status`` are filtered locally because ListUDTSTask has no such filters."""
 
-    provider = "udts"
-    connection = "ucloud"
-    result_key = "tasks"
-    id_key = "TaskId"
-    id_option = "task_id"
-    ids_option = "task_ids"
-    page_size = UDTS_PAGE_SIZE
-    filter_options = ("name", "status")
-    # The list lacks the failure message and binlog position, so tasks selected by id get
-    # GetUDTSTaskStatus once in the report, not on every poll.
-    single_lookup = False
-    detail_on_report = True
-
-    def __init__(self, client: Any, params: Mapping[str, Any], now: datetime) -> None:
-        super().__init__(client, params, now)
+    def __init__(self, provider: Provider, client: Any, params: Mapping[str, Any], now: datetime) -> None:
+        super().__init__(provider, client, params, now)
         self.task_type = text_option(params, "type")
         self.name = text_option(params, "name")
         self.statuses = frozenset(status.casefold() for status in params.get("status") or ())
 
-    def page_fetchers(self) -> List[FetchPage]:
+    def page_fetchers(self, now: datetime) -> list[FetchPage]:
         return [self._read_page]
 
     def _read_page(self, offset: int, limit: int) -> Page:
@@ -53,7 +74,7 @@ class UdtsTasks(TaskSource):
             request["Type"] = self.task_type
         return read_page(self.client.call("ListUDTSTask", request), "Data", "TotalCount", "UDTS ListUDTSTask")
 
-    def get_one(self, task_id: str) -> Dict[str, Any]:
+    def get_one(self, task_id: str) -> dict[str, Any]:
         request = {"TaskId": task_id}
         if self.task_type in STATUS_API_TYPES:
             request["Type"] = self.task_type
@@ -67,3 +88,32 @@ class UdtsTasks(TaskSource):
         if self.statuses and not (isinstance(status, str) and status.casefold() in self.statuses):
             return False
         return self.name is None or self.field(raw, "Name") == self.name
+
+
+UDTS = Provider(
+    name="udts",
+    label="UDTS",
+    cloud="ucloud",
+    source=UdtsTasks,
+    module="dbtasks.cloud.udts_task_info",
+    result_key="tasks",
+    id_key="TaskId",
+    status_key="Status",
+    failure_key="FailedMessage",
+    progress_path=("Progress", "Percentage"),
+    states=UDTS_STATES,
+    refine_state=_failed_state,
+    id_option="task_id",
+    ids_option="task_ids",
+    filter_options=("name", "status"),
+    selector_filters=("status", "name", "type"),
+    # Statuses are filtered here, not by the API, so any spelling matches.
+    status_filter_exact=False,
+    page_size=UDTS_PAGE_SIZE,
+    list_operation="ListUDTSTask",
+    detail_operation="GetUDTSTaskStatus",
+    # The list lacks the failure message and binlog position, so tasks selected by id get
+    # GetUDTSTaskStatus once in the report, not on every poll.
+    single_lookup=False,
+    detail_on_report=True,
+)

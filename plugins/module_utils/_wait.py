@@ -1,11 +1,16 @@
 # Copyright (c) 2026 dbtasks.cloud contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Waiting for tasks to finish, knowing nothing about HTTP.
+"""The wait engine of the info modules' ``wait`` and of ``task_wait``, knowing nothing about HTTP.
 
-``Waiter.run`` calls ``poll()`` (one listing of every selected task) until
-every item is done, then returns a ``WaitResult``; it raises ``WaitTimeout``
-when the deadline passes first.
+``Waiter.run`` calls ``poll()`` until every item is done, then returns a
+``WaitResult``; it raises ``WaitTimeout`` when the deadline passes first.
+``Watch`` is the poll: one ``Followed`` per provider (its tracker and its last
+reading), each read on its own, so a provider that cannot be read keeps its
+last-seen tasks while the others are still judged. The pause between polls is
+an ``IntervalPolicy``: ``AdaptiveInterval`` (the info modules) or
+``FixedInterval`` (task_wait, whose progress lines and many staggered tasks
+want a steady cadence).
 
 * Done means ``state`` in succeeded/failed/stopped; with ``target="synced"``
   also ``synced`` (incremental UDTS tasks never reach Done). ``retrying`` and
@@ -13,7 +18,7 @@ when the deadline passes first.
 * An empty item list is done at once with outcome ``succeeded`` and
   ``items == []``. Only the caller knows whether nothing matching is fine,
   so it must check ``items`` (a pipeline gate should not pass on nothing).
-* The pause between polls is the smallest remaining-time estimate of the
+* ``AdaptiveInterval``: the pause is the smallest remaining-time estimate of the
   unfinished tasks (UDTS ``progress.total_duration - cur_duration``, or the
   rate at which ``progress_percent`` rises), clamped to
   [min_interval, max_interval]: the next poll lands when the soonest task is
@@ -30,23 +35,29 @@ when the deadline passes first.
   or stopped.
 * A poll raising a retryable ``ApiError`` (the client has already spent its
   retry budget) is reported to ``on_transient_error`` and the wait goes on;
-  any other error propagates.
+  any other error propagates. ``Watch`` raises only when no provider could
+  be read at all; otherwise it reports each provider's error itself.
+* Items may be ``None`` for a task whose provider has not been read yet: such
+  a task is not done.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
+from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import TaskTracker
 
 TARGETS = ("terminal", "synced")
 _BACKOFF_FACTOR = 1.5
 _LISTED_IN_MESSAGE = 10
 _MAX_NAME_IN_MESSAGE = 60
 
-Items = List[Dict[str, Any]]
+Item = Dict[str, Any]
+Items = List[Any]  # normalized items; None for a task not read yet
+Describe = Callable[[int, Any], str]
 
 
 class WaitResult(NamedTuple):
@@ -58,10 +69,10 @@ class WaitResult(NamedTuple):
 
 def wait_outcome(items: Items, target: str, fail_fast: bool, fail_fast_states: Iterable[str] = ENDED_BADLY) -> Optional[str]:
     """The outcome if the wait is over for these items, else None."""
-    states = [normalized(item, "state") for item in items]
+    states = [normalized(item, "state") for item in items if item is not None]
     if fail_fast and any(state in fail_fast_states for state in states):
         return "failed"
-    if not all(is_done(item, target) for item in items):
+    if not all(item is not None and is_done(item, target) for item in items):
         return None
     if any(state in ENDED_BADLY for state in states):
         return "failed"
@@ -74,7 +85,8 @@ def _format_seconds(seconds: float) -> str:
     return "%.1fs" % seconds if seconds < 10 else "%ds" % round(seconds)
 
 
-def _describe(item: Dict[str, Any]) -> str:
+def describe_item(item: Item) -> str:
+    """``a "name" (status Running, state running, 30%)``: an item as the info modules' messages show it."""
     label = str(normalized(item, "id"))
     name = item.get("name")
     if name and name != label:
@@ -86,27 +98,68 @@ def _describe(item: Dict[str, Any]) -> str:
     return "%s (%s)" % (label, ", ".join(details))
 
 
-class WaitTimeout(DbTasksError):
-    """The deadline passed before every task was done; carries the last items seen."""
+def _describe_listed(index: int, item: Any) -> str:
+    return describe_item(item) if item is not None else "task %d (not read yet)" % (index + 1)
 
-    def __init__(self, items: Items, elapsed: float, target: str, last_error: Optional[ApiError] = None) -> None:
+
+class Unreadable(NamedTuple):
+    """A provider whose last reads failed: since when (seconds into the wait) and the last error."""
+
+    provider: str
+    since: float
+    error: ApiError
+
+    def __str__(self) -> str:
+        return "%s could not be read since %s: %s" % (self.provider, _format_seconds(self.since), self.error)
+
+
+class WaitTimeout(DbTasksError):
+    """The deadline passed before every task was done; carries the last items seen.
+
+    The message lists each unfinished task with ``describe`` (its position and
+    item) and names every provider that could not be read, since when and why.
+    """
+
+    def __init__(self, items: Items, elapsed: float, target: str, last_error: Optional[ApiError] = None,
+                 describe: Describe = _describe_listed, unreadable: Sequence[Unreadable] = ()) -> None:
         self.items = items
         self.elapsed = elapsed
-        self.unfinished = [item for item in items if not is_done(item, target)]
+        self.unreadable = list(unreadable)
+        unfinished = [index for index, item in enumerate(items) if item is None or not is_done(item, target)]
+        self.unfinished = [items[index] for index in unfinished]
         waited = _format_seconds(elapsed)
         if not items:
             message = "Timed out after %s waiting for tasks: no poll succeeded" % waited
         else:
-            listed = ", ".join(_describe(item) for item in self.unfinished[:_LISTED_IN_MESSAGE])
-            more = len(self.unfinished) - _LISTED_IN_MESSAGE
+            listed = "; ".join(describe(index, items[index]) for index in unfinished[:_LISTED_IN_MESSAGE])
+            more = len(unfinished) - _LISTED_IN_MESSAGE
             message = "Timed out after %s waiting for %d of %d tasks: %s%s" % (
-                waited, len(self.unfinished), len(items), listed, " and %d more" % more if more > 0 else "")
-        if last_error is not None:
+                waited, len(unfinished), len(items), listed, " and %d more" % more if more > 0 else "")
+        if self.unreadable:
+            message += "; " + "; ".join(str(entry) for entry in self.unreadable)
+        elif last_error is not None:
             message += "; the last poll failed: %s" % last_error
         super().__init__(message)
 
     def to_fail_kwargs(self) -> Dict[str, Any]:
         return {"msg": str(self), "elapsed": self.elapsed}
+
+
+class TransientErrors:
+    """Counts the reads that failed transiently during a wait, for one warning at its end."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last: Optional[ApiError] = None
+
+    def __call__(self, error: ApiError) -> None:
+        self.count += 1
+        self.last = error
+
+    def warning(self) -> Optional[str]:
+        if not self.count:
+            return None
+        return "%d poll(s) failed with a transient error and the wait went on; the last: %s" % (self.count, self.last)
 
 
 def _number(value: Any) -> Optional[float]:
@@ -153,38 +206,83 @@ class _ProgressRates:
         return (100.0 - percent) / rate - (now - seen_at)
 
 
+class FixedInterval:
+    """The same pause after every poll: a gate over many staggered tasks always has one about to finish,
+    so polls brought forward by estimates would cost more requests than a per-task loop."""
+
+    def __init__(self, seconds: float) -> None:
+        if seconds <= 0:
+            raise ValueError("need seconds > 0")
+        self.seconds = seconds
+
+    def next_delay(self, items: Optional[Items], target: str, now: float) -> float:
+        return self.seconds
+
+
+class AdaptiveInterval:
+    """The pause is the smallest remaining-time estimate of the unfinished tasks, else a growing backoff."""
+
+    def __init__(self, first_interval: float, min_interval: float = 1.0, max_interval: float = 60.0) -> None:
+        if not 0 < min_interval <= max_interval:
+            raise ValueError("need 0 < min_interval <= max_interval")
+        self._min_interval = min_interval
+        self._max_interval = max_interval
+        self._backoff = self._clamp(first_interval)
+        self._rates = _ProgressRates()
+
+    def _clamp(self, seconds: float) -> float:
+        return min(self._max_interval, max(self._min_interval, seconds))
+
+    def _smallest_estimate(self, items: Items, target: str, now: float) -> Optional[float]:
+        estimates = []
+        for item in items:
+            if item is not None and not is_done(item, target):
+                # Both are computed for every task: the rate tracker must see each poll to measure rates.
+                estimates.extend((_duration_estimate(item), self._rates.estimate(item, now)))
+        usable = [estimate for estimate in estimates if estimate is not None and estimate > 0]
+        return min(usable) if usable else None
+
+    def next_delay(self, items: Optional[Items], target: str, now: float) -> float:
+        estimate = None if items is None else self._smallest_estimate(items, target, now)
+        if estimate is not None:
+            return self._clamp(estimate)
+        delay = self._backoff
+        self._backoff = self._clamp(self._backoff * _BACKOFF_FACTOR)
+        return delay
+
+
 class Waiter:
-    """Polls until every task is done; see the module docstring for the rules."""
+    """Polls until every task is done; see the module docstring for the rules.
+
+    ``interval`` is the pause policy; without one, an ``AdaptiveInterval`` from
+    ``first_interval``, ``min_interval`` and ``max_interval``.
+    """
 
     def __init__(self, poll: Callable[[], Items], timeout: float, first_interval: float = 5.0, target: str = "terminal",
                  fail_fast: bool = True, min_interval: float = 1.0, max_interval: float = 60.0,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                  on_poll: Optional[Callable[[Items, float], None]] = None,
                  on_transient_error: Optional[Callable[[ApiError], None]] = None,
-                 fail_fast_states: Iterable[str] = ENDED_BADLY) -> None:
+                 fail_fast_states: Iterable[str] = ENDED_BADLY, interval: Any = None,
+                 describe: Describe = _describe_listed, unreadable: Callable[[], Sequence[Unreadable]] = lambda: ()) -> None:
         if timeout < 0:
             raise ParameterError("wait_timeout", "must be 0 or more seconds, got %s" % timeout)
         if first_interval <= 0:
             raise ParameterError("wait_sleep", "must be more than 0 seconds, got %s" % first_interval)
         if target not in TARGETS:
             raise ParameterError("wait_for", "must be one of %s, got %s" % (", ".join(TARGETS), target))
-        if not 0 < min_interval <= max_interval:
-            raise ValueError("need 0 < min_interval <= max_interval")
+        self._interval = interval or AdaptiveInterval(first_interval, min_interval, max_interval)
         self._poll = poll
         self._timeout = timeout
-        self._first_interval = first_interval
         self._target = target
         self._fail_fast = fail_fast
-        self._min_interval = min_interval
-        self._max_interval = max_interval
         self._sleep = sleep
         self._clock = clock
         self._on_poll = on_poll
         self._on_transient_error = on_transient_error
         self._fail_fast_states = frozenset(fail_fast_states)
-
-    def _clamp(self, seconds: float) -> float:
-        return min(self._max_interval, max(self._min_interval, seconds))
+        self._describe = describe
+        self._unreadable = unreadable
 
     def _poll_once(self) -> Tuple[Optional[Items], Optional[ApiError]]:
         try:
@@ -196,27 +294,15 @@ class Waiter:
                 self._on_transient_error(error)
             return None, error
 
-    def _smallest_estimate(self, items: Items, rates: _ProgressRates, now: float) -> Optional[float]:
-        estimates = []
-        for item in items:
-            if not is_done(item, self._target):
-                # Both are computed for every task: the rate tracker must see each poll to measure rates.
-                estimates.extend((_duration_estimate(item), rates.estimate(item, now)))
-        usable = [estimate for estimate in estimates if estimate is not None and estimate > 0]
-        return min(usable) if usable else None
-
     def run(self) -> WaitResult:
         start = self._clock()
         deadline = start + self._timeout
-        backoff = self._clamp(self._first_interval)
-        rates = _ProgressRates()
         items: Items = []
         polls = 0
         while True:
             fresh, error = self._poll_once()
             polls += 1
             now = self._clock()
-            estimate = None
             if fresh is not None:
                 items = fresh
                 if self._on_poll is not None:
@@ -224,12 +310,125 @@ class Waiter:
                 outcome = wait_outcome(items, self._target, self._fail_fast, self._fail_fast_states)
                 if outcome is not None:
                     return WaitResult(items, outcome, now - start, polls)
-                estimate = self._smallest_estimate(items, rates, now)
             if now >= deadline:
-                raise WaitTimeout(items, now - start, self._target, error)
-            if estimate is None:
-                delay = backoff
-                backoff = self._clamp(backoff * _BACKOFF_FACTOR)
-            else:
-                delay = self._clamp(estimate)
+                raise WaitTimeout(items, now - start, self._target, error, self._describe, self._unreadable())
+            delay = self._interval.next_delay(fresh, self._target, now)
             self._sleep(min(delay, deadline - now))
+
+
+class Followed:
+    """The tasks of one provider in a wait: its tracker, the last items read, and how its reads fail.
+
+    A provider whose tasks are all done is not read again. A retryable error
+    keeps the last items (or ``None`` placeholders before the first reading)
+    and is remembered with the time it started; any other error propagates.
+    """
+
+    def __init__(self, tracker: TaskTracker, detail_all: bool = False) -> None:
+        self.tracker = tracker
+        self.detail_all = detail_all  # the user selected the tasks by id: report every one with its detail
+        self.provider = tracker.provider
+        self.items: Optional[List[Item]] = None
+        self.error: Optional[ApiError] = None
+        self.failing_since: Optional[float] = None
+
+    def current(self) -> Items:
+        if self.items is not None:
+            return list(self.items)
+        return [None] * len(self.tracker.ids or ())
+
+    def refresh(self, target: str, elapsed: float) -> Optional[ApiError]:
+        """Read the tasks unless all are done; the retryable error that stopped the read, if one did."""
+        if self.items is not None and all(is_done(item, target) for item in self.items):
+            return None
+        try:
+            self.items = self.tracker.poll()
+        except ApiError as error:
+            if error.provider is None:
+                error.provider = self.provider.name
+            if not error.retryable:
+                raise
+            self.error = error
+            if self.failing_since is None:
+                self.failing_since = elapsed
+            return error
+        self.error, self.failing_since = None, None
+        return None
+
+    def report_items(self, items: List[Item], bad_states: Iterable[str], warn: Callable[[str], None]) -> List[Item]:
+        """The final items, with the detail read for the tasks the provider wants it for.
+
+        Only for a provider whose listing lacks fields (``detail_on_report``):
+        with ``detail_all`` every task gets the detail's fields; a task that ended
+        in ``bad_states`` without a failure reason gets it, so a wait costs one
+        extra request per failed task, not one per task. A detail that cannot be
+        read leaves the item as it was, with a warning: the wait's outcome stands.
+        """
+        if not self.provider.detail_on_report:
+            return items
+        bad = frozenset(bad_states)
+        reported = []
+        for item in items:
+            if item is not None and (self.detail_all or (normalized(item, "state") in bad and not normalized(item, "failure_reason"))):
+                try:
+                    item = self.tracker.detailed(item)
+                except ApiError as error:
+                    warn("the failure message of %s task %s could not be read: %s" % (self.provider.name, normalized(item, "id"), error))
+            reported.append(item)
+        return reported
+
+
+class Watch:
+    """The ``poll`` of a ``Waiter`` over several providers: each read on its own.
+
+    ``order`` puts the concatenated items of the providers into the order the
+    caller wants. A provider whose read fails transiently is reported to
+    ``on_transient_error`` and keeps its last items; only when no provider has
+    ever been read does the poll raise, so the waiter knows nothing succeeded.
+    """
+
+    def __init__(self, groups: Sequence[Followed], target: str, clock: Callable[[], float],
+                 on_transient_error: Callable[[ApiError], None], order: Optional[Sequence[int]] = None) -> None:
+        self.groups = list(groups)
+        self.target = target
+        self.clock = clock
+        self.start = clock()
+        self.on_transient_error = on_transient_error
+        self.order = list(order) if order is not None else None
+        self.polls = 0
+
+    def poll(self) -> Items:
+        self.polls += 1
+        errors = []
+        for group in self.groups:
+            error = group.refresh(self.target, self.clock() - self.start)
+            if error is not None:
+                errors.append(error)
+        if errors and all(group.items is None for group in self.groups):
+            raise errors[-1]
+        for error in errors:
+            self.on_transient_error(error)
+        return self.arrange([item for group in self.groups for item in group.current()])
+
+    def arrange(self, grouped: List[Any]) -> List[Any]:
+        return grouped if self.order is None else [grouped[index] for index in self.order]
+
+    def unreadable(self) -> List[Unreadable]:
+        return [Unreadable(group.provider.name, group.failing_since, group.error) for group in self.groups
+                if group.error is not None and group.failing_since is not None]
+
+    def report_items(self, items: Items, bad_states: Iterable[str], warn: Callable[[str], None]) -> Items:
+        """The final items of every provider (``Followed.report_items``), in the caller's order."""
+        if self.order is None:
+            grouped = list(items)
+        else:
+            grouped = [None] * len(items)
+            for position, index in enumerate(self.order):
+                grouped[index] = items[position]
+        reported: List[Any] = []
+        offset = 0
+        for group in self.groups:
+            size = len(group.current())
+            reported.extend(group.report_items(grouped[offset:offset + size], bad_states, warn))
+            offset += size
+        return self.arrange(reported)

@@ -175,14 +175,14 @@ elapsed:
   sample: 15.2
 """
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._dds import DdsJobs
+from ansible_collections.dbtasks.cloud.plugins.module_utils._dds import DDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_tasks import HUAWEI_TASK_SPEC
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tasks import run_info_module
+from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import run_info_module
 
 
 def main() -> None:
     argument_spec = dict(HUAWEI_TASK_SPEC, instance_id=dict(type="str"))
-    run_info_module(DdsJobs, argument_spec)
+    run_info_module(DDS, argument_spec)
 
 
 if __name__ == "__main__":

@@ -179,13 +179,13 @@ elapsed:
 """
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_tasks import HUAWEI_TASK_SPEC
-from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RdsTasks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tasks import run_info_module
+from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS
+from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import run_info_module
 
 
 def main() -> None:
     argument_spec = dict(HUAWEI_TASK_SPEC, instance_id=dict(type="str"), order_id=dict(type="str"))
-    run_info_module(RdsTasks, argument_spec)
+    run_info_module(RDS, argument_spec)
 
 
 if __name__ == "__main__":

@@ -223,8 +223,8 @@ elapsed:
   sample: 36.1
 """
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tasks import run_info_module
-from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS_STATUSES, UdtsTasks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import run_info_module
+from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS
 
 
 def main() -> None:
@@ -233,9 +233,9 @@ def main() -> None:
         task_ids=dict(type="list", elements="str"),
         type=dict(type="str"),
         name=dict(type="str"),
-        status=dict(type="list", elements="str", choices=list(UDTS_STATUSES)),
+        status=dict(type="list", elements="str", choices=list(UDTS.statuses)),
     )
-    run_info_module(UdtsTasks, argument_spec)
+    run_info_module(UDTS, argument_spec)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ from unittest import mock
 import yaml
 from ansible.module_utils import basic
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule, RuntimeHooks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
+from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
 

@@ -136,7 +136,8 @@ def install_fake_runtime(monkeypatch: t.Any, *script: t.Any, handler: t.Any = No
     """Route every ``DbTasksModule`` built during the test to a ``FakeTransport`` and a ``FakeClock``."""
     from datetime import datetime, timedelta, timezone
 
-    from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule, RuntimeHooks
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 
     transport = FakeTransport(*script, handler=handler)
     clock = FakeClock()

@@ -113,20 +113,32 @@ def huawei_api(store: TaskStore) -> t.Callable[[RecordedRequest], t.Any]:
 WAIT_DEFAULTS = {"wait": False, "wait_timeout": 600, "wait_sleep": 5, "wait_for": "terminal", "wait_fail_fast": True}
 
 
-def collect_huawei(source_class: t.Any, store: TaskStore, now: t.Any, **params: t.Any) -> tuple[dict, list]:
-    """Run ``collect_tasks`` for a DDS/RDS source over the real HuaweiClient and ``huawei_api(store)``."""
-    from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient, HuaweiConfig
+def collect_huawei(provider: t.Any, store: TaskStore, now: t.Any, **params: t.Any) -> tuple[dict, list]:
+    """Run ``collect_tasks`` for the DDS/RDS ``provider`` record over the real HuaweiClient and ``huawei_api(store)``.
+
+    The wall clock starts at ``now`` and follows the store's fake clock.
+    """
+    from datetime import timedelta
+
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import collect_tasks
     from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
-    from ansible_collections.dbtasks.cloud.plugins.module_utils._tasks import collect_tasks
     from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeTransport
 
     clock = store.clock
+    start = clock.now
+
+    def utcnow() -> t.Any:
+        return now + timedelta(seconds=clock.now - start)
+
     config = HuaweiConfig(project_id="p1", access_key="AK", secret_key="SK", endpoint="http://api.test")
-    client = HuaweiClient(config, source_class.service, FakeTransport(handler=huawei_api(store)),
-                          RetryPolicy(retries=0, sleep=clock.sleep, clock=clock.monotonic), utcnow=lambda: now)
+    client = HuaweiClient(config, provider.service, FakeTransport(handler=huawei_api(store)),
+                          RetryPolicy(retries=0, sleep=clock.sleep, clock=clock.monotonic), utcnow=utcnow)
     params = dict(WAIT_DEFAULTS, **params)
     warnings: list = []
-    result = collect_tasks(source_class(client, params, now), params, warnings.append, sleep=clock.sleep, clock=clock.monotonic)
+    result = collect_tasks(provider.source(provider, client, params, now), params, warnings.append, utcnow,
+                           sleep=clock.sleep, clock=clock.monotonic)
     return result, warnings
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._common import (
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import (
     COMMON_SPEC,
     HUAWEI_SPEC,
     UCLOUD_SPEC,

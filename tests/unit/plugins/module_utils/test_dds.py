@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._dds import DDS_PAGE_SIZE, DdsJobs
+from ansible_collections.dbtasks.cloud.plugins.module_utils._dds import DDS, DDS_PAGE_SIZE, DdsJobs
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, ParameterError
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, collect_huawei
 
@@ -24,7 +24,7 @@ def job(job_id, status="Running", instance_id="ins-1", **fields):
 
 
 def run(store, **params):
-    return collect_huawei(DdsJobs, store, NOW, **params)
+    return collect_huawei(DDS, store, NOW, **params)
 
 
 def list_queries(store):
@@ -89,7 +89,7 @@ def test_unknown_job_id_names_the_option():
 ])
 def test_bad_options_fail_before_any_request(params, option, rule):
     with pytest.raises(ParameterError) as raised:
-        DdsJobs(None, params, NOW)
+        DdsJobs(DDS, None, params, NOW)
     assert raised.value.option == option and rule in raised.value.rule
 
 

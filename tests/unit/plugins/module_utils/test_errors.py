@@ -6,40 +6,43 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import (
-    CLOCK_SKEW_HINT,
-    HUAWEI_SIGNATURE_HINT,
-    HUAWEI_TOKEN_HINT,
-    UCLOUD_SIGNATURE_HINT,
-    UCLOUD_UNKNOWN_USER_HINT,
-    ApiError,
-    DbTasksError,
-    ParameterError,
-    TransportError,
-    error_hint,
-)
+from ansible_collections.dbtasks.cloud.plugins.module_utils import _huawei_client, _ucloud_client
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError, TransportError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import CLOCK_SKEW_HINT
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import SIGNATURE_HINT as HUAWEI_SIGNATURE_HINT
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import TOKEN_HINT as HUAWEI_TOKEN_HINT
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import SIGNATURE_HINT as UCLOUD_SIGNATURE_HINT
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UNKNOWN_USER_HINT as UCLOUD_UNKNOWN_USER_HINT
+
+
+def error_hint(cloud, http_status, code, message):
+    """The hint the client of ``cloud`` gives for an error."""
+    client = {"ucloud": _ucloud_client, "huaweicloud": _huawei_client}.get(cloud)
+    return None if client is None else client.error_hint(http_status, code, message)
 
 
 def test_api_error_message_lists_every_known_detail():
     err = ApiError("huaweicloud", "ListTasks", "instance not found", http_status=400, code="DBS.280001",
-                   request_id="abc", attempts=3, service="rds")
+                   request_id="abc", attempts=3, label="RDS")
     assert str(err) == "RDS ListTasks failed: instance not found (code DBS.280001, HTTP 400, request id abc, after 3 attempts)"
 
 
 def test_api_error_message_leaves_out_unknown_details_and_single_attempt():
-    err = ApiError("ucloud", "ListUDTSTask", "boom")
+    err = ApiError("ucloud", "ListUDTSTask", "boom", label="UCloud")
     assert str(err) == "UCloud ListUDTSTask failed: boom"
 
 
 def test_api_error_fail_kwargs():
-    err = ApiError("ucloud", "GetUDTSTaskStatus", "no such task", http_status=200, code=230, request_id="r-1", attempts=2)
+    err = ApiError("ucloud", "GetUDTSTaskStatus", "no such task", http_status=200, code=230, request_id="r-1", attempts=2,
+                   label="UCloud", provider="udts")
     assert err.to_fail_kwargs() == {
         "msg": "UCloud GetUDTSTaskStatus failed: no such task (code 230, HTTP 200, request id r-1, after 2 attempts)",
         "error_code": 230,
         "http_status": 200,
         "request_id": "r-1",
         "operation": "GetUDTSTaskStatus",
-        "provider": "ucloud",
+        "cloud": "ucloud",
+        "provider": "udts",
         "attempts": 2,
     }
 
@@ -62,7 +65,7 @@ def test_transport_error_is_an_api_error_with_a_kind():
     assert isinstance(err, ApiError)
     assert err.kind == "timeout"
     assert err.http_status is None
-    err.provider, err.operation = "ucloud", "ListUDTSTask"
+    err.cloud, err.operation, err.label = "ucloud", "ListUDTSTask", "UCloud"
     assert str(err) == "UCloud ListUDTSTask failed: timed out waiting for https://x/"
 
 
@@ -71,7 +74,7 @@ def test_transport_error_rejects_unknown_kind():
         raise TransportError("weird", "x")
 
 
-@pytest.mark.parametrize("provider, status, code, message, hint", [
+@pytest.mark.parametrize("cloud, status, code, message, hint", [
     ("huaweicloud", 401, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail", HUAWEI_SIGNATURE_HINT),
     ("huaweicloud", 401, "APIG.0301", "verify aksk signature fail", HUAWEI_SIGNATURE_HINT),
     ("huaweicloud", 401, "APIGW.0301", "Incorrect IAM authentication information: x-sdk-date expired", CLOCK_SKEW_HINT),
@@ -85,9 +88,9 @@ def test_transport_error_rejects_unknown_kind():
     ("ucloud", 200, 172, "User not exist", UCLOUD_UNKNOWN_USER_HINT),
     ("ucloud", 200, 230, "time out", None),
 ])
-def test_error_hints(provider, status, code, message, hint):
-    assert error_hint(provider, status, code, message) == hint
-    err = ApiError(provider, "Op", message, http_status=status, code=code)
+def test_error_hints(cloud, status, code, message, hint):
+    assert error_hint(cloud, status, code, message) == hint
+    err = ApiError(cloud, "Op", message, http_status=status, code=code, hint=error_hint(cloud, status, code, message))
     if hint:
         assert str(err).endswith("; " + hint)
     else:

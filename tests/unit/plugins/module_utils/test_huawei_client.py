@@ -11,8 +11,11 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import CLOCK_SKEW_HINT, HUAWEI_SIGNATURE_HINT, ApiError, TransportError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient, HuaweiConfig, endpoint_for, error_fields
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import endpoint_for
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import CLOCK_SKEW_HINT, HuaweiClient, error_fields
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import SIGNATURE_HINT as HUAWEI_SIGNATURE_HINT
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import (
@@ -191,7 +194,7 @@ def test_error_bodies_become_api_errors(body, code, message):
     err = caught.value
     assert (err.code, err.message, err.http_status, err.request_id, err.attempts) == (code, message, 400, "req-9", 1)
     assert str(err).startswith("RDS ListTasks failed: ")
-    assert err.to_fail_kwargs()["provider"] == "huaweicloud"
+    assert err.to_fail_kwargs()["cloud"] == "huaweicloud"
 
 
 def test_request_id_falls_back_to_the_body():

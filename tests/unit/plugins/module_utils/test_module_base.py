@@ -9,9 +9,13 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils import _module
-from ansible_collections.dbtasks.cloud.plugins.module_utils._common import COMMON_SPEC, HUAWEI_SPEC, UCLOUD_SPEC
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import COMMON_SPEC, HUAWEI_SPEC, UCLOUD_SPEC
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import TransportError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule, RuntimeHooks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
+from ansible_collections.dbtasks.cloud.plugins.module_utils._dds import DDS
+from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS
+from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS
+from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import (
     install_fake_runtime,
     json_response,
@@ -32,12 +36,12 @@ def clean_environment(monkeypatch):
 
 
 def udts_status_main():
-    module = DbTasksModule({"task_id": {"type": "str", "required": True}}, "ucloud")
+    module = DbTasksModule({"task_id": {"type": "str", "required": True}}, UDTS)
     module.run(lambda: {"status": module.client.call("GetUDTSTaskStatus", {"TaskId": module.params["task_id"]})["Data"]["Status"]})
 
 
 def rds_tasks_main():
-    module = DbTasksModule({}, "huaweicloud", service="rds")
+    module = DbTasksModule({}, RDS)
 
     def work():
         data = module.client.get("ListTasks", "/v3/{project_id}/tasklist", {"limit": 50})
@@ -98,7 +102,8 @@ def test_api_error_becomes_structured_fail_json(monkeypatch):
         "http_status": 200,
         "request_id": "u-1",
         "operation": "GetUDTSTaskStatus",
-        "provider": "ucloud",
+        "cloud": "ucloud",
+        "provider": "udts",
         "attempts": 3,
     }
     assert len(clock.sleeps) == 2
@@ -162,9 +167,9 @@ def test_real_transport_is_built_from_options(monkeypatch, tmp_path):
     built = {}
 
     def capture():
-        module = DbTasksModule({}, "huaweicloud", service="dds", hooks=RuntimeHooks())
-        transport = module.transport
-        built.update(timeout=transport.timeout, verify=transport.verify, same=module.transport is transport,
+        module = DbTasksModule({}, DDS, hooks=RuntimeHooks())
+        transport = module.connections.transport("huaweicloud")
+        built.update(timeout=transport.timeout, verify=transport.verify, same=module.connections.transport("huaweicloud") is transport,
                      client_transport=module.client.transport is transport, service=module.client.service)
         module.run(dict)
 
@@ -177,7 +182,7 @@ def test_module_spec_is_merged_with_connection_and_common_options(monkeypatch):
     seen = {}
 
     def capture():
-        module = DbTasksModule({"name": {"type": "str"}}, "ucloud")
+        module = DbTasksModule({"name": {"type": "str"}}, UDTS)
         seen.update(module.params)
         module.run(dict)
 
@@ -185,13 +190,6 @@ def test_module_spec_is_merged_with_connection_and_common_options(monkeypatch):
     run_module(capture, dict(UCLOUD_ARGS, name="n"))
     assert set(seen) == set(UCLOUD_SPEC) | set(COMMON_SPEC) | {"name"}
     assert seen["timeout"] == 30.0 and seen["retries"] == 4 and seen["validate_certs"] is True
-
-
-def test_constructor_rejects_programming_errors():
-    with pytest.raises(ValueError):
-        DbTasksModule({}, "aws")
-    with pytest.raises(ValueError):
-        DbTasksModule({}, "huaweicloud")
 
 
 def test_default_hooks_send_real_requests():

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS_PAGE_SIZE, RdsTasks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS, RDS_PAGE_SIZE, RdsTasks
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, collect_huawei
 
@@ -26,7 +26,7 @@ def rds_task(task_id, status="Running", **fields):
 
 
 def run(store, **params):
-    return collect_huawei(RdsTasks, store, NOW, **params)
+    return collect_huawei(RDS, store, NOW, **params)
 
 
 def list_queries(store):
@@ -80,5 +80,5 @@ def test_job_id_reads_the_single_job_api_on_every_poll():
 ])
 def test_bad_options_fail_before_any_request(params, option):
     with pytest.raises(ParameterError) as raised:
-        RdsTasks(None, params, NOW)
+        RdsTasks(RDS, None, params, NOW)
     assert raised.value.option == option

@@ -20,16 +20,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, error_hint
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient, HuaweiConfig
-from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule, RuntimeHooks
+from ansible_collections.dbtasks.cloud.plugins.module_utils import _huawei_client, _ucloud_client
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
+from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
+from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Page
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import STATES, parse_percent
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import read_page
-from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import BodyError, HttpResponse, decode_json_object
-from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient, UCloudConfig
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import BodyError, decode_json_object
+from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import HttpResponse
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport, run_module
 
@@ -133,11 +138,11 @@ def test_huawei_client_returns_a_dict_or_raises_api_error(responses):
 
 
 @SETTINGS
-@given(st.sampled_from(["ucloud", "huaweicloud", "other"]), st.one_of(st.none(), st.integers(100, 599)), JSON_VALUES, st.text(max_size=60))
-def test_error_hint_is_text_or_none(provider, status, code, message):
-    hint = error_hint(provider, status, code, message)
+@given(st.sampled_from([_ucloud_client, _huawei_client]), st.one_of(st.none(), st.integers(100, 599)), JSON_VALUES, st.text(max_size=60))
+def test_error_hint_is_text_or_none(client, status, code, message):
+    hint = client.error_hint(status, code, message)
     assert hint is None or (isinstance(hint, str) and hint)
-    assert str(ApiError(provider, "ListJobs", message, http_status=status, code=code))
+    assert str(ApiError(client.CLOUD, "ListJobs", message, http_status=status, code=code, hint=hint))
 
 
 @SETTINGS

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import retcode_retryable
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy, is_retryable, parse_retry_after
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock
 
@@ -27,7 +28,9 @@ def huawei(status, code=None):
 
 
 def ucloud(retcode, status=200):
-    return ApiError("ucloud", "ListUDTSTask", "m", http_status=status, code=retcode)
+    """An error as the UCloud client raises it: its verdict on the RetCode goes with it."""
+    return ApiError("ucloud", "ListUDTSTask", "m", http_status=status, code=retcode,
+                    retryable=None if retcode is None else retcode_retryable(retcode))
 
 
 @pytest.mark.parametrize("error, expected", [

@@ -11,12 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS, provider_named
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import (
-    PROVIDERS,
     STATES,
     TERMINAL,
     failure_reason,
-    known_statuses,
     map_state,
     normalize_item,
     parse_percent,
@@ -53,20 +52,20 @@ def test_state_constants():
 
 @pytest.mark.parametrize("status, state", UDTS_TABLE)
 def test_udts_states(status, state):
-    assert map_state("udts", {"Status": status, "CurRetryCount": 0, "MaxRetryCount": 0}) == (state, None)
+    assert map_state(PROVIDERS["udts"], {"Status": status, "CurRetryCount": 0, "MaxRetryCount": 0}) == (state, None)
 
 
 @pytest.mark.parametrize("provider", ["dds", "rds"])
 @pytest.mark.parametrize("status, state", HUAWEI_TABLE)
 def test_huawei_states(provider, status, state):
-    assert map_state(provider, {"status": status}) == (state, None)
+    assert map_state(PROVIDERS[provider], {"status": status}) == (state, None)
 
 
 def test_known_statuses_match_the_tables():
-    assert known_statuses("udts") == tuple(status for status, _state in UDTS_TABLE)
-    assert known_statuses("dds") == known_statuses("rds") == ("Running", "Completed", "Failed")
-    with pytest.raises(ValueError):
-        known_statuses("ecs")
+    assert PROVIDERS["udts"].statuses == tuple(status for status, _state in UDTS_TABLE)
+    assert PROVIDERS["dds"].statuses == PROVIDERS["rds"].statuses == ("Running", "Completed", "Failed")
+    with pytest.raises(KeyError, match="unknown provider 'ecs'; known: udts, dds, rds"):
+        provider_named("ecs")
 
 
 @pytest.mark.parametrize(
@@ -91,20 +90,20 @@ def test_known_statuses_match_the_tables():
 )
 def test_udts_failed_is_retrying_only_below_max(current, maximum, state):
     raw = {"Status": "Failed", "CurRetryCount": current, "MaxRetryCount": maximum}
-    assert map_state("udts", raw) == (state, None)
+    assert map_state(PROVIDERS["udts"], raw) == (state, None)
 
 
 def test_udts_failed_without_counters_is_failed():
-    assert map_state("udts", {"Status": "Failed"}) == ("failed", None)
+    assert map_state(PROVIDERS["udts"], {"Status": "Failed"}) == ("failed", None)
 
 
 def test_unrecoverable_failure_ignores_counters():
-    assert map_state("udts", {"Status": "FailedUnrecoverable", "CurRetryCount": 0, "MaxRetryCount": 5}) == ("failed", None)
+    assert map_state(PROVIDERS["udts"], {"Status": "FailedUnrecoverable", "CurRetryCount": 0, "MaxRetryCount": 5}) == ("failed", None)
 
 
 @pytest.mark.parametrize("provider, raw", [("udts", {"Status": "  synced "}), ("dds", {"status": "COMPLETED"}), ("rds", {"status": "running"})])
 def test_status_case_and_blanks_are_ignored(provider, raw):
-    state, warning = map_state(provider, raw)
+    state, warning = map_state(PROVIDERS[provider], raw)
     assert state != "unknown" and warning is None
 
 
@@ -120,13 +119,13 @@ def test_status_case_and_blanks_are_ignored(provider, raw):
     ],
 )
 def test_unknown_status_warns_with_the_status(provider, raw, shown):
-    state, warning = map_state(provider, raw)
+    state, warning = map_state(PROVIDERS[provider], raw)
     assert state == "unknown"
     assert warning == "{0} status {1} is not recognised; the state is reported as unknown".format(provider.upper(), shown)
 
 
 def test_unknown_status_warning_is_shortened():
-    _state, warning = map_state("dds", {"status": "x" * 5000})
+    _state, warning = map_state(PROVIDERS["dds"], {"status": "x" * 5000})
     assert len(warning) < 200
 
 
@@ -163,7 +162,7 @@ def test_parse_percent(value, percent):
     ],
 )
 def test_progress_percent(provider, raw, percent):
-    assert progress_percent(provider, raw) == percent
+    assert progress_percent(PROVIDERS[provider], raw) == percent
 
 
 @pytest.mark.parametrize(
@@ -182,7 +181,7 @@ def test_progress_percent(provider, raw, percent):
     ],
 )
 def test_failure_reason(provider, raw, reason):
-    assert failure_reason(provider, raw) == reason
+    assert failure_reason(PROVIDERS[provider], raw) == reason
 
 
 @pytest.mark.parametrize(
@@ -262,7 +261,7 @@ RDS_ITEM = {
 
 def test_normalize_udts_item():
     raw = copy.deepcopy(UDTS_ITEM)
-    item, warnings = normalize_item("udts", raw)
+    item, warnings = normalize_item(PROVIDERS["udts"], raw)
     assert raw == UDTS_ITEM
     assert warnings == []
     assert item == {
@@ -277,20 +276,20 @@ def test_normalize_udts_item():
 
 
 def test_normalize_dds_item_keeps_its_id():
-    item, warnings = normalize_item("dds", DDS_ITEM)
+    item, warnings = normalize_item(PROVIDERS["dds"], DDS_ITEM)
     assert warnings == []
     assert item == dict(DDS_ITEM, state="running", terminal=False, progress_percent=60.0, failure_reason=None)
 
 
 def test_normalize_rds_item():
-    item, warnings = normalize_item("rds", RDS_ITEM)
+    item, warnings = normalize_item(PROVIDERS["rds"], RDS_ITEM)
     assert warnings == []
     assert item == dict(RDS_ITEM, state="failed", terminal=True, progress_percent=None, failure_reason="restore failed")
 
 
 def test_normalize_never_overwrites_raw_fields():
     raw = dict(DDS_ITEM, state="ACTIVE", terminal="yes", progress_percent=60.0, failure_reason=None)
-    item, warnings = normalize_item("dds", raw)
+    item, warnings = normalize_item(PROVIDERS["dds"], raw)
     assert {name: item[name] for name in ("id", "state", "terminal", "progress_percent", "failure_reason")} == {
         "id": DDS_ITEM["id"], "state": "ACTIVE", "terminal": "yes", "progress_percent": 60.0, "failure_reason": None,
     }
@@ -304,12 +303,12 @@ def test_normalize_never_overwrites_raw_fields():
 
 def test_normalize_keeps_a_raw_collision_field_too():
     raw = {"TaskId": "t1", "Status": "Done", "Id": "other", "DbtasksId": "mine"}
-    item, _warnings = normalize_item("udts", raw)
+    item, _warnings = normalize_item(PROVIDERS["udts"], raw)
     assert item["id"] == "other" and item["dbtasks_id"] == "mine" and item["task_id"] == "t1"
 
 
 def test_normalize_unknown_status_warns():
-    item, warnings = normalize_item("rds", dict(RDS_ITEM, status="Queued"))
+    item, warnings = normalize_item(PROVIDERS["rds"], dict(RDS_ITEM, status="Queued"))
     assert (item["state"], item["terminal"]) == ("unknown", False)
     assert warnings == ["RDS status 'Queued' is not recognised; the state is reported as unknown"]
 
@@ -317,12 +316,7 @@ def test_normalize_unknown_status_warns():
 @pytest.mark.parametrize("raw", [None, "task", 3, ["id", "x"], True])
 def test_normalize_rejects_non_objects(raw):
     with pytest.raises(DbTasksError, match="not a JSON object"):
-        normalize_item("dds", raw)
-
-
-def test_unknown_provider_is_a_programming_error():
-    with pytest.raises(ValueError):
-        normalize_item("ecs", {})
+        normalize_item(PROVIDERS["dds"], raw)
 
 
 JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20))
@@ -345,16 +339,16 @@ def _count_keys(value):
 
 
 @settings(deadline=None, max_examples=300)
-@given(st.sampled_from(PROVIDERS), ITEMS)
+@given(st.sampled_from(list(PROVIDERS)), ITEMS)
 def test_arbitrary_json_only_raises_our_errors(provider, raw):
-    state, warning = map_state(provider, raw)
+    state, warning = map_state(PROVIDERS[provider], raw)
     assert state in STATES and (warning is None) == (state != "unknown")
-    percent = progress_percent(provider, raw)
+    percent = progress_percent(PROVIDERS[provider], raw)
     assert percent is None or 0.0 <= percent <= 100.0
-    reason = failure_reason(provider, raw)
+    reason = failure_reason(PROVIDERS[provider], raw)
     assert reason is None or (isinstance(reason, str) and reason == reason.strip() and reason)
     try:
-        item, warnings = normalize_item(provider, raw)
+        item, warnings = normalize_item(PROVIDERS[provider], raw)
     except DbTasksError:
         assert not isinstance(raw, dict)
         return

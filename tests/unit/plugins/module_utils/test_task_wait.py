@@ -162,7 +162,7 @@ def test_timeout_lists_every_unfinished_task_with_its_last_status_and_progress()
     clouds = three_clouds(d1=[(5, {"status": "Completed"})])
     result, dummy, dummy = run(clouds, tasks=TASKS, timeout=60, poll_interval=10)
     assert (result["outcome"], result["failed"], result["elapsed"], clouds.elapsed) == ("timeout", True, 60.0, 60)
-    assert result["msg"] == ('Timed out after 1m00s waiting for 2 of 4 tasks: udts u1 [migrate-u1]: Dumping (running), 10%; '
+    assert result["msg"] == ('Timed out after 60s waiting for 2 of 4 tasks: udts u1 [migrate-u1]: Dumping (running), 10%; '
                              'rds r1 [Job-r1]: Running, 10%')
     assert [row["finished_after"] for row in result["tasks"]] == [None, 0.0, 10.0, None]
 

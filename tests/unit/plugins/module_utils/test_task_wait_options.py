@@ -70,12 +70,12 @@ def test_parse_plan_rejects_what_the_spec_cannot_express(args, option, rule):
     assert rule in raised.value.rule
 
 
-def test_a_plan_keeps_the_tasks_in_order_once_each_and_knows_its_connections():
+def test_a_plan_keeps_the_tasks_in_order_once_each_and_knows_its_clouds():
     tasks = [{"provider": "rds", "id": "r1"}, {"provider": "udts", "id": "u1", "name": "copy"}, {"provider": "rds", "id": "r1", "name": "again"}]
     plan = parse_plan(validated(tasks=tasks, selectors=[{"provider": "dds", "name": "Resize"}]))
     assert plan.tasks == (TaskRef("rds", "r1"), TaskRef("udts", "u1", "copy"))
-    assert plan.providers() == ["udts", "dds", "rds"]
-    assert plan.connections() == ["ucloud", "huaweicloud"]
+    assert [provider.name for provider in plan.used()] == ["udts", "dds", "rds"]
+    assert plan.clouds() == ["ucloud", "huaweicloud"]
     assert plan.selectors == ({"provider": "dds", "name": "Resize"},)
     assert (plan.timeout, plan.poll_interval, plan.progress_interval, plan.target) == (1800.0, 30.0, 60.0, "terminal")
     assert plan.fail_on == frozenset({"failed", "stopped"}) and plan.allow_empty is False
@@ -84,7 +84,7 @@ def test_a_plan_keeps_the_tasks_in_order_once_each_and_knows_its_connections():
 def test_udts_statuses_are_matched_ignoring_case_and_repeats_dropped():
     plan = parse_plan(validated(selectors=[{"provider": "udts", "status": ["dumping", "SYNCED", "dumping"]}]))
     assert plan.selectors[0]["status"] == ["dumping", "SYNCED"]
-    assert plan.connections() == ["ucloud"]
+    assert plan.clouds() == ["ucloud"]
 
 
 def test_connection_options_fall_back_to_the_environment(monkeypatch):

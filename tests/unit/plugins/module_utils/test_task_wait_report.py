@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, parse_plan
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import WaitTimeout
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import (
     ProgressLog,
     build_result,
@@ -95,13 +96,13 @@ def test_a_task_done_at_the_first_poll_finished_before_the_wait():
 def test_transient_errors_are_counted_and_shown():
     lines = []
     log = ProgressLog(REFS, plan(), lines.append)
-    log.on_transient_error(ApiError("huaweicloud", "ListTasks", "busy", http_status=503, retryable=True, service="rds"))
+    log.on_transient_error(ApiError("huaweicloud", "ListTasks", "busy", http_status=503, retryable=True, label="RDS"))
     assert (log.transient_errors, lines) == (1, ["task_wait | a poll failed and will be repeated: RDS ListTasks failed: busy (HTTP 503)"])
 
 
 def test_a_wait_without_a_successful_poll_times_out_with_every_task_unread():
-    result = timeout_result(plan(), REFS, [], 30.0, 3, {})
-    assert result["msg"] == "Timed out after 30s waiting for 2 tasks: no poll succeeded"
+    result = timeout_result(REFS, WaitTimeout([], 30.0, "terminal"), 3, {})
+    assert result["msg"] == "Timed out after 30s waiting for tasks: no poll succeeded"
     assert [(row["id"], row["state"], row["name"]) for row in result["tasks"]] == [("r1", None, None), ("u1", None, "copy")]
 
 
@@ -132,7 +133,7 @@ def test_the_summary_of_an_error_or_of_nothing_selected_is_its_message():
     assert summary_lines({"outcome": "error", "msg": "tasks[0].id: must not be empty"}) == ["error: tasks[0].id: must not be empty"]
     empty = build_result(plan(allow_empty=True), [], [], None, 0.0, 0, {})
     assert summary_lines(empty) == ["succeeded: No task matched the selectors"]
-    unread = timeout_result(plan(), REFS, [], 30.0, 3, {})
+    unread = timeout_result(REFS, WaitTimeout([], 30.0, "terminal"), 3, {})
     assert summary_lines(unread)[1:] == ["  unread     rds r1: never read", "  unread     udts u1 [copy]: never read"]
 
 

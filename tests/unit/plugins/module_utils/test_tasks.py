@@ -6,11 +6,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime, timezone
+
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Page
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tasks import TasksTimedOut, collect_tasks, parse_selection, text_option
+from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS
+from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import TasksTimedOut, collect_tasks, parse_selection
+from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker, read_page
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore
@@ -22,22 +27,24 @@ def task(task_id, status="Running", **fields):
     return dict({"id": task_id, "name": "Restart", "status": status, "process": "10" if status == "Running" else ""}, **fields)
 
 
-class MemorySource(TaskSource):
-    """Pages of ``page_size`` from a TaskStore; one listing per window; get_one like the single-job API."""
+NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
-    provider = "rds"
-    page_size = 2
-    filter_options = ("status",)
+
+class MemorySource(TaskSource):
+    """Pages of 2 from a TaskStore; one listing per window; get_one like the single-job API.
+
+    Its provider record is RDS's with the facts these tests vary.
+    """
 
     def __init__(self, store, windows=1, status=None, single_lookup=True, detail_on_report=False):
-        super().__init__(None, {}, None)
+        provider = dataclasses.replace(RDS, source=MemorySource, page_size=2, filter_options=("status",), id_option="task_id",
+                                       ids_option="task_ids", single_lookup=single_lookup, detail_on_report=detail_on_report)
+        super().__init__(provider, None, {}, NOW)
         self.store = store
         self.windows = windows
         self.status = status
-        self.single_lookup = single_lookup
-        self.detail_on_report = detail_on_report
 
-    def page_fetchers(self):
+    def page_fetchers(self, now):
         return [self._page] * self.windows
 
     def _page(self, offset, limit):
@@ -56,7 +63,7 @@ class MemorySource(TaskSource):
 def collect(source, clock=None, **params):
     warnings = []
     clock = clock or source.store.clock
-    result = collect_tasks(source, dict(WAIT_DEFAULTS, **params), warnings.append, sleep=clock.sleep, clock=clock.monotonic)
+    result = collect_tasks(source, dict(WAIT_DEFAULTS, **params), warnings.append, lambda: NOW, sleep=clock.sleep, clock=clock.monotonic)
     return result, warnings
 
 
@@ -81,13 +88,13 @@ def ids_of(items):
 ])
 def test_bad_selection_names_the_option_and_rule(params, option, rule):
     with pytest.raises(ParameterError) as raised:
-        parse_selection(params, MemorySource(TaskStore([])))
+        parse_selection(params, MemorySource(TaskStore([])).provider)
     assert raised.value.option == option
     assert rule in raised.value.rule
 
 
 def test_selection_keeps_id_order_and_drops_repeats():
-    selection = parse_selection({"task_ids": ["b", "a", "b"], "status": []}, MemorySource(TaskStore([])))
+    selection = parse_selection({"task_ids": ["b", "a", "b"], "status": []}, MemorySource(TaskStore([])).provider)
     assert selection == Selection(("b", "a"), "task_ids", None, None)
 
 
@@ -140,8 +147,8 @@ def test_overlapping_windows_merge_without_duplicates_and_count_once():
 
 
 def test_a_total_missing_on_any_window_is_not_reported():
-    tracker = TaskTracker(MemorySource(TaskStore([])), Selection(None, None, None, None))
-    tracker.source.page_fetchers = lambda: [lambda offset, limit: Page([task("a")], None)]
+    tracker = TaskTracker(MemorySource(TaskStore([])), Selection(None, None, None, None), lambda: NOW)
+    tracker.source.page_fetchers = lambda now: [lambda offset, limit: Page([task("a")], None)]
     assert ids_of(tracker.poll()) == ["a"]
     assert tracker.total_count is None
 
@@ -165,7 +172,7 @@ def test_single_id_is_one_lookup_without_listing():
 def test_several_ids_share_one_listing_and_look_up_only_the_missing():
     store = TaskStore([task(str(number)) for number in range(3)])
     source = MemorySource(store)
-    tracker = TaskTracker(source, Selection(("2", "0"), "task_ids", None, None))
+    tracker = TaskTracker(source, Selection(("2", "0"), "task_ids", None, None), lambda: NOW)
     store.items.pop(2)  # "2" is no longer listed, but can still be read by id
     store.find = task
     assert ids_of(tracker.poll()) == ["2", "0"]
@@ -174,7 +181,7 @@ def test_several_ids_share_one_listing_and_look_up_only_the_missing():
 
 def test_a_few_followed_tasks_among_many_pages_are_read_by_id_after_the_first_listing():
     store = TaskStore([task(str(number)) for number in range(10)])  # 5 pages of 2
-    tracker = TaskTracker(MemorySource(store), Selection(("7", "3"), "task_ids", None, None))
+    tracker = TaskTracker(MemorySource(store), Selection(("7", "3"), "task_ids", None, None), lambda: NOW)
     assert ids_of(tracker.poll()) == ["7", "3"]
     assert dict(store.calls) == {"List": 5}
     assert ids_of(tracker.poll()) == ["7", "3"]
@@ -183,7 +190,7 @@ def test_a_few_followed_tasks_among_many_pages_are_read_by_id_after_the_first_li
 
 def test_many_followed_tasks_keep_sharing_one_listing():
     store = TaskStore([task(str(number)) for number in range(4)])  # 2 pages of 2
-    tracker = TaskTracker(MemorySource(store), Selection(("0", "1", "2"), "task_ids", None, None))
+    tracker = TaskTracker(MemorySource(store), Selection(("0", "1", "2"), "task_ids", None, None), lambda: NOW)
     tracker.poll()
     tracker.poll()
     assert dict(store.calls) == {"List": 4}
@@ -205,7 +212,7 @@ def test_retryable_lookup_errors_are_not_relabelled():
         raise ApiError("huaweicloud", "ShowJob", "busy %s" % task_id, http_status=503, retryable=True)
     source.get_one = busy
     with pytest.raises(ApiError) as raised:
-        TaskTracker(source, Selection(("a",), "task_id", None, None)).poll()
+        TaskTracker(source, Selection(("a",), "task_id", None, None), lambda: NOW).poll()
     assert raised.value.message == "busy a"
 
 
@@ -279,7 +286,7 @@ def test_transient_poll_errors_warn_and_the_wait_goes_on():
         if next(failures, False):
             raise ApiError("huaweicloud", "ListTasks", "Backend unavailable.", http_status=503, retryable=True)
         return read(offset, limit)
-    source.page_fetchers = lambda: [flaky]
+    source.page_fetchers = lambda now: [flaky]
     result, warnings = collect(source, wait=True)
     assert result["wait_outcome"] == "succeeded"
     assert len(warnings) == 1 and warnings[0].startswith("2 poll(s) failed with a transient error and the wait went on; the last:")

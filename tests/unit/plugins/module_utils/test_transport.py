@@ -16,13 +16,12 @@ from urllib3.exceptions import ProtocolError
 from ansible_collections.dbtasks.cloud.plugins.module_utils import _transport
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import MASK, Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import BodyError, decode_json_object
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import (
     USER_AGENT,
-    BodyError,
     CaseInsensitiveHeaders,
     HttpResponse,
     RequestsTransport,
-    decode_json_object,
 )
 
 

@@ -12,7 +12,8 @@ import pytest
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT
-from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient, UCloudConfig
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import (
     FakeClock,
     FakeTransport,
@@ -183,7 +184,7 @@ def test_transport_errors_get_context_and_are_retried():
     with pytest.raises(TransportError) as caught:
         client.call("ListUDTSTask", {})
     assert str(caught.value) == "UCloud ListUDTSTask failed: certificate verify failed"
-    assert caught.value.to_fail_kwargs()["provider"] == "ucloud"
+    assert caught.value.to_fail_kwargs()["cloud"] == "ucloud"
 
 
 def test_secrets_never_reach_error_text():

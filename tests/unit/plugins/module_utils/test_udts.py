@@ -12,9 +12,10 @@ import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tasks import collect_tasks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient, UCloudConfig
-from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS_PAGE_SIZE, UdtsTasks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import collect_tasks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
+from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS, UDTS_PAGE_SIZE, UdtsTasks
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport, json_response
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import WAIT_DEFAULTS, TaskStore, ucloud_api
 
@@ -34,7 +35,7 @@ def run(store, detail=None, **params):
                           RetryPolicy(retries=0, sleep=clock.sleep, clock=clock.monotonic))
     params = dict(WAIT_DEFAULTS, **params)
     warnings = []
-    result = collect_tasks(UdtsTasks(client, params, NOW), params, warnings.append, sleep=clock.sleep, clock=clock.monotonic)
+    result = collect_tasks(UdtsTasks(UDTS, client, params, NOW), params, warnings.append, lambda: NOW, sleep=clock.sleep, clock=clock.monotonic)
     return result, warnings
 
 
@@ -122,13 +123,13 @@ def test_wait_for_synced_polls_the_list_only_until_the_report():
 
 def test_blank_filters_are_rejected():
     with pytest.raises(ParameterError, match="^name: must not be empty$"):
-        UdtsTasks(None, {"name": " "}, NOW)
+        UdtsTasks(UDTS, None, {"name": " "}, NOW)
     with pytest.raises(ParameterError, match="^type: must not be empty$"):
-        UdtsTasks(None, {"type": ""}, NOW)
+        UdtsTasks(UDTS, None, {"type": ""}, NOW)
 
 
 def test_a_status_answer_without_data_is_an_error():
     transport = FakeTransport(json_response({"RetCode": 0, "Action": "GetUDTSTaskStatusResponse"}))
     client = UCloudClient(UCloudConfig("pub", "priv"), transport, RetryPolicy(retries=0))
     with pytest.raises(DbTasksError, match="without a Data object for task 'a'"):
-        UdtsTasks(client, {}, NOW).get_one("a")
+        UdtsTasks(UDTS, client, {}, NOW).get_one("a")

@@ -68,7 +68,8 @@ def make_waiter(fake_time, poll, **kwargs):
 
 
 def transient_error():
-    return ApiError("huaweicloud", "ListInstantTasks", "service unavailable", http_status=503, request_id="req-1", attempts=4, retryable=True)
+    return ApiError("huaweicloud", "ListInstantTasks", "service unavailable", http_status=503, request_id="req-1", attempts=4, retryable=True,
+                    label="Huawei Cloud")
 
 
 def test_waits_until_every_task_succeeded():
@@ -142,7 +143,7 @@ def test_timeout_lists_each_unfinished_task_with_its_status_progress_and_the_tim
              task("done-1", "succeeded"), task("done-2", "succeeded"), task("done-3", "succeeded")]
     with pytest.raises(WaitTimeout) as caught:
         make_waiter(fake_time, Script(fake_time, items), timeout=300).run()
-    assert str(caught.value) == ('Timed out after 300s waiting for 2 of 5 tasks: 676e0b2a "orders copy" (status Running, state running, 60%), '
+    assert str(caught.value) == ('Timed out after 300s waiting for 2 of 5 tasks: 676e0b2a "orders copy" (status Running, state running, 60%); '
                                  '0c1d (status Failed, state retrying, progress unknown)')
     assert caught.value.items == items
     assert caught.value.unfinished == items[:2]

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Connection option specs shared by every module, and their validation into config objects.
+"""Connection options of both clouds: specs shared by every module and task_wait, and their validation into config objects.
 
 Environment variables named here are documented in the doc fragments
 (``dbtasks.cloud.ucloud``, ``dbtasks.cloud.huaweicloud``, ``dbtasks.cloud.common``).
@@ -10,6 +10,7 @@ Environment variables named here are documented in the doc fragments
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -19,8 +20,50 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiConfig
-from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import DEFAULT_BASE_URL, UCloudConfig
+
+DEFAULT_BASE_URL = "https://api.ucloud.cn"
+EU_REGIONS = frozenset({"eu-west-101"})
+
+
+@dataclasses.dataclass(frozen=True)
+class UCloudConfig:
+    public_key: str
+    private_key: str = dataclasses.field(repr=False)
+    project_id: str | None = None
+    region: str | None = None
+    base_url: str = DEFAULT_BASE_URL
+
+
+def endpoint_for(service: str, region: str) -> str:
+    """The public endpoint of ``service`` (for example ``dds``) in ``region``."""
+    domain = "myhuaweicloud.eu" if region in EU_REGIONS else "myhuaweicloud.com"
+    return "https://%s.%s.%s" % (service, region, domain)
+
+
+@dataclasses.dataclass(frozen=True)
+class HuaweiConfig:
+    """Connection settings. ``endpoint`` replaces the per-service host for every service.
+
+    ``endpoint`` may contain ``{service}`` and ``{region}`` placeholders.
+    """
+
+    project_id: str
+    access_key: str | None = None
+    secret_key: str | None = dataclasses.field(default=None, repr=False)
+    security_token: str | None = dataclasses.field(default=None, repr=False)
+    auth_token: str | None = dataclasses.field(default=None, repr=False)
+    region: str | None = None
+    endpoint: str | None = None
+
+    def base_url(self, service: str) -> str:
+        if self.endpoint:
+            return self.endpoint.replace("{service}", service).replace("{region}", self.region or "").rstrip("/")
+        if not self.region:
+            raise ValueError("either region or endpoint is required")
+        return endpoint_for(service, self.region)
+
+    def secrets(self) -> tuple[str | None, ...]:
+        return (self.secret_key, self.security_token, self.auth_token)
 
 
 def _env(*names: str) -> tuple:
@@ -53,8 +96,6 @@ COMMON_SPEC: dict[str, dict[str, t.Any]] = {
     "validate_certs": {"type": "bool", "default": True},
     "ca_bundle": {"type": "path"},
 }
-
-PROVIDER_SPECS = {"ucloud": UCLOUD_SPEC, "huaweicloud": HUAWEI_SPEC}
 
 MAX_RETRIES = 10
 MAX_CONNECT_TIMEOUT = 10.0
