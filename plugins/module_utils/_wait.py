@@ -361,8 +361,8 @@ class Followed:
         Only for a provider whose listing lacks fields (``detail_on_report``):
         with ``detail_all`` every task gets the detail's fields; a task that ended
         in ``bad_states`` without a failure reason gets it, so a wait costs one
-        extra request per failed task, not one per task. A detail that cannot be
-        read leaves the item as it was, with a warning: the wait's outcome stands.
+        extra request per failed task, not one per task. A failure message that
+        cannot be read leaves the item as it was, with a warning: the wait's outcome stands.
         """
         if not self.provider.detail_on_report:
             return items
@@ -373,6 +373,8 @@ class Followed:
                 try:
                     item = self.tracker.detailed(item)
                 except ApiError as error:
+                    if self.detail_all:  # the detail is part of what the user asked for
+                        raise
                     warn("the failure message of %s task %s could not be read: %s" % (self.provider.name, normalized(item, "id"), error))
             reported.append(item)
         return reported
