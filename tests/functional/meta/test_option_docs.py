@@ -376,6 +376,6 @@ def test_provider_lists_in_role_tables_are_the_registry(relative):
     cells = ' '.join(_table_rows(relative)[_role_option('tasks')])
     spelled = re.findall(r'provider: ([a-z0-9_\\|]+)', cells)
     assert spelled, '%s: no "provider: a|b|c" in the %s row' % (relative, _role_option('tasks'))
-    for text in spelled:
-        assert text.replace('\\', '').split('|') == registry_providers(), \
-            '%s: provider: %s, the registry has %s' % (relative, text, registry_providers())
+    _fail_on(['%s row: provider: %s' % (_role_option('tasks'), text)
+              for text in spelled if text.replace('\\', '').split('|') != registry_providers()],
+             '%s against the registry %s' % (relative, registry_providers()))
