@@ -259,8 +259,10 @@ EXAMPLES = r"""
       - {provider: rds, id: 676e9f17f9b74289883a44a47b8101f5}
     timeout: 3600
     poll_interval: 15
-  register: waited
+  register: maintenance
 
+# auth_token replaces access_key and secret_key: leave HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK unset,
+# or the environment supplies them too and the task fails.
 - name: Every running RDS task of an instance, with an IAM token set for the whole action group
   module_defaults:
     group/dbtasks.cloud.huaweicloud:
@@ -272,7 +274,8 @@ EXAMPLES = r"""
       - provider: rds
         instance_id: 4d00c7e9d22145deb889937a72b59c8ein01
         status: [Running]
-    allow_empty: true
+    allow_empty: true  # nothing running there is fine too
+  register: instance_tasks
 
 - name: An incremental migration counts as done once it is synced
   dbtasks.cloud.task_wait:
@@ -282,17 +285,18 @@ EXAMPLES = r"""
     ucloud:
       public_key: "{{ ucloud_public_key }}"
       private_key: "{{ ucloud_private_key }}"
+  register: incremental
 
 - name: Keep going after a failure and decide later
   dbtasks.cloud.task_wait:
     tasks: "{{ cutover_tasks }}"
-  register: waited
+  register: cutover
   failed_when: false
 
 - name: Show how each task ended
   ansible.builtin.debug:
     msg: "{{ item.provider }} {{ item.id }}: {{ item.state }} {{ item.failure_reason or '' }}"
-  loop: "{{ waited.tasks }}"
+  loop: "{{ cutover.tasks }}"
 """
 
 RETURN = r"""
