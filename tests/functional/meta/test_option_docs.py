@@ -147,11 +147,13 @@ def _fail_on(diff: Diff, what: str) -> None:
         pytest.fail('%s differs in %d place(s):\n  %s' % (what, len(diff), '\n  '.join(diff)), pytrace=False)
 
 
-def _walk(options: Mapping[str, Any], sub_key: str, path: str = '') -> Iterator[Tuple[str, str, Mapping[str, Any]]]:
-    """(path, name, option) of every option and suboption."""
+def _walk(options: Mapping[str, Any], sub_key: str, path: str = '') -> Dict[str, Mapping[str, Any]]:
+    """{path: option} of every option and suboption, paths like ``ucloud.private_key``."""
+    found: Dict[str, Mapping[str, Any]] = {}
     for name, option in (options or {}).items():
-        yield path + name, name, option
-        yield from _walk(option.get(sub_key) or {}, sub_key, path + name + '.')
+        found[path + name] = option
+        found.update(_walk(option.get(sub_key) or {}, sub_key, path + name + '.'))
+    return found
 
 
 @pytest.fixture(scope='module')
@@ -191,8 +193,8 @@ def test_task_wait_doc_matches_the_spec(task_wait_doc):
 def test_task_wait_doc_names_each_fallback_variable(task_wait_doc):
     """Each option with an environment fallback names exactly those variables, as E(NAME), in its description."""
     diff: Diff = []
-    documented = dict((path, option) for path, _, option in _walk(task_wait_doc['doc']['options'], 'suboptions'))
-    for path, _, option in _walk(TASK_WAIT_SPEC, 'options'):
+    documented = _walk(task_wait_doc['doc']['options'], 'suboptions')
+    for path, option in _walk(TASK_WAIT_SPEC, 'options').items():
         fallback = option.get('fallback')
         variables = sorted(fallback[1]) if fallback else []
         named = sorted(set(re.findall(r'E\(([A-Z0-9_]+)\)', ' '.join(_as_list((documented.get(path) or {}).get('description'))))))
@@ -235,12 +237,12 @@ def test_role_argument_spec_matches_the_spec(role_spec):
 def test_role_marks_the_same_secrets(role_spec):
     """The role validates its variables before task_wait runs: every no_log option of the action is no_log there too."""
     diff: Diff = []
-    role = dict((path, option) for path, _, option in _walk(role_spec, 'options'))
-    for path, _, option in _walk(TASK_WAIT_SPEC, 'options'):
+    role = _walk(role_spec, 'options')
+    for path, option in _walk(TASK_WAIT_SPEC, 'options').items():
         role_path = _role_option(path)
-        if role_path in role and bool(option.get('no_log')) != bool(role[role_path].get('no_log')):
-            diff.append('%s: no_log %s in TASK_WAIT_SPEC, %s in the role' % (role_path, bool(option.get('no_log')),
-                                                                            bool(role[role_path].get('no_log'))))
+        secret, role_secret = bool(option.get('no_log')), bool((role.get(role_path) or {}).get('no_log'))
+        if role_path in role and secret != role_secret:
+            diff.append('%s: no_log %s in TASK_WAIT_SPEC, %s in the role' % (role_path, secret, role_secret))
     _fail_on(diff, 'no_log in the role argument spec')
 
 
@@ -348,7 +350,7 @@ def test_registry_is_not_empty():
 
 
 def _provider_choices(options: Mapping[str, Any], sub_key: str) -> Dict[str, Any]:
-    found = {path: option.get('choices') for path, name, option in _walk(options, sub_key) if name == 'provider'}
+    found = {path: option.get('choices') for path, option in _walk(options, sub_key).items() if path.split('.')[-1] == 'provider'}
     assert found, 'no provider option found'
     return found
 
