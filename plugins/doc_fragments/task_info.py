@@ -25,8 +25,10 @@ options:
       - Whether to poll until every selected task has finished (see O(wait_for)), instead of reporting once.
       - Without ids, the tasks are those the filters select at the first poll; later polls follow exactly these tasks,
         even after they stop matching a status filter, and ignore tasks created meanwhile.
-      - One poll reads the list once (one request per page) for all selected tasks together. A task the list no longer
-        shows is read by id, and only until it is finished.
+      - One poll lists all selected tasks together, page by page, however many they are. For DDS and RDS it reads the
+        unfinished tasks by id instead when that takes fewer requests than the last listing did (a few tasks among many
+        pages; a single task is always read by id). A task the list no longer shows is read by id too. A task read by id
+        is not read again once it has finished.
       - Transient errors during a poll (connection errors, timeouts, throttling, HTTP 5xx), after the client's own
         retries, do not end the wait; the next poll tries again and the module warns.
       - Cannot be combined with O(offset) or O(limit).

@@ -13,9 +13,12 @@ version_added: 0.1.0
 description:
   - Waits until every selected task has finished, reading all providers in one loop on the controller, and prints the
     status and percentage of each unfinished task while it waits, at default verbosity.
-  - One poll reads each provider's tasks with one list request per page (not one request per task; a provider whose tasks
-    have all finished is not read again), so a task that fails on one provider ends the wait within one poll even while
-    tasks of another provider are still running.
+  - One poll reads the unfinished tasks of every provider, so a task that fails on one provider ends the wait within one
+    poll even while tasks of another provider are still running. Per provider, a poll lists the tasks page by page
+    (C(ListUDTSTask), DDS C(ListJobs) or RDS C(ListTasks), up to 100, 100 or 50 tasks a page), however many tasks it
+    follows. For DDS and RDS it reads the unfinished tasks by ID instead when that takes fewer requests than the last
+    listing did (a single task is always read by ID), and stops reading a task by ID once it has finished. A provider
+    whose tasks have all finished is not read again.
   - The task fails when a task ends V(failed) or V(stopped) (see O(fail_on)) or when O(timeout) passes first; the message
     lists every failed or stopped task with its reason, or every unfinished task with its last status and progress.
     It succeeds when every task succeeded, or with O(target=synced) succeeded or is synced.
@@ -106,11 +109,11 @@ options:
     default: 1800
   poll_interval:
     description:
-      - The longest pause between two polls, in seconds (more than 0, at most 3600), so a task's final state is seen at most
-        this long after it happened.
-      - The pause starts at 5 seconds (or O(poll_interval) if lower) and adapts between 1 second and O(poll_interval)
-        to the progress and time estimates the APIs report; without estimates it grows by half each poll.
-      - The pause is also never longer than O(progress_interval), so progress lines stay current.
+      - Seconds between two polls (more than 0, at most 3600). The first poll is at once; after each poll the wait pauses
+        for O(poll_interval), or for O(progress_interval) when that is shorter, so progress lines stay current.
+      - The cadence is fixed, so the request rate is predictable against rate-limited APIs and a task's final state is
+        seen at most this long after it happened. Unlike the wait of the info modules (C(wait=true)), it does not adapt
+        to the progress and time estimates the APIs report.
     type: float
     default: 30
   progress_interval:
@@ -256,8 +259,10 @@ EXAMPLES = r"""
       - {provider: rds, id: 676e9f17f9b74289883a44a47b8101f5}
     timeout: 3600
     poll_interval: 15
-  register: waited
+  register: maintenance
 
+# auth_token replaces access_key and secret_key: leave HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK unset,
+# or the environment supplies them too and the task fails.
 - name: Every running RDS task of an instance, with an IAM token set for the whole action group
   module_defaults:
     group/dbtasks.cloud.huaweicloud:
@@ -269,7 +274,8 @@ EXAMPLES = r"""
       - provider: rds
         instance_id: 4d00c7e9d22145deb889937a72b59c8ein01
         status: [Running]
-    allow_empty: true
+    allow_empty: true  # nothing running there is fine too
+  register: instance_tasks
 
 - name: An incremental migration counts as done once it is synced
   dbtasks.cloud.task_wait:
@@ -279,17 +285,18 @@ EXAMPLES = r"""
     ucloud:
       public_key: "{{ ucloud_public_key }}"
       private_key: "{{ ucloud_private_key }}"
+  register: incremental
 
 - name: Keep going after a failure and decide later
   dbtasks.cloud.task_wait:
     tasks: "{{ cutover_tasks }}"
-  register: waited
+  register: cutover
   failed_when: false
 
 - name: Show how each task ended
   ansible.builtin.debug:
     msg: "{{ item.provider }} {{ item.id }}: {{ item.state }} {{ item.failure_reason or '' }}"
-  loop: "{{ waited.tasks }}"
+  loop: "{{ cutover.tasks }}"
 """
 
 RETURN = r"""

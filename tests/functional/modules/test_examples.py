@@ -5,6 +5,8 @@
 
 The examples assert their own outcomes (a succeeded restart, a synced migration), so a wrong promise in the
 docs fails here. The demo runs at 10 times speed so that the waiting examples end within seconds.
+task_wait's examples run on a fresh demo emulator at 3 times speed, so that the first one sees its tasks
+running and waits one poll_interval; this test asserts each example's outcome.
 """
 
 from __future__ import annotations
@@ -36,3 +38,61 @@ def test_examples_run_as_documented(ansible_runner, module):
     assert rc == 0, output
     assert 'failed=0' in output and 'Traceback' not in output
     assert results, output
+
+
+# What a playbook around task_wait's EXAMPLES defines (the examples use them as a user's inventory would).
+TASK_WAIT_EXAMPLE_VARS = {
+    'iam_token': 'emulator-token',
+    'huawei_project_id': '0123456789abcdef0123456789abcdef',
+    'ucloud_public_key': 'emulator-public-key',
+    'ucloud_private_key': 'emulator-private-key',
+    # Two demo tasks that fail and one that succeeds: the "decide later" example sees a failure.
+    'cutover_tasks': [
+        {'provider': 'udts', 'id': 'udts-demofail1', 'name': 'legacy copy'},
+        {'provider': 'dds', 'id': '5d1e0f2a-demo-4fa1-9c1e-failed000001'},
+        {'provider': 'rds', 'id': '8a1b2c3d4e5f4a6b9c8d7e6f5a4b3c2d'},
+    ],
+}
+
+
+def test_task_wait_examples_run_as_documented(emulator_factory, ansible_runner_for):
+    """task_wait's EXAMPLES, unchanged, on a fresh demo emulator at 3 times speed, so the first example really waits.
+
+    The environment has no access key: the IAM token example sets ``auth_token``, which cannot be combined with one.
+    The first example's tasks use the token from the environment (``HUAWEICLOUD_SDK_AUTH_TOKEN``), the second the
+    one in ``module_defaults``, the third the UCloud keys in its ``ucloud`` option.
+    """
+    tasks = examples_of('task_wait')
+    assert [task.get('register') for task in tasks if 'dbtasks.cloud.task_wait' in task] == \
+        ['maintenance', 'instance_tasks', 'incremental', 'cutover']
+    emulator = emulator_factory(['--scenario', os.path.join(REPO_ROOT, 'tests', 'emulator', 'scenarios', 'demo.yml'), '--speed', '3'])
+    rc, results, output = ansible_runner_for(emulator).playbook(
+        tasks, play_options={'vars': TASK_WAIT_EXAMPLE_VARS},
+        extra_env={'HUAWEICLOUD_SDK_AK': None, 'HUAWEICLOUD_SDK_SK': None, 'HUAWEICLOUD_SDK_AUTH_TOKEN': 'emulator-token'})
+    assert rc == 0, output
+    assert 'failed=0' in output and 'Traceback' not in output
+
+    maintenance = results['maintenance']
+    assert maintenance['outcome'] == 'succeeded', maintenance['msg']
+    assert [(task['provider'], task['name'], task['state']) for task in maintenance['tasks']] == [
+        ('udts', 'archive copy', 'succeeded'), ('dds', 'RestartReplicaSetInstance', 'succeeded'),
+        ('rds', 'RestartInstance', 'succeeded')]
+
+    # Whether the instance still runs a task when this example starts depends on the machine's speed: either the
+    # tasks found are awaited until they succeed, or nothing is running and allow_empty lets the example pass.
+    instance_tasks = results['instance_tasks']
+    assert instance_tasks['outcome'] == 'succeeded', instance_tasks['msg']
+    assert all(task['provider'] == 'rds' and task['state'] == 'succeeded' for task in instance_tasks['tasks'])
+
+    incremental = results['incremental']
+    assert incremental['outcome'] == 'synced', incremental['msg']
+    assert [(task['id'], task['state']) for task in incremental['tasks']] == [('udts-demoin01', 'synced')]
+
+    cutover = results['cutover']
+    assert cutover['outcome'] == 'failed' and not cutover.get('failed'), cutover
+    by_id = {task['id']: task for task in cutover['tasks']}
+    assert list(by_id) == [task['id'] for task in TASK_WAIT_EXAMPLE_VARS['cutover_tasks']]
+    assert by_id['5d1e0f2a-demo-4fa1-9c1e-failed000001']['state'] == 'failed'
+    assert 'port 8635 is already in use' in cutover['msg']
+    # The last example prints each task's ending, with the failure reason.
+    assert 'dds 5d1e0f2a-demo-4fa1-9c1e-failed000001: failed The port 8635 is already in use' in output
