@@ -33,7 +33,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
 
 def registry_providers() -> List[str]:
     """The provider names of the registry, in its order: the one place this file reads the registry."""
-    from ansible_collections.dbtasks.cloud.plugins.module_utils._states import PROVIDERS  # pylint: disable=import-outside-toplevel
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS  # pylint: disable=import-outside-toplevel
     return list(PROVIDERS)
 
 
