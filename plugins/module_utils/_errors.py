@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
+
 class DbTasksError(Exception):
     """Base class of every error the collection raises on purpose."""
 

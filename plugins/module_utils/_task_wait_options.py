@@ -27,6 +27,7 @@ FAIL_ON_CHOICES = ("failed", "stopped", "retrying", "unknown")
 DEFAULT_FAIL_ON = ["failed", "stopped"]
 MAX_POLL_INTERVAL = 3600.0
 
+
 def group_member(cloud: str, providers: Mapping[str, Provider] = PROVIDERS) -> str:
     """An info module of ``cloud``'s action group: task_wait takes the group's module_defaults as that module would."""
     return next(provider.module for provider in providers.values() if provider.cloud == cloud)

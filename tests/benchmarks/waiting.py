@@ -93,12 +93,13 @@ def run_naive(base_url: str, keys: List[Key]) -> Dict[str, Any]:
     """Every INTERVAL seconds, one get-by-id request per unfinished task, with the collection's clients."""
     # pylint: disable=import-outside-toplevel
     from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
     from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS
     from ansible_collections.dbtasks.cloud.plugins.module_utils._states import TERMINAL, map_state
     from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import RequestsTransport
     from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
-from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 
     transport = RequestsTransport(validate_certs=True, ca_bundle=None, connect_timeout=10, read_timeout=30)
     huawei = HuaweiConfig(project_id=HUAWEI_ARGS['project_id'], access_key=HUAWEI_ARGS['access_key'],
@@ -119,7 +120,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client impor
         while unfinished and time.monotonic() - started < TIMEOUT:
             polls += 1
             for key in list(unfinished):
-                state, dummy = map_state(key[0], read(*key))
+                state, dummy = map_state(PROVIDERS[key[0]], read(*key))
                 if state in TERMINAL:
                     noticed[key] = time.time()
                     unfinished.remove(key)
