@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
-from typing import Any, List, Mapping
+from datetime import datetime, timedelta
+from typing import Any, List, Mapping, Tuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_tasks import HuaweiTaskSource
@@ -32,17 +32,25 @@ class DdsJobs(HuaweiTaskSource):
     def __init__(self, client: Any, params: Mapping[str, Any], now: datetime) -> None:
         super().__init__(client, params, now)
         self.instance_id = text_option(params, "instance_id")
-        start, end = resolve_range(params.get("start_time"), params.get("end_time"), now, DDS_MAX_SPAN)
-        self.windows = split_windows(start, end, DDS_MAX_SPAN)
-        if len(self.windows) > 1:
+        self.time_options = (params.get("start_time"), params.get("end_time"))
+        windows = self.windows_at(now)  # validates the times before any request
+        if len(windows) > 1:
             for option in ("offset", "limit"):
                 if params.get(option) is not None:
                     raise ParameterError(option, "needs start_time and end_time at most 30 days apart; this range is read as %d windows"
-                                         % len(self.windows))
+                                         % len(windows))
+
+    def windows_at(self, now: datetime) -> List[Tuple[datetime, datetime]]:
+        """The windows to list at ``now``, rounded up to whole seconds: the API's bounds are inclusive seconds, so this
+        covers every job created up to ``now``; the default range stays exactly 30 days."""
+        now += timedelta(microseconds=-now.microsecond % 1000000)
+        start, end = resolve_range(self.time_options[0], self.time_options[1], now, DDS_MAX_SPAN)
+        return split_windows(start, end, DDS_MAX_SPAN)
 
     def page_fetchers(self) -> List[FetchPage]:
+        # Per listing, from the clock now: a wait's later polls must cover the jobs created since it began.
         return [functools.partial(self.read_list, {"start_time": format_dds(start), "end_time": format_dds(end)})
-                for start, end in self.windows]
+                for start, end in self.windows_at(self.client.utcnow())]
 
     def matches(self, raw: Any) -> bool:
         # The list API has no instance filter, so it is applied here.
