@@ -127,8 +127,8 @@ demo: venv  ## list tasks, then the gate passing and (as expected) failing, agai
 	@$(TOOLS)/demo.sh $(VENV) $(EMULATOR_SPEED)
 
 .PHONY: bench
-bench: venv  ## benchmarks against the emulator (not in make test): a table and tests/output/bench.json
-	@$(VENV)/bin/python tests/benchmarks $(BENCH_ARGS)
+bench: venv  ## benchmarks against the emulator (not in make test): a table, tests/output/bench.json; a full run also docs/bench.json and the table in docs/benchmarks.md
+	@$(VENV)/bin/python tests/benchmarks --publish $(BENCH_ARGS)
 
 .PHONY: lock
 lock:  ## re-resolve requirements/*.in into the pinned requirements/*.txt

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
@@ -38,6 +38,9 @@ class DdsJobs(HuaweiTaskSource):
                                          % len(windows))
 
     def windows(self, now: datetime) -> list[tuple[datetime, datetime]]:
+        """The windows to list at ``now``, rounded up to whole seconds: the API's bounds are inclusive seconds, so this
+        covers every job created up to ``now``; the default range stays exactly 30 days."""
+        now += timedelta(microseconds=-now.microsecond % 1000000)
         start, end = resolve_range(self.start_time, self.end_time, now, DDS_MAX_SPAN)
         if start is None or end is None:  # resolve_range gives both bounds whenever it has a default span
             raise ValueError("a DDS range needs both bounds")

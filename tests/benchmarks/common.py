@@ -103,24 +103,30 @@ def machine() -> Dict[str, Any]:
         load: Optional[List[float]] = [round(value, 2) for value in os.getloadavg()]
     except OSError:
         load = None
+    now = datetime.datetime.now(datetime.timezone.utc)
     return {
-        'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
+        'date': now.strftime('%Y-%m-%d %H:%M UTC'),
+        'date_utc': now.strftime('%Y-%m-%dT%H:%M:%SZ'),
         'nproc': os.cpu_count(),
         'cpu': cpu_model(),
         'python': platform.python_version(),
         'ansible_core': ansible.__version__,
         'platform': platform.platform(),
+        'kernel': '%s %s' % (platform.system(), platform.release()),
         'load_average_at_start': load,
-        'git_commit': _git_commit(),
+        'git_commit': _git('rev-parse', '--short', 'HEAD'),
+        # Uncommitted changes (untracked files included) when the run started: the figures are not the commit's alone.
+        'git_dirty': _git('status', '--porcelain') not in ('', None),
     }
 
 
-def _git_commit() -> Optional[str]:
+def _git(*args: str) -> Optional[str]:
+    """The output of ``git args`` in the checkout, stripped; None when git cannot tell."""
     try:
-        done = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+        done = subprocess.run(('git',) + args, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     except OSError:
         return None
-    return done.stdout.strip() or None
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 @dataclasses.dataclass

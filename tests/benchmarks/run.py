@@ -3,10 +3,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Run the benchmarks, print a table and write the same figures to tests/output/bench.json.
 
-    python tests/benchmarks [--only listing,waiting,adhoc,memory] [--rounds N] [--output FILE]
+    python tests/benchmarks [--only listing,waiting,adhoc,memory] [--rounds N] [--output FILE] [--publish]
 
 Each benchmark starts its own emulator subprocess (``python tests/emulator``) and stops it; docs/benchmarks.md
-explains what is measured and how.
+explains what is measured and how. With ``--publish`` (``make bench``) a complete run, every benchmark run
+without error, also becomes docs/bench.json and the table of docs/benchmarks.md (report.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 if __package__ in (None, ''):  # run as a script: python tests/benchmarks/run.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from tests.benchmarks import common  # noqa: E402  pylint: disable=wrong-import-position
+from tests.benchmarks import common, report as docs_report  # noqa: E402  pylint: disable=wrong-import-position
 
 BENCHMARKS = ('listing', 'waiting', 'adhoc', 'memory')
 DEFAULT_OUTPUT = os.path.join(common.REPO_ROOT, 'tests', 'output', 'bench.json')
@@ -67,6 +68,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--only', default=','.join(BENCHMARKS), help='comma-separated subset of %s' % ', '.join(BENCHMARKS))
     parser.add_argument('--rounds', type=int, default=0, help='repetitions per measurement (default: each benchmark\'s own)')
     parser.add_argument('--output', default=DEFAULT_OUTPUT, help='JSON file to write (default: tests/output/bench.json)')
+    parser.add_argument('--publish', action='store_true',
+                        help='after a complete run, copy the JSON to docs/bench.json and regenerate the table in docs/benchmarks.md')
     args = parser.parse_args(argv)
     chosen = [name.strip() for name in args.only.split(',') if name.strip()]
     unknown = sorted(set(chosen) - set(BENCHMARKS))
@@ -95,11 +98,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         json.dump(report, handle, indent=2, sort_keys=False)
         handle.write('\n')
     described = report['machine']
-    print('\ndbtasks.cloud benchmarks, %s on %s x %s, Python %s, ansible-core %s (load average at start %s)\n'
+    print('\ndbtasks.cloud benchmarks, %s on %s x %s, Python %s, ansible-core %s (load average at start %s), commit %s%s\n'
           % (described['date'], described['nproc'], described['cpu'], described['python'], described['ansible_core'],
-             described['load_average_at_start']))
+             described['load_average_at_start'], described['git_commit'], ' with uncommitted changes' if described['git_dirty'] else ''))
     print(format_table(figures))
     print('\nfigures written to %s' % os.path.relpath(args.output))
+    if args.publish:
+        if docs_report.publish(args.output, BENCHMARKS):
+            print('complete run: docs/bench.json and the table in docs/benchmarks.md regenerated')
+        else:
+            print('partial run or a benchmark failed: docs/bench.json and docs/benchmarks.md left as they were')
     return 1 if failed else 0
 
 

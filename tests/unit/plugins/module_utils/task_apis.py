@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import typing as t
+from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, RecordedRequest, json_response
@@ -84,8 +85,12 @@ def ucloud_api(store: TaskStore, detail: t.Callable[[dict], dict] | None = None)
     return handle
 
 
-def huawei_api(store: TaskStore) -> t.Callable[[RecordedRequest], t.Any]:
-    """DDS ``/v3.1/p1/jobs``, RDS ``/v3/p1/tasklist`` (server filters, offset/limit) and ``/v3/p1/jobs?id=``."""
+def huawei_api(store: TaskStore, created: t.Mapping[str, datetime] | None = None) -> t.Callable[[RecordedRequest], t.Any]:
+    """DDS ``/v3.1/p1/jobs``, RDS ``/v3/p1/tasklist`` (server filters, offset/limit) and ``/v3/p1/jobs?id=``.
+
+    With ``created`` (id -> aware creation instant) a list request with ``start_time`` and ``end_time`` (DDS format)
+    keeps only the items created within them, both bounds inclusive, compared with the exact instant, as the emulator does.
+    """
 
     def handle(request: RecordedRequest) -> t.Any:
         parts = urlsplit(request.url)
@@ -101,6 +106,9 @@ def huawei_api(store: TaskStore) -> t.Callable[[RecordedRequest], t.Any]:
         store.record("List", query)
         items = [item for item in store.current()
                  if all(query.get(name) in (None, item.get(name)) for name in HUAWEI_SERVER_FILTERS)]
+        if created is not None and "start_time" in query and "end_time" in query:
+            start, end = (datetime.strptime(query[name], "%Y-%m-%dT%H:%M:%S%z") for name in ("start_time", "end_time"))
+            items = [item for item in items if start <= created[item["id"]] <= end]
         offset, limit = int(query.get("offset", 0)), int(query.get("limit", 10))
         body = {list_key: items[offset:offset + limit]}
         if store.send_total:

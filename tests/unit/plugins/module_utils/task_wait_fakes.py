@@ -19,6 +19,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, huawei_api, ucloud_api
 
+EPOCH = datetime(2026, 3, 1, tzinfo=timezone.utc)  # utcnow() is EPOCH + the FakeClock's seconds
 UCLOUD = {"public_key": "pub-key", "private_key": "ucloud-private-secret", "base_url": "http://ucloud.test"}
 HUAWEI = {"access_key": "AK", "secret_key": "huawei-secret-key", "project_id": "p1", "endpoint": "http://{service}.test"}
 # Every environment variable the connection options fall back to: tests must not see the developer's.
@@ -42,15 +43,16 @@ class Clouds:
     """The three APIs behind one FakeTransport; ``calls()`` counts requests per provider and operation."""
 
     def __init__(self, udts_items: t.Sequence[dict] = (), dds_items: t.Sequence[dict] = (), rds_items: t.Sequence[dict] = (),
-                 timeline: t.Optional[dict] = None, fail: t.Optional[t.Callable[[t.Any], t.Any]] = None) -> None:
-        self.clock = FakeClock()
+                 timeline: t.Optional[dict] = None, fail: t.Optional[t.Callable[[t.Any], t.Any]] = None,
+                 dds_created: t.Optional[t.Mapping[str, datetime]] = None, start: float = 1000.0) -> None:
+        self.clock = FakeClock(start)
         timeline = timeline or {}
         self.stores = {
             "udts": TaskStore(udts_items, id_key="TaskId", clock=self.clock, timeline=timeline),
             "dds": TaskStore(dds_items, clock=self.clock, timeline=timeline),
             "rds": TaskStore(rds_items, clock=self.clock, timeline=timeline),
         }
-        handlers = {"ucloud.test": ucloud_api(self.stores["udts"]), "dds.test": huawei_api(self.stores["dds"]),
+        handlers = {"ucloud.test": ucloud_api(self.stores["udts"]), "dds.test": huawei_api(self.stores["dds"], dds_created),
                     "rds.test": huawei_api(self.stores["rds"])}
 
         def handle(request: t.Any) -> t.Any:
@@ -58,9 +60,8 @@ class Clouds:
             return answer if answer is not None else handlers[urlsplit(request.url).hostname](request)
 
         self.transport = FakeTransport(handler=handle)
-        epoch = datetime(2026, 3, 1, tzinfo=timezone.utc)
         self.hooks = RuntimeHooks(transport=self.transport, sleep=self.clock.sleep, clock=self.clock.monotonic,
-                                  utcnow=lambda: epoch + timedelta(seconds=self.clock.now))
+                                  utcnow=lambda: EPOCH + timedelta(seconds=self.clock.now))
 
     def calls(self) -> dict:
         return {provider: dict(store.calls) for provider, store in self.stores.items() if store.calls}
