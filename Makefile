@@ -32,7 +32,7 @@ MOLECULE_ARGS ?=
 
 # Steps of `make test`, run in this order; all run even if one fails, then a summary.
 MATRIX_STEPS ?= matrix-pytest matrix-sanity matrix-units
-TEST_STEPS ?= pytest sanity units lint changelog docs galaxy ee molecule $(MATRIX_STEPS)
+TEST_STEPS ?= pytest sanity units lint types changelog docs galaxy ee molecule $(MATRIX_STEPS)
 
 COLLECTION_LINK := .build/ansible_collections/dbtasks/cloud
 
@@ -58,7 +58,7 @@ link:
 	fi
 
 .PHONY: test
-test:  ## everything: pytest, ansible-test sanity and units, lint, changelog, docs, galaxy, ee, molecule, the 2.17 matrix
+test:  ## everything: pytest, ansible-test sanity and units, lint, types, changelog, docs, galaxy, ee, molecule, the 2.17 matrix
 	@$(TOOLS)/run-steps.sh $(TEST_STEPS)
 
 .PHONY: pytest
@@ -84,6 +84,10 @@ units: venv  ## ansible-test units
 .PHONY: lint
 lint: venv  ## ansible-lint, production profile
 	@$(TOOLS)/lint.sh $(VENV)
+
+.PHONY: types
+types: venv  ## mypy over plugins/ (mypy.ini): modules and module_utils for Python 3.9, action plugins for 3.12
+	@$(TOOLS)/types.sh $(VENV)
 
 .PHONY: changelog
 changelog: venv  ## antsibull-changelog lint: every fragment and changelogs/changelog.yaml valid
@@ -137,7 +141,7 @@ lock:  ## re-resolve requirements/*.in into the pinned requirements/*.txt
 
 .PHONY: clean
 clean:  ## remove build output and the ansible-test copies (keeps the venvs)
-	rm -rf .build/ansible-test tests/output .pytest_cache .hypothesis docs/build
+	rm -rf .build/ansible-test tests/output .pytest_cache .hypothesis .mypy_cache docs/build
 
 .PHONY: distclean
 distclean: clean  ## also remove the venvs

@@ -83,7 +83,7 @@ def _fetch_concurrently(fetch_page: FetchPage, offsets: Sequence[int], page_size
     waiting: Iterator[int] = iter(offsets)
     workers = min(max_workers, len(offsets))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dbtasks-page") as pool:
-        in_flight: Dict[Future, int] = {}
+        in_flight: Dict[Future[_Fetched], int] = {}
 
         def submit_next() -> None:
             offset = next(waiting, None)
@@ -94,9 +94,13 @@ def _fetch_concurrently(fetch_page: FetchPage, offsets: Sequence[int], page_size
             submit_next()
         while in_flight:
             done = wait(list(in_flight), return_when=FIRST_COMPLETED).done
-            failed = sorted((in_flight[future], future) for future in done if future.exception() is not None)
-            if failed:
-                raise failed[0][1].exception()  # leaving the with-block waits for the pages still in flight
+            errors: Dict[int, BaseException] = {}
+            for future in done:
+                error = future.exception()
+                if error is not None:
+                    errors[in_flight[future]] = error
+            if errors:
+                raise errors[min(errors)]  # leaving the with-block waits for the pages still in flight
             for future in done:
                 results[in_flight.pop(future)] = future.result()
                 submit_next()

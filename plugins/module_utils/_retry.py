@@ -53,7 +53,7 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    if when is None or when.tzinfo is None:
+    if when.tzinfo is None:
         return None
     return max(0.0, when.timestamp() - now)
 
@@ -91,7 +91,7 @@ class RetryPolicy:
 
     def backoff(self, retry_index: int) -> float:
         """Full jitter: uniform in [0, min(max_delay, base_delay * 2**retry_index))."""
-        return self.rand() * min(self.max_delay, self.base_delay * 2 ** retry_index)
+        return self.rand() * min(self.max_delay, self.base_delay * 2.0 ** retry_index)
 
     def delay_for(self, error: ApiError, retry_index: int) -> float:
         if error.retry_after is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta, timezone
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Tuple, Union, overload
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 
@@ -88,7 +88,7 @@ def _parse_iso(text: str) -> datetime:
     return local.replace(tzinfo=_parse_zone(fields["zone"])).astimezone(timezone.utc)
 
 
-def _from_epoch(number: float) -> datetime:
+def _from_epoch(number: Union[int, float]) -> datetime:
     """Epoch seconds or milliseconds (by magnitude) to an aware UTC datetime; ``ValueError`` if unusable."""
     if isinstance(number, float) and not math.isfinite(number):
         raise ValueError("not a finite number")
@@ -179,6 +179,28 @@ def format_rds(moment: datetime) -> str:
     return str((_require_aware(moment) - EPOCH) // timedelta(milliseconds=1))
 
 
+@overload
+def resolve_range(
+    start: Optional[TimeValue],
+    end: Optional[TimeValue],
+    now: datetime,
+    default_span: timedelta,
+    start_option: str = ...,
+    end_option: str = ...,
+) -> Tuple[datetime, datetime]: ...
+
+
+@overload
+def resolve_range(
+    start: Optional[TimeValue],
+    end: Optional[TimeValue],
+    now: datetime,
+    default_span: Optional[timedelta],
+    start_option: str = ...,
+    end_option: str = ...,
+) -> Tuple[Optional[datetime], Optional[datetime]]: ...
+
+
 def resolve_range(
     start: Optional[TimeValue],
     end: Optional[TimeValue],
@@ -195,6 +217,8 @@ def resolve_range(
     - neither: ``(now - default_span, now)``, or ``(None, None)`` without a span.
     - end not later than start: ``ParameterError`` naming ``end_option``, or
       ``start_option`` when the end was not given (the start is in the future).
+
+    With a ``default_span`` both ends are always set, as the first overload says.
     """
     now_utc = _require_aware(now)
     start_at = None if start is None else parse_time(start, start_option, now_utc)

@@ -25,13 +25,15 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
+# Modules run on managed hosts, where galaxy.yml is not there to read: this moves with galaxy.yml's
+# version by hand, and tests/functional/meta/test_collection_metadata.py fails while the two differ.
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "dbtasks.cloud/%s" % COLLECTION_VERSION
 # Enough pooled connections for a handful of concurrent page fetches per host.
 POOL_SIZE = 10
 
 
-class CaseInsensitiveHeaders(Mapping):
+class CaseInsensitiveHeaders(Mapping[str, str]):
     """Read-only header mapping; lookups ignore case, iteration keeps the original names."""
 
     def __init__(self, headers: t.Mapping[str, str] | t.Iterable[tuple[str, str]] = ()) -> None:
@@ -61,6 +63,13 @@ class HttpResponse:
 
     def __repr__(self) -> str:
         return "HttpResponse(%d, %d bytes)" % (self.status, len(self.body))
+
+
+class Transport(t.Protocol):
+    """What the clients send requests through: ``RequestsTransport``, or a fake in the tests."""
+
+    def send(self, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
+        raise NotImplementedError
 
 
 def _root_cause(exc: BaseException) -> str:

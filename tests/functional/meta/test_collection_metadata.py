@@ -7,6 +7,7 @@
   ``ansible-doc`` renders it (doc fragments merged by the ansible-core under test, not by this test);
 - every module in exactly one group, except actions that say why not;
 - ``galaxy.yml`` completeness (tags, links, build_ignore) and the supported ansible-core range;
+- the version the modules send in their User-Agent, and every ``version_added``, against ``galaxy.yml``;
 - the ``ansible``/``ansible-playbook`` the functional tests start are the ansible-core this pytest runs.
 """
 
@@ -23,6 +24,8 @@ from typing import Dict, List, Set
 import pytest
 import yaml
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
+
+from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import COLLECTION_VERSION, USER_AGENT
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 COLLECTION = 'dbtasks.cloud'
@@ -128,6 +131,45 @@ def test_galaxy_yml_is_complete():
     for link in ('repository', 'documentation', 'homepage', 'issues'):
         assert re.match(r'^https://\S+$', str(galaxy.get(link) or '')), 'galaxy.yml: %s must be an https:// link' % link
     assert isinstance(galaxy.get('dependencies', {}), dict)
+
+
+def _version(text: str) -> tuple:
+    match = re.match(r'^(\d+)\.(\d+)\.(\d+)$', str(text))
+    assert match, '%r is not a MAJOR.MINOR.PATCH version' % text
+    return tuple(int(part) for part in match.groups())
+
+
+def test_user_agent_version_is_the_galaxy_version():
+    """Modules run on managed hosts, where galaxy.yml is not there to read: the version is a constant
+    (``COLLECTION_VERSION`` in module_utils/_transport.py) that has to move with every release."""
+    version = str(_load_yaml('galaxy.yml')['version'])
+    assert COLLECTION_VERSION == version, \
+        'plugins/module_utils/_transport.py: COLLECTION_VERSION is %s, galaxy.yml version is %s' % (COLLECTION_VERSION, version)
+    assert USER_AGENT == '%s/%s' % (COLLECTION, version)
+
+
+def _versions_added(doc: object, where: str) -> List[tuple]:
+    """Every ``version_added`` in a module's documentation (the module's own and its options'), with where it is."""
+    found = []
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            if key == 'version_added' and value != 'historical':
+                found.append((where, str(value)))
+            else:
+                found.extend(_versions_added(value, '%s.%s' % (where, key)))
+    elif isinstance(doc, list):
+        for index, value in enumerate(doc):
+            found.extend(_versions_added(value, '%s[%d]' % (where, index)))
+    return found
+
+
+def test_nothing_is_added_in_a_later_version_than_galaxy_yml(module_docs):
+    """``version_added`` names the release that brought a module or option: never one after galaxy.yml's."""
+    current = _version(_load_yaml('galaxy.yml')['version'])
+    found = [item for module, doc in sorted(module_docs.items()) for item in _versions_added(doc, module)]
+    assert any(where in module_docs for where, dummy in found), 'no module documents version_added'
+    later = ['%s: %s' % item for item in found if _version(item[1]) > current]
+    assert not later, 'version_added later than galaxy.yml version %s: %s' % ('.'.join(map(str, current)), later)
 
 
 @pytest.mark.parametrize('path', [
