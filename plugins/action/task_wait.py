@@ -17,6 +17,7 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Mapping
 
+from ansible.executor import module_common
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.validation import check_type_dict
 from ansible.plugins.action import ActionBase
@@ -37,14 +38,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import summary_lines
 
 # How module_defaults are resolved for an action differs by ansible-core version.
-try:
-    from ansible.executor.module_common import _apply_action_arg_defaults  # 2.19 and later
-except ImportError:
-    _apply_action_arg_defaults = None
-try:
-    from ansible.executor.module_common import get_action_args_with_defaults  # 2.17 and 2.18
-except ImportError:
-    get_action_args_with_defaults = None
+_apply_action_arg_defaults = getattr(module_common, "_apply_action_arg_defaults", None)  # 2.19 and later
 
 display = Display()
 
@@ -63,11 +57,15 @@ class ActionModule(ActionBase):
     def _group_defaults(self, cloud: str) -> dict[str, t.Any]:
         """The module_defaults the info modules of ``cloud``'s action group would get here."""
         member = group_member(cloud)
+        defaults: dict[str, t.Any]
         if _apply_action_arg_defaults is not None:
-            return _apply_action_arg_defaults(member, self._task, {}, self._templar)
-        play = self._task._parent._play  # pylint: disable=protected-access
-        return get_action_args_with_defaults(member, {}, self._task.module_defaults, self._templar,
-                                             action_groups=play._action_groups)  # pylint: disable=protected-access
+            defaults = _apply_action_arg_defaults(member, self._task, {}, self._templar)
+        else:  # 2.17 and 2.18; mypy reads 2.21, where neither this function nor an optional _parent exists
+            task: t.Any = self._task
+            play = task._parent._play  # pylint: disable=protected-access
+            defaults = getattr(module_common, "get_action_args_with_defaults")(member, {}, task.module_defaults, self._templar,
+                                                                               action_groups=play._action_groups)  # pylint: disable=protected-access
+        return defaults
 
     def _arguments(self) -> dict[str, t.Any]:
         """The task's arguments with each connection merged over its group's module_defaults; raises ``ParameterError``."""
@@ -119,7 +117,8 @@ def _connection_dict(cloud: str, value: t.Any) -> Mapping[str, t.Any] | None:
     # Left to the validator, anything else crashes it when an environment variable fills a suboption.
     if isinstance(value, str):
         try:
-            return check_type_dict(value)
+            parsed: dict[str, t.Any] = check_type_dict(value)
+            return parsed
         except TypeError:
             pass
     # The value is not echoed: it may hold keys the redactor could not pick out of it.

@@ -66,7 +66,7 @@ class HuaweiConfig:
         return (self.secret_key, self.security_token, self.auth_token)
 
 
-def _env(*names: str) -> tuple:
+def _env(*names: str) -> tuple[t.Any, list[str]]:
     return (env_fallback, list(names))
 
 

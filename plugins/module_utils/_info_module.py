@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
@@ -37,7 +37,8 @@ def _ids(params: Mapping[str, Any], provider: Provider) -> Tuple[Optional[Tuple[
     if single is not None and several is not None:
         raise ParameterError(provider.id_option, "cannot be combined with %s" % provider.ids_option)
     if single is not None:
-        return (text_option(params, provider.id_option),), provider.id_option
+        text_option(params, provider.id_option)  # a blank id is a ParameterError
+        return (str(single),), provider.id_option
     if several is None:
         return None, None
     if not several:
@@ -98,8 +99,9 @@ def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[
                         on_transient_error=transient, unreadable=watch.unreadable, **waiter_options)
     try:
         extra: Dict[str, Any] = {}
+        items: List[Optional[Dict[str, Any]]]
         if waiter is None:
-            items = tracker.poll()
+            items = list(tracker.poll())
         else:
             try:
                 waited = waiter.run()

@@ -55,7 +55,8 @@ class DbTasksModule:
 
     @property
     def params(self) -> dict[str, t.Any]:
-        return self.module.params
+        params: dict[str, t.Any] = self.module.params
+        return params
 
     @property
     def check_mode(self) -> bool:

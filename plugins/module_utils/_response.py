@@ -14,7 +14,7 @@ import typing as t
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import parse_retry_after
-from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import HttpResponse
+from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import HttpResponse, Transport
 
 
 class BodyError(ValueError):
@@ -93,7 +93,7 @@ class RequestContext:
         self.retryable = retryable
         self.wall_clock = wall_clock
 
-    def send(self, transport: t.Any, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
+    def send(self, transport: Transport, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
         try:
             return transport.send(method, url, headers, body)
         except TransportError as err:

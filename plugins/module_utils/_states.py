@@ -123,7 +123,7 @@ def snake_case(name: str) -> str:
     return _WORD_BOUNDARY_AFTER_LOWER.sub(r"\1_\2", spaced).lower()
 
 
-def _snake_dict(obj: Mapping) -> Dict[Any, Any]:
+def _snake_dict(obj: Mapping[Any, Any]) -> Dict[Any, Any]:
     # Keys already in snake form claim their names first; a converted key
     # whose name is taken keeps its original spelling, so nothing is lost.
     result = {}

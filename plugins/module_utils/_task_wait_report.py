@@ -84,7 +84,7 @@ class ProgressLog:
     def _line(self, elapsed: float, text: str) -> None:
         self.emit("%s %s | %s" % (LINE_PREFIX, format_duration(elapsed).rjust(6), text))
 
-    def on_poll(self, items: List[Item], elapsed: float) -> None:
+    def on_poll(self, items: List[Optional[Item]], elapsed: float) -> None:
         self._polls += 1
         unfinished = []
         for ref, item in zip(self.refs, items):
@@ -120,7 +120,7 @@ class ProgressLog:
 
 def task_rows(refs: Sequence[TaskRef], items: Sequence[Optional[Item]], finished_after: Dict[Key, float]) -> List[Dict[str, Any]]:
     """The ``tasks`` of the result: one row per task with its last state and when it finished."""
-    rows = []
+    rows: List[Dict[str, Any]] = []
     for ref, item in zip(refs, items):
         finished = finished_after.get((ref.provider, ref.id))
         if item is None:
@@ -140,10 +140,10 @@ def task_rows(refs: Sequence[TaskRef], items: Sequence[Optional[Item]], finished
     return rows
 
 
-def _counts(items: Sequence[Item]) -> str:
+def _counts(items: Sequence[Optional[Item]]) -> str:
     counted: Dict[str, int] = {}
     for item in items:
-        state = normalized(item, "state")
+        state = "unread" if item is None else normalized(item, "state")
         counted[state] = counted.get(state, 0) + 1
     return ", ".join("%d %s" % (number, state) for state, number in counted.items())
 

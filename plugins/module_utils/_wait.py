@@ -56,7 +56,7 @@ _LISTED_IN_MESSAGE = 10
 _MAX_NAME_IN_MESSAGE = 60
 
 Item = Dict[str, Any]
-Items = List[Any]  # normalized items; None for a task not read yet
+Items = List[Optional[Item]]  # normalized items; None for a task not read yet
 Describe = Callable[[int, Any], str]
 
 
@@ -234,7 +234,7 @@ class AdaptiveInterval:
         return min(self._max_interval, max(self._min_interval, seconds))
 
     def _smallest_estimate(self, items: Items, target: str, now: float) -> Optional[float]:
-        estimates = []
+        estimates: List[Optional[float]] = []
         for item in items:
             if item is not None and not is_done(item, target):
                 # Both are computed for every task: the rate tracker must see each poll to measure rates.
@@ -355,7 +355,7 @@ class Followed:
         self.error, self.failing_since = None, None
         return None
 
-    def report_items(self, items: List[Item], bad_states: Iterable[str], warn: Callable[[str], None]) -> List[Item]:
+    def report_items(self, items: Items, bad_states: Iterable[str], warn: Callable[[str], None]) -> Items:
         """The final items, with the detail read for the tasks the provider wants it for.
 
         Only for a provider whose listing lacks fields (``detail_on_report``):
