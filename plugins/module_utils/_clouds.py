@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing as t
+from collections.abc import Mapping
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import (
     COMMON_SPEC,
@@ -28,13 +29,13 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client impor
 class Cloud:
     name: str  # the task_wait option and role variable that hold its connection options
     label: str
-    spec: t.Mapping[str, t.Mapping[str, t.Any]]  # its own connection options, without COMMON_SPEC
-    configure: t.Callable[[t.Mapping[str, t.Any]], t.Any]  # validated options -> config; raises ParameterError
+    spec: Mapping[str, Mapping[str, t.Any]]  # its own connection options, without COMMON_SPEC
+    configure: t.Callable[[Mapping[str, t.Any]], t.Any]  # validated options -> config; raises ParameterError
     # (config, service, transport, retry_policy, redactor, utcnow) -> client
     connect: t.Callable[..., t.Any]
 
     @property
-    def options(self) -> dict[str, t.Mapping[str, t.Any]]:
+    def options(self) -> dict[str, Mapping[str, t.Any]]:
         """Every connection option of the cloud: its own and the common HTTP ones."""
         return dict(self.spec, **COMMON_SPEC)
 

@@ -15,6 +15,7 @@ import math
 import os
 import re
 import typing as t
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
@@ -104,7 +105,7 @@ _USER_INFO = re.compile(r"(?<=//)[^/?#]*@")
 _BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
-def _required(spec: t.Mapping[str, t.Any], option: str, unless: str = "") -> ParameterError:
+def _required(spec: Mapping[str, t.Any], option: str, unless: str = "") -> ParameterError:
     names = spec[option].get("fallback", (None, []))[1]
     source = " or the environment variable %s" % " / ".join(names) if names else ""
     return ParameterError(option, "is required%s; set it%s" % (unless, source))
@@ -133,7 +134,7 @@ def check_url(option: str, value: str) -> None:
         raise ParameterError(option, "must be an http:// or https:// URL with a valid host and port, without query string, got %r" % shown)
 
 
-def transport_settings(params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+def transport_settings(params: Mapping[str, t.Any]) -> dict[str, t.Any]:
     """Validate the common options; return the keyword arguments of ``RequestsTransport``."""
     timeout = params["timeout"]
     if timeout is None or not math.isfinite(timeout) or timeout <= 0:
@@ -152,7 +153,7 @@ def transport_settings(params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     }
 
 
-def ucloud_config(params: t.Mapping[str, t.Any]) -> UCloudConfig:
+def ucloud_config(params: Mapping[str, t.Any]) -> UCloudConfig:
     for option in ("public_key", "private_key"):
         if not params.get(option):
             raise _required(UCLOUD_SPEC, option)
@@ -169,7 +170,7 @@ def ucloud_config(params: t.Mapping[str, t.Any]) -> UCloudConfig:
     )
 
 
-def _check_huawei_auth(params: t.Mapping[str, t.Any]) -> None:
+def _check_huawei_auth(params: Mapping[str, t.Any]) -> None:
     for option in ("access_key", "secret_key", "security_token", "auth_token", "project_id"):
         _check_token_text(option, params.get(option))
     if params.get("auth_token"):
@@ -184,7 +185,7 @@ def _check_huawei_auth(params: t.Mapping[str, t.Any]) -> None:
             raise _required(HUAWEI_SPEC, option, unless=" together with %s" % ("secret_key" if option == "access_key" else "access_key"))
 
 
-def huawei_config(params: t.Mapping[str, t.Any]) -> HuaweiConfig:
+def huawei_config(params: Mapping[str, t.Any]) -> HuaweiConfig:
     _check_huawei_auth(params)
     if not params.get("project_id"):
         raise _required(HUAWEI_SPEC, "project_id")
@@ -206,6 +207,6 @@ def huawei_config(params: t.Mapping[str, t.Any]) -> HuaweiConfig:
     )
 
 
-def secret_values(spec: t.Mapping[str, t.Mapping[str, t.Any]], params: t.Mapping[str, t.Any]) -> list[str]:
+def secret_values(spec: Mapping[str, Mapping[str, t.Any]], params: Mapping[str, t.Any]) -> list[str]:
     """The values of every ``no_log`` option, for redaction."""
     return [str(params[name]) for name, option in spec.items() if option.get("no_log") and params.get(name)]

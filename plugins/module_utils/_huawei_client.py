@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import typing as t
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from urllib.parse import quote
 
@@ -55,10 +56,10 @@ def error_hint(http_status: int | None, code: t.Any, message: str) -> str | None
     return None
 
 
-def error_fields(data: t.Mapping[str, t.Any]) -> tuple[str | None, str | None]:
+def error_fields(data: Mapping[str, t.Any]) -> tuple[str | None, str | None]:
     """(code, message) of a Huawei error body in any of the shapes the services and gateways use."""
     nested = data.get("error")
-    if isinstance(nested, t.Mapping):
+    if isinstance(nested, Mapping):
         data = nested
     for code_key, message_key in (("error_code", "error_msg"), ("code", "message"), ("errorCode", "errorMsg")):
         if code_key in data or message_key in data:
@@ -106,7 +107,7 @@ class HuaweiClient:
             raise ValueError("path must start with '/': %r" % path)
         return self.base_url + path.replace(PROJECT_ID_PLACEHOLDER, quote(self.config.project_id, safe=""))
 
-    def _request(self, url: str, query: t.Mapping[str, t.Any]) -> tuple[str, dict[str, str]]:
+    def _request(self, url: str, query: Mapping[str, t.Any]) -> tuple[str, dict[str, str]]:
         """The URL to send (with the canonical query string) and every header, authentication included."""
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         config = self.config
@@ -122,7 +123,7 @@ class HuaweiClient:
         )
         return signed.url, signed.headers
 
-    def get(self, operation: str, path: str, query: t.Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
+    def get(self, operation: str, path: str, query: Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
         """GET ``path`` (a template, see the class) and return the decoded JSON object."""
         context = RequestContext(CLOUD, operation, self.redactor, REQUEST_ID_HEADER, self.service.upper(), error_hint)
         url = self.url_for(path)

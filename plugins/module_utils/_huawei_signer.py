@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -28,7 +29,7 @@ class SignedRequest(NamedTuple):
     """What to send: the URL with the signed query string and every header, Authorization included."""
 
     url: str
-    headers: Dict[str, str]
+    headers: dict[str, str]
 
 
 def _encode(text: str) -> str:
@@ -65,8 +66,8 @@ def canonical_uri(path: str) -> str:
     return encoded if encoded.endswith("/") else encoded + "/"
 
 
-def _query_pairs(query: Mapping[str, Any]) -> List[Tuple[str, str]]:
-    pairs: List[Tuple[str, str]] = []
+def _query_pairs(query: Mapping[str, Any]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
     for key, value in query.items():
         if value is None:
             continue
@@ -86,9 +87,9 @@ def canonical_query(query: Mapping[str, Any]) -> str:
     return "&".join(f"{_encode(key)}={_encode(value)}" for key, value in sorted(_query_pairs(query)))
 
 
-def canonical_headers(headers: Mapping[str, str]) -> Tuple[str, str]:
+def canonical_headers(headers: Mapping[str, str]) -> tuple[str, str]:
     """Return the canonical header block (one ``name:value`` line each) and the ``;``-joined signed names."""
-    values: Dict[str, str] = {}
+    values: dict[str, str] = {}
     for name, value in headers.items():
         # Gateways drop header names with "_", so a signature over them could never verify.
         if "_" in name:
@@ -124,7 +125,7 @@ def signature(secret_key: str, string_to_sign_text: str) -> str:
     return hmac.new(secret_key.encode("utf-8"), string_to_sign_text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _set_header(headers: Dict[str, str], name: str, value: str, replace: bool) -> None:
+def _set_header(headers: dict[str, str], name: str, value: str, replace: bool) -> None:
     existing = [key for key in headers if key.lower() == name.lower()]
     if existing and not replace:
         return
@@ -133,8 +134,8 @@ def _set_header(headers: Dict[str, str], name: str, value: str, replace: bool) -
     headers[name] = value
 
 
-def _request_headers(headers: Mapping[str, str], host: str, sdk_date: str, security_token: Optional[str], project_id: Optional[str]) -> Dict[str, str]:
-    final: Dict[str, str] = {}
+def _request_headers(headers: Mapping[str, str], host: str, sdk_date: str, security_token: str | None, project_id: str | None) -> dict[str, str]:
+    final: dict[str, str] = {}
     for name, value in headers.items():
         if name.lower() != "authorization":
             # Values are sent trimmed because they are signed trimmed.
@@ -157,9 +158,9 @@ def sign_request(
     body: bytes,
     access_key: str,
     secret_key: str,
-    sdk_date: Optional[str] = None,
-    security_token: Optional[str] = None,
-    project_id: Optional[str] = None,
+    sdk_date: str | None = None,
+    security_token: str | None = None,
+    project_id: str | None = None,
 ) -> SignedRequest:
     """Sign one request; ``url`` is scheme, host and path only, the query goes in ``query``.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
@@ -53,9 +53,9 @@ class HuaweiTaskSource(TaskSource):
     def __init__(self, provider: Provider, client: Any, params: Mapping[str, Any], now: datetime) -> None:
         super().__init__(provider, client, params, now)
         status = params.get("status")
-        self.statuses: list[Optional[str]] = list(status) if isinstance(status, (list, tuple)) else [status]
+        self.statuses: list[str | None] = list(status) if isinstance(status, (list, tuple)) else [status]
         # Server-side filters sent with every list request; None values are left out by the client.
-        self.filters: dict[str, Optional[str]] = {"name": text_option(params, "name")}
+        self.filters: dict[str, str | None] = {"name": text_option(params, "name")}
 
     def time_queries(self, now: datetime) -> list[dict[str, str]]:
         """The time filters of each listing at ``now``: one per window."""

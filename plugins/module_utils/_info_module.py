@@ -12,8 +12,9 @@ result shape live here; reading is ``_tracker.py``, waiting the engine in
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
@@ -22,17 +23,17 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Pro
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Followed, TransientErrors, Waiter, WaitTimeout, Watch
 
-WAIT_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {
+WAIT_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "wait": {"type": "bool", "default": False},
     "wait_timeout": {"type": "int", "default": 1800},
     "wait_sleep": {"type": "int", "default": 5},
     "wait_for": {"type": "str", "default": "terminal", "choices": ["terminal", "synced"]},
     "wait_fail_fast": {"type": "bool", "default": True},
 }
-PAGING_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = {"offset": {"type": "int"}, "limit": {"type": "int"}}
+PAGING_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {"offset": {"type": "int"}, "limit": {"type": "int"}}
 
 
-def _ids(params: Mapping[str, Any], provider: Provider) -> Tuple[Optional[Tuple[str, ...]], Optional[str]]:
+def _ids(params: Mapping[str, Any], provider: Provider) -> tuple[tuple[str, ...] | None, str | None]:
     single, several = params.get(provider.id_option), params.get(provider.ids_option)
     if single is not None and several is not None:
         raise ParameterError(provider.id_option, "cannot be combined with %s" % provider.ids_option)
@@ -74,12 +75,12 @@ class TasksTimedOut(DbTasksError):
         self.timeout = timeout
         self.result_key = result_key
 
-    def to_fail_kwargs(self) -> Dict[str, Any]:
+    def to_fail_kwargs(self) -> dict[str, Any]:
         return {"msg": str(self), "elapsed": round(self.timeout.elapsed, 1), "wait_outcome": "timeout", self.result_key: self.timeout.items}
 
 
 def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[[str], None],
-                  utcnow: Callable[[], datetime], **waiter_options: Any) -> Dict[str, Any]:
+                  utcnow: Callable[[], datetime], **waiter_options: Any) -> dict[str, Any]:
     """Select, read and (with ``wait``) wait for tasks; the module result without ``changed``.
 
     Every option is checked before the first request. ``waiter_options``
@@ -98,8 +99,8 @@ def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[
                         fail_fast=params["wait_fail_fast"], max_interval=max(60.0, params["wait_sleep"]),
                         on_transient_error=transient, unreadable=watch.unreadable, **waiter_options)
     try:
-        extra: Dict[str, Any] = {}
-        items: List[Optional[Dict[str, Any]]]
+        extra: dict[str, Any] = {}
+        items: list[dict[str, Any] | None]
         if waiter is None:
             items = list(tracker.poll())
         else:
@@ -109,7 +110,7 @@ def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[
                 raise TasksTimedOut(timeout, provider.result_key) from None
             items = waited.items
             extra = {"wait_outcome": waited.outcome, "elapsed": round(waited.elapsed, 1)}
-        result: Dict[str, Any] = {provider.result_key: group.report_items(items, (), warn)}
+        result: dict[str, Any] = {provider.result_key: group.report_items(items, (), warn)}
         if tracker.total_count is not None and selection.ids is None:
             result["total_count"] = tracker.total_count
         result.update(extra)
@@ -124,7 +125,7 @@ def _monotonic() -> float:
     return time.monotonic()
 
 
-def run_info_module(provider: Provider, argument_spec: Dict[str, Any]) -> None:
+def run_info_module(provider: Provider, argument_spec: dict[str, Any]) -> None:
     """The body of every info module's ``main()``: options, source, collect, exit.
 
     ``argument_spec`` holds the module's own options; paging and waiting are added here.
@@ -133,7 +134,7 @@ def run_info_module(provider: Provider, argument_spec: Dict[str, Any]) -> None:
     spec.update(WAIT_ARGUMENT_SPEC)
     tasks_module = DbTasksModule(spec, provider, supports_check_mode=True, mutually_exclusive=[(provider.id_option, provider.ids_option)])
 
-    def report() -> Dict[str, Any]:
+    def report() -> dict[str, Any]:
         params, hooks = tasks_module.params, tasks_module.hooks
         source = provider.source(provider, tasks_module.client, params, hooks.utcnow())
         return collect_tasks(source, params, tasks_module.warn, hooks.utcnow, sleep=hooks.sleep, clock=hooks.clock)

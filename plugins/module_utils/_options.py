@@ -6,12 +6,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 
 
-def text_option(params: Mapping[str, Any], option: str) -> Optional[str]:
+def text_option(params: Mapping[str, Any], option: str) -> str | None:
     """A string option's value; ``ParameterError`` when it is set but blank (it would match nothing)."""
     value = params.get(option)
     if value is not None and not str(value).strip():

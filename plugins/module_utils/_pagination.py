@@ -32,29 +32,30 @@ would cost a request on every listing).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, NamedTuple
 
 
 class Page(NamedTuple):
-    items: List[Dict[str, Any]]
-    total_count: Optional[int]
+    items: list[dict[str, Any]]
+    total_count: int | None
 
 
 class Collected(NamedTuple):
-    items: List[Dict[str, Any]]
-    total_count: Optional[int]
-    warnings: List[str]
+    items: list[dict[str, Any]]
+    total_count: int | None
+    warnings: list[str]
     pages_fetched: int  # fetch_page calls, second reads included
 
 
 FetchPage = Callable[[int, int], Page]
-ItemKey = Callable[[Dict[str, Any]], Any]
+ItemKey = Callable[[dict[str, Any]], Any]
 
 
 class _Fetched(NamedTuple):
     offset: int
-    pages: Tuple[Page, ...]  # the first read, then the second read of a short page
+    pages: tuple[Page, ...]  # the first read, then the second read of a short page
     expected: int  # items the known total implies at this offset
 
     @property
@@ -62,7 +63,7 @@ class _Fetched(NamedTuple):
         return max(len(page.items) for page in self.pages)
 
 
-def _fetch(fetch_page: FetchPage, offset: int, page_size: int, known_total: Optional[int]) -> _Fetched:
+def _fetch(fetch_page: FetchPage, offset: int, page_size: int, known_total: int | None) -> _Fetched:
     page = fetch_page(offset, page_size)
     total = known_total if page.total_count is None else page.total_count
     expected = 0 if total is None or offset >= total else min(page_size, total - offset)
@@ -73,17 +74,17 @@ def _fetch(fetch_page: FetchPage, offset: int, page_size: int, known_total: Opti
 
 
 def _fetch_concurrently(fetch_page: FetchPage, offsets: Sequence[int], page_size: int,
-                        known_total: Optional[int], max_workers: int) -> List[_Fetched]:
+                        known_total: int | None, max_workers: int) -> list[_Fetched]:
     """Read ``offsets`` with at most ``max_workers`` in flight; results in offset order.
 
     Pages are submitted one by one as others finish, so after the first error
     nothing new starts; the pages in flight finish before the error propagates.
     """
-    results: Dict[int, _Fetched] = {}
+    results: dict[int, _Fetched] = {}
     waiting: Iterator[int] = iter(offsets)
     workers = min(max_workers, len(offsets))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dbtasks-page") as pool:
-        in_flight: Dict[Future[_Fetched], int] = {}
+        in_flight: dict[Future[_Fetched], int] = {}
 
         def submit_next() -> None:
             offset = next(waiting, None)
@@ -94,7 +95,7 @@ def _fetch_concurrently(fetch_page: FetchPage, offsets: Sequence[int], page_size
             submit_next()
         while in_flight:
             done = wait(list(in_flight), return_when=FIRST_COMPLETED).done
-            errors: Dict[int, BaseException] = {}
+            errors: dict[int, BaseException] = {}
             for future in done:
                 error = future.exception()
                 if error is not None:
@@ -120,29 +121,29 @@ class _Listing:
         self.page_size = page_size
         self.item_key = item_key
         self.max_pages = max_pages
-        self.items: List[Dict[str, Any]] = []
-        self.position: Dict[Any, int] = {}  # key -> where it was first read: only an earlier one makes a repeat, a later one was read ahead
+        self.items: list[dict[str, Any]] = []
+        self.position: dict[Any, int] = {}  # key -> where it was first read: only an earlier one makes a repeat, a later one was read ahead
         self.requests = 0
-        self.totals: List[int] = []  # each value the total took, in reading order
+        self.totals: list[int] = []  # each value the total took, in reading order
         self.pages_with_total = self.pages_without_total = self.repeated = 0
-        self.short_offsets: List[int] = []
-        self.reread_offsets: List[int] = []
-        self.overfull_offsets: List[int] = []  # pages holding more items than total_count allows
-        self.notes: List[str] = []
+        self.short_offsets: list[int] = []
+        self.reread_offsets: list[int] = []
+        self.overfull_offsets: list[int] = []  # pages holding more items than total_count allows
+        self.notes: list[str] = []
 
     @property
-    def total(self) -> Optional[int]:
+    def total(self) -> int | None:
         return self.totals[-1] if self.totals else None
 
     @property
     def shifted(self) -> bool:
         return self.repeated > 0 or len(self.totals) > 1 or bool(self.overfull_offsets)
 
-    def _add(self, items: Sequence[Dict[str, Any]], offset: int, keep_keyless: bool = True) -> Tuple[int, int, List[Any]]:
+    def _add(self, items: Sequence[dict[str, Any]], offset: int, keep_keyless: bool = True) -> tuple[int, int, list[Any]]:
         """Append the unseen items of a read at ``offset``; returns (added, without a key, keys repeated from before ``offset``)."""
         added = keyless = 0
-        repeats: List[Any] = []
-        in_read: Set[Any] = set()
+        repeats: list[Any] = []
+        in_read: set[Any] = set()
         for index, item in enumerate(items):
             key = self.item_key(item)
             if key is None:
@@ -208,7 +209,7 @@ class _Listing:
             return total is not None and last.offset + self.page_size < total
         return total is None or self.shifted or last.offset + self.page_size < total
 
-    def warnings(self) -> List[str]:
+    def warnings(self) -> list[str]:
         found = []
         if len(self.totals) > 1:
             found.append("total_count changed while the pages were read (%s): tasks created or deleted meanwhile may be missing; "

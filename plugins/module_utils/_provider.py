@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -34,7 +34,7 @@ class Provider:
     # The documented statuses and their normalized state (docs/states.md); matched ignoring case.
     states: Mapping[str, str]
     # Called for a status whose state depends on other fields: (canonical status, raw item) -> state.
-    refine_state: Optional[Callable[[str, Any], str]] = None
+    refine_state: Callable[[str, Any], str] | None = None
     # Module options: ids, and the filters that cannot be combined with ids.
     id_option: str = "task_id"
     ids_option: str = "task_ids"
@@ -51,7 +51,7 @@ class Provider:
     # The listing lacks fields that the detail read has (failure message): tasks selected by id, and
     # tasks that ended badly, get one detail read when the wait is over.
     detail_on_report: bool = False
-    service: Optional[str] = None  # the cloud's service name, where the cloud has several (Huawei: dds, rds)
+    service: str | None = None  # the cloud's service name, where the cloud has several (Huawei: dds, rds)
 
     @property
     def client_key(self) -> str:

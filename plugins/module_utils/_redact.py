@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import typing as t
+from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
 MASK = "********"
@@ -47,7 +48,7 @@ def _encoded_forms(secret: str) -> set[str]:
 class Redactor:
     """Replaces known secret values and the values of sensitive names by ``********``."""
 
-    def __init__(self, secrets: t.Iterable[str | None] = ()) -> None:
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._forms: list[str] = []
         self.add(*secrets)
 

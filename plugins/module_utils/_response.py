@@ -10,6 +10,7 @@ import json
 import re
 import time
 import typing as t
+from collections.abc import Mapping
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
@@ -93,7 +94,7 @@ class RequestContext:
         self.retryable = retryable
         self.wall_clock = wall_clock
 
-    def send(self, transport: Transport, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
+    def send(self, transport: Transport, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None) -> HttpResponse:
         try:
             return transport.send(method, url, headers, body)
         except TransportError as err:
@@ -103,7 +104,7 @@ class RequestContext:
 
     def error(self, message: str, response: HttpResponse | None = None, code: t.Any = None, request_id: str | None = None) -> ApiError:
         """An ``ApiError`` with status, request id and Retry-After taken from ``response``."""
-        headers: t.Mapping[str, str] = response.headers if response is not None else {}
+        headers: Mapping[str, str] = response.headers if response is not None else {}
         status = response.status if response is not None else None
         text = self.redactor.text(message)
         return ApiError(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import typing as t
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._clouds import CLOUDS
@@ -44,7 +45,7 @@ class Connections:
     clients sends nothing. Raises ``ParameterError`` naming the option.
     """
 
-    def __init__(self, settings: t.Mapping[str, t.Mapping[str, t.Any]], used: t.Iterable[str], hooks: RuntimeHooks,
+    def __init__(self, settings: Mapping[str, Mapping[str, t.Any]], used: Iterable[str], hooks: RuntimeHooks,
                  redactor: Redactor) -> None:
         self.hooks = hooks
         self.redactor = redactor

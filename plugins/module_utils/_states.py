@@ -13,7 +13,7 @@ import functools
 import math
 import re
 from collections.abc import Mapping
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
@@ -39,7 +39,7 @@ def _field(raw: Any, key: str) -> Any:
     return raw.get(key) if isinstance(raw, Mapping) else None
 
 
-def as_count(value: Any) -> Optional[int]:
+def as_count(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -63,7 +63,7 @@ def _folded_statuses(provider: Provider) -> dict[str, tuple[str, str]]:
     return {status.casefold(): (status, state) for status, state in provider.states.items()}
 
 
-def map_state(provider: Provider, raw: Any) -> tuple[str, Optional[str]]:
+def map_state(provider: Provider, raw: Any) -> tuple[str, str | None]:
     """``(state, warning)`` for one raw API item; ``warning`` is set only for ``unknown``.
 
     The warning names the provider and status but not the item, so that the
@@ -80,7 +80,7 @@ def map_state(provider: Provider, raw: Any) -> tuple[str, Optional[str]]:
     return state, None
 
 
-def parse_percent(value: Any) -> Optional[float]:
+def parse_percent(value: Any) -> float | None:
     """A percentage in 0..100 from a number, ``"60"`` or ``"60%"``; ``None`` for blanks and anything else."""
     if isinstance(value, bool):
         return None
@@ -98,7 +98,7 @@ def parse_percent(value: Any) -> Optional[float]:
     return min(100.0, max(0.0, number))
 
 
-def progress_percent(provider: Provider, raw: Any) -> Optional[float]:
+def progress_percent(provider: Provider, raw: Any) -> float | None:
     """Progress in percent (0..100), found under the provider's ``progress_path``."""
     value = raw
     for key in provider.progress_path:
@@ -106,7 +106,7 @@ def progress_percent(provider: Provider, raw: Any) -> Optional[float]:
     return parse_percent(value)
 
 
-def failure_reason(provider: Provider, raw: Any) -> Optional[str]:
+def failure_reason(provider: Provider, raw: Any) -> str | None:
     """The provider's failure text, ``None`` if blank or not text."""
     reason = _field(raw, provider.failure_key)
     if isinstance(reason, str) and reason.strip():
@@ -123,7 +123,7 @@ def snake_case(name: str) -> str:
     return _WORD_BOUNDARY_AFTER_LOWER.sub(r"\1_\2", spaced).lower()
 
 
-def _snake_dict(obj: Mapping[Any, Any]) -> Dict[Any, Any]:
+def _snake_dict(obj: Mapping[Any, Any]) -> dict[Any, Any]:
     # Keys already in snake form claim their names first; a converted key
     # whose name is taken keeps its original spelling, so nothing is lost.
     result = {}
@@ -150,14 +150,14 @@ def snake_keys(obj: Any) -> Any:
     return obj
 
 
-def _item_id(provider: Provider, raw: Any) -> Optional[Any]:
+def _item_id(provider: Provider, raw: Any) -> Any | None:
     ident = _field(raw, provider.id_key)
     if isinstance(ident, str) or (isinstance(ident, int) and not isinstance(ident, bool)):
         return ident
     return None
 
 
-def normalize_item(provider: Provider, raw: Any) -> Tuple[Dict[str, Any], List[str]]:
+def normalize_item(provider: Provider, raw: Any) -> tuple[dict[str, Any], list[str]]:
     """Snake_case every raw field and add ``id``, ``state``, ``terminal``, ``progress_percent``, ``failure_reason``.
 
     Raw fields are never overwritten or dropped. When the API already sent a

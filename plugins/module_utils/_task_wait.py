@@ -13,7 +13,8 @@ be read does not hide the others. This file selects the tasks, builds one
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any, Callable
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
@@ -35,19 +36,19 @@ class TaskWait:
         self.plan = plan
         self.connections = connections
         self.emit = emit
-        self.warnings: Dict[str, None] = {}
+        self.warnings: dict[str, None] = {}
         self.hooks = connections.hooks
         now = self.hooks.utcnow()
         # Every source is built (and its filters validated) before the first request.
-        self._selector_sources: List[Tuple[Provider, TaskSource]] = []
+        self._selector_sources: list[tuple[Provider, TaskSource]] = []
         for index, selector in enumerate(plan.selectors):
             with option_prefix("selectors[%d]" % index):
                 provider = plan.providers[selector["provider"]]
                 self._selector_sources.append((provider, provider.source(provider, connections.client(provider), selector, now)))
         self._tracking_sources = {provider.name: provider.source(provider, connections.client(provider), {}, now) for provider in plan.used()}
 
-    def _select(self) -> List[TaskRef]:
-        refs: Dict[Tuple[str, str], TaskRef] = {(ref.provider, ref.id): ref for ref in self.plan.tasks}
+    def _select(self) -> list[TaskRef]:
+        refs: dict[tuple[str, str], TaskRef] = {(ref.provider, ref.id): ref for ref in self.plan.tasks}
         for provider, source in self._selector_sources:
             tracker = TaskTracker(source, Selection(None, None, None, None), self.hooks.utcnow)
             for item in tracker.poll():
@@ -60,7 +61,7 @@ class TaskWait:
         for warning in warnings:
             self.warnings[warning] = None
 
-    def _groups(self, refs: List[TaskRef]) -> Tuple[List[Followed], List[TaskRef]]:
+    def _groups(self, refs: list[TaskRef]) -> tuple[list[Followed], list[TaskRef]]:
         """One ``Followed`` per provider with tasks, and the refs in the order of the groups' items."""
         groups, grouped = [], []
         for provider in self.plan.used():
@@ -71,7 +72,7 @@ class TaskWait:
                 grouped.extend(own)
         return groups, grouped
 
-    def run(self) -> Dict[str, Any]:
+    def run(self) -> dict[str, Any]:
         """The action result (without ``changed``); raises ``DbTasksError`` for errors that end the wait early."""
         plan = self.plan
         refs = self._select()
@@ -109,7 +110,7 @@ class TaskWait:
 
 
 def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emit: Callable[[str], None],
-                  hooks: Optional[RuntimeHooks] = None, redactor: Optional[Redactor] = None) -> Tuple[Dict[str, Any], List[str]]:
+                  hooks: RuntimeHooks | None = None, redactor: Redactor | None = None) -> tuple[dict[str, Any], list[str]]:
     """Validate the connections, wait, close; returns ``(result, warnings)``. Raises ``DbTasksError``.
 
     Every line, message and text field passes through ``redactor``, so a secret

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import math
-from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, NamedTuple, Optional, Tuple
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._clouds import CLOUDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
@@ -22,7 +23,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PR
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import TARGETS
 
 # The connection options of each cloud, under the cloud's name (task_wait's ``ucloud`` and ``huaweicloud`` options).
-CONNECTION_SPECS: Dict[str, Dict[str, Any]] = {name: cloud.options for name, cloud in CLOUDS.items()}
+CONNECTION_SPECS: dict[str, dict[str, Any]] = {name: cloud.options for name, cloud in CLOUDS.items()}
 FAIL_ON_CHOICES = ("failed", "stopped", "retrying", "unknown")
 DEFAULT_FAIL_ON = ["failed", "stopped"]
 MAX_POLL_INTERVAL = 3600.0
@@ -33,12 +34,12 @@ def group_member(cloud: str, providers: Mapping[str, Provider] = PROVIDERS) -> s
     return next(provider.module for provider in providers.values() if provider.cloud == cloud)
 
 
-def all_filters(providers: Mapping[str, Provider]) -> Tuple[str, ...]:
+def all_filters(providers: Mapping[str, Provider]) -> tuple[str, ...]:
     """Every selector filter of any provider, in the order the records name them."""
     return tuple(dict.fromkeys(name for provider in providers.values() for name in provider.selector_filters))
 
 
-def task_wait_spec(providers: Mapping[str, Provider]) -> Dict[str, Dict[str, Any]]:
+def task_wait_spec(providers: Mapping[str, Provider]) -> dict[str, dict[str, Any]]:
     """The argument spec of task_wait over ``providers`` (``TASK_WAIT_SPEC`` is the one over the registry)."""
     names = list(providers)
     return {
@@ -55,7 +56,7 @@ def task_wait_spec(providers: Mapping[str, Provider]) -> Dict[str, Dict[str, Any
     }
 
 
-_WAIT_SPEC: Dict[str, Dict[str, Any]] = {
+_WAIT_SPEC: dict[str, dict[str, Any]] = {
     "timeout": {"type": "float", "default": 1800.0},
     "poll_interval": {"type": "float", "default": 30.0},
     "progress_interval": {"type": "float", "default": 60.0},
@@ -73,26 +74,26 @@ class TaskRef(NamedTuple):
 
     provider: str
     id: str
-    name: Optional[str] = None
+    name: str | None = None
 
 
 class WaitPlan(NamedTuple):
     providers: Mapping[str, Provider]  # the registry the plan was checked against
-    tasks: Tuple[TaskRef, ...]  # named in ``tasks``, in order, without repeats
-    selectors: Tuple[Dict[str, Any], ...]  # each with only the filters that are set
+    tasks: tuple[TaskRef, ...]  # named in ``tasks``, in order, without repeats
+    selectors: tuple[dict[str, Any], ...]  # each with only the filters that are set
     timeout: float
     poll_interval: float
     progress_interval: float
     target: str
-    fail_on: FrozenSet[str]
+    fail_on: frozenset[str]
     allow_empty: bool
 
-    def used(self) -> List[Provider]:
+    def used(self) -> list[Provider]:
         """The providers this wait reads, in the registry's order."""
         used = {ref.provider for ref in self.tasks} | {selector["provider"] for selector in self.selectors}
         return [provider for name, provider in self.providers.items() if name in used]
 
-    def clouds(self) -> List[str]:
+    def clouds(self) -> list[str]:
         return list(dict.fromkeys(provider.cloud for provider in self.used()))
 
 
@@ -116,8 +117,8 @@ def _seconds(params: Mapping[str, Any], option: str, minimum: float, allow_minim
     return value
 
 
-def _task_refs(tasks: List[Mapping[str, Any]]) -> Tuple[TaskRef, ...]:
-    refs: Dict[Tuple[str, str], TaskRef] = {}
+def _task_refs(tasks: list[Mapping[str, Any]]) -> tuple[TaskRef, ...]:
+    refs: dict[tuple[str, str], TaskRef] = {}
     for index, task in enumerate(tasks):
         task_id = task["id"]
         if not task_id.strip():
@@ -129,7 +130,7 @@ def _task_refs(tasks: List[Mapping[str, Any]]) -> Tuple[TaskRef, ...]:
     return tuple(refs.values())
 
 
-def _selector(index: int, selector: Mapping[str, Any], providers: Mapping[str, Provider]) -> Dict[str, Any]:
+def _selector(index: int, selector: Mapping[str, Any], providers: Mapping[str, Provider]) -> dict[str, Any]:
     name_of_provider = selector["provider"]
     provider = providers[name_of_provider]
     where = "selectors[%d]" % index
@@ -176,7 +177,7 @@ def parse_plan(params: Mapping[str, Any], providers: Mapping[str, Provider] = PR
     )
 
 
-def merge_connection(group_defaults: Mapping[str, Any], explicit: Optional[Mapping[str, Any]], cloud: str) -> Dict[str, Any]:
+def merge_connection(group_defaults: Mapping[str, Any], explicit: Mapping[str, Any] | None, cloud: str) -> dict[str, Any]:
     """The connection dict to validate: the action group's module_defaults (connection options only), then the task's own values.
 
     The info modules' other defaults (``wait_timeout``, filters) do not apply to task_wait and are left out.

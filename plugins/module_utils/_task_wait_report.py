@@ -9,15 +9,16 @@ Pure formatting over normalized items (``_states.normalize_item``) and the
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any, Callable
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import WaitTimeout
 
-Item = Dict[str, Any]
-Key = Tuple[str, str]
+Item = dict[str, Any]
+Key = tuple[str, str]
 LINE_PREFIX = "task_wait"
 
 
@@ -31,13 +32,13 @@ def format_duration(seconds: float) -> str:
     return "%dh%02dm" % (whole // 3600, whole % 3600 // 60)
 
 
-def format_percent(percent: Any) -> Optional[str]:
+def format_percent(percent: Any) -> str | None:
     if isinstance(percent, bool) or not isinstance(percent, (int, float)):
         return None
     return "%d%%" % percent if float(percent).is_integer() else "%.1f%%" % percent
 
 
-def display_name(ref: TaskRef, item: Optional[Item]) -> Optional[str]:
+def display_name(ref: TaskRef, item: Item | None) -> str | None:
     """The name given in ``tasks``, else the task's name at the provider."""
     if ref.name:
         return ref.name
@@ -45,7 +46,7 @@ def display_name(ref: TaskRef, item: Optional[Item]) -> Optional[str]:
     return str(name) if name not in (None, "") else None
 
 
-def describe(ref: TaskRef, item: Optional[Item], with_reason: bool = False) -> str:
+def describe(ref: TaskRef, item: Item | None, with_reason: bool = False) -> str:
     """``rds 676e9f17 "RestartInstance": Running, 48%`` (or ``: Failed - <reason>`` with ``with_reason``)."""
     name = display_name(ref, item)
     # Brackets rather than quotes: messages are shown JSON-encoded, where quotes come out escaped.
@@ -75,16 +76,16 @@ class ProgressLog:
         self.refs = list(refs)
         self.plan = plan
         self.emit = emit
-        self.finished_after: Dict[Key, float] = {}
+        self.finished_after: dict[Key, float] = {}
         self.transient_errors = 0
-        self.last_transient_error: Optional[ApiError] = None
-        self._last_block: Optional[float] = None
+        self.last_transient_error: ApiError | None = None
+        self._last_block: float | None = None
         self._polls = 0
 
     def _line(self, elapsed: float, text: str) -> None:
         self.emit("%s %s | %s" % (LINE_PREFIX, format_duration(elapsed).rjust(6), text))
 
-    def on_poll(self, items: List[Optional[Item]], elapsed: float) -> None:
+    def on_poll(self, items: list[Item | None], elapsed: float) -> None:
         self._polls += 1
         unfinished = []
         for ref, item in zip(self.refs, items):
@@ -118,9 +119,9 @@ class ProgressLog:
         self.emit("%s | a poll failed and will be repeated: %s" % (LINE_PREFIX, error))
 
 
-def task_rows(refs: Sequence[TaskRef], items: Sequence[Optional[Item]], finished_after: Dict[Key, float]) -> List[Dict[str, Any]]:
+def task_rows(refs: Sequence[TaskRef], items: Sequence[Item | None], finished_after: dict[Key, float]) -> list[dict[str, Any]]:
     """The ``tasks`` of the result: one row per task with its last state and when it finished."""
-    rows: List[Dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for ref, item in zip(refs, items):
         finished = finished_after.get((ref.provider, ref.id))
         if item is None:
@@ -140,15 +141,15 @@ def task_rows(refs: Sequence[TaskRef], items: Sequence[Optional[Item]], finished
     return rows
 
 
-def _counts(items: Sequence[Optional[Item]]) -> str:
-    counted: Dict[str, int] = {}
+def _counts(items: Sequence[Item | None]) -> str:
+    counted: dict[str, int] = {}
     for item in items:
         state = "unread" if item is None else normalized(item, "state")
         counted[state] = counted.get(state, 0) + 1
     return ", ".join("%d %s" % (number, state) for state, number in counted.items())
 
 
-def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Optional[Item]], outcome: str, elapsed: float) -> str:
+def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item | None], outcome: str, elapsed: float) -> str:
     waited = format_duration(elapsed)
     every = "All %d tasks" % len(items) if len(items) != 1 else "The task"
     if outcome == "succeeded":
@@ -167,8 +168,8 @@ def _message(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Optional[I
     return message
 
 
-def build_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Optional[Item]], outcome: Optional[str], elapsed: float, polls: int,
-                 finished_after: Dict[Key, float]) -> Dict[str, Any]:
+def build_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item | None], outcome: str | None, elapsed: float, polls: int,
+                 finished_after: dict[Key, float]) -> dict[str, Any]:
     """The result of a wait that ended (``outcome`` None: nothing was selected)."""
     if outcome is None:
         msg = "No task matched the selectors"
@@ -184,9 +185,9 @@ def build_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Option
     return result
 
 
-def timeout_result(refs: Sequence[TaskRef], timeout: WaitTimeout, polls: int, finished_after: Dict[Key, float]) -> Dict[str, Any]:
+def timeout_result(refs: Sequence[TaskRef], timeout: WaitTimeout, polls: int, finished_after: dict[Key, float]) -> dict[str, Any]:
     """The failed result of a wait whose ``timeout`` passed: the engine's message, and every task's last state."""
-    items: Sequence[Optional[Item]] = timeout.items or [None] * len(refs)
+    items: Sequence[Item | None] = timeout.items or [None] * len(refs)
     return {"failed": True, "outcome": "timeout", "msg": str(timeout), "tasks": task_rows(refs, items, finished_after),
             "elapsed": round(timeout.elapsed, 1), "polls": polls}
 
@@ -195,7 +196,7 @@ def _count(number: int, noun: str) -> str:
     return "%d %s%s" % (number, noun, "" if number == 1 else "s")
 
 
-def summary_lines(result: Dict[str, Any], warnings: Sequence[str] = ()) -> List[str]:
+def summary_lines(result: dict[str, Any], warnings: Sequence[str] = ()) -> list[str]:
     """The readable summary of a result: a headline, one line per task (its final state and time to finish), the warnings."""
     rows = result.get("tasks") or []
     if result.get("outcome") in (None, "error") or not rows:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta, timezone
-from typing import List, Optional, Tuple, Union, overload
+from typing import Union, overload
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 
@@ -88,7 +88,7 @@ def _parse_iso(text: str) -> datetime:
     return local.replace(tzinfo=_parse_zone(fields["zone"])).astimezone(timezone.utc)
 
 
-def _from_epoch(number: Union[int, float]) -> datetime:
+def _from_epoch(number: int | float) -> datetime:
     """Epoch seconds or milliseconds (by magnitude) to an aware UTC datetime; ``ValueError`` if unusable."""
     if isinstance(number, float) and not math.isfinite(number):
         raise ValueError("not a finite number")
@@ -141,7 +141,7 @@ def parse_time(value: TimeValue, option: str, now: datetime) -> datetime:
     raise ParameterError(option, TIME_RULE)
 
 
-def parse_api_time(value: object) -> Optional[datetime]:
+def parse_api_time(value: object) -> datetime | None:
     """Best-effort reading of a time found in an API response; ``None`` when unreadable, never raises.
 
     DDS and RDS send ``2022-09-05T06:24:14+0000``; UDTS sends epoch seconds.
@@ -181,34 +181,34 @@ def format_rds(moment: datetime) -> str:
 
 @overload
 def resolve_range(
-    start: Optional[TimeValue],
-    end: Optional[TimeValue],
+    start: TimeValue | None,
+    end: TimeValue | None,
     now: datetime,
     default_span: timedelta,
     start_option: str = ...,
     end_option: str = ...,
-) -> Tuple[datetime, datetime]: ...
+) -> tuple[datetime, datetime]: ...
 
 
 @overload
 def resolve_range(
-    start: Optional[TimeValue],
-    end: Optional[TimeValue],
+    start: TimeValue | None,
+    end: TimeValue | None,
     now: datetime,
-    default_span: Optional[timedelta],
+    default_span: timedelta | None,
     start_option: str = ...,
     end_option: str = ...,
-) -> Tuple[Optional[datetime], Optional[datetime]]: ...
+) -> tuple[datetime | None, datetime | None]: ...
 
 
 def resolve_range(
-    start: Optional[TimeValue],
-    end: Optional[TimeValue],
+    start: TimeValue | None,
+    end: TimeValue | None,
     now: datetime,
-    default_span: Optional[timedelta],
+    default_span: timedelta | None,
     start_option: str = "start_time",
     end_option: str = "end_time",
-) -> Tuple[Optional[datetime], Optional[datetime]]:
+) -> tuple[datetime | None, datetime | None]:
     """Turn the two time options into a validated ``(start, end)`` range.
 
     - start without end: end is ``now``.
@@ -240,7 +240,7 @@ def resolve_range(
     return start_at, end_at
 
 
-def split_windows(start: datetime, end: datetime, max_span: timedelta = DDS_MAX_SPAN) -> List[Tuple[datetime, datetime]]:
+def split_windows(start: datetime, end: datetime, max_span: timedelta = DDS_MAX_SPAN) -> list[tuple[datetime, datetime]]:
     """Split ``[start, end]`` into consecutive windows of at most ``max_span``, newest first.
 
     Windows are aligned on ``end``: the first window is the newest and full,

@@ -10,25 +10,26 @@ listing, plus a ``get_one`` for each task the listing no longer shows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, NamedTuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, FetchPage, Page, fetch_all, fetch_one_page
+from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalize_item, normalized
 
-Raw = Dict[str, Any]
-Item = Dict[str, Any]
+Raw = dict[str, Any]
+Item = dict[str, Any]
 
 
 class Selection(NamedTuple):
     """Which tasks a run reports: ``ids`` in the order given, or (``None``) every task the filters match."""
 
-    ids: Optional[Tuple[str, ...]]
-    id_option: Optional[str]  # the option that named the ids, quoted in error messages
-    offset: Optional[int]
-    limit: Optional[int]
+    ids: tuple[str, ...] | None
+    id_option: str | None  # the option that named the ids, quoted in error messages
+    offset: int | None
+    limit: int | None
 
 
 class TaskSource:
@@ -85,15 +86,15 @@ class TaskTracker:
         self.provider: Provider = source.provider
         self.selection = selection
         self.utcnow = utcnow
-        self.ids: Optional[List[str]] = list(selection.ids) if selection.ids is not None else None
-        self.total_count: Optional[int] = None
-        self.warnings: Dict[str, None] = {}  # insertion-ordered set
-        self._last_raw: Dict[str, Raw] = {}
-        self._finished: Dict[str, Raw] = {}
-        self._looked_up: Set[str] = set()  # ids whose latest fields came from get_one
-        self._pages_per_listing: Optional[int] = None  # requests the last full listing took
+        self.ids: list[str] | None = list(selection.ids) if selection.ids is not None else None
+        self.total_count: int | None = None
+        self.warnings: dict[str, None] = {}  # insertion-ordered set
+        self._last_raw: dict[str, Raw] = {}
+        self._finished: dict[str, Raw] = {}
+        self._looked_up: set[str] = set()  # ids whose latest fields came from get_one
+        self._pages_per_listing: int | None = None  # requests the last full listing took
 
-    def poll(self) -> List[Item]:
+    def poll(self) -> list[Item]:
         self._looked_up = set()
         if self.ids is not None and len(self.ids) == 1 and self.provider.single_lookup:
             return [self._normalize(self._look_up(self.ids[0]))]
@@ -126,7 +127,7 @@ class TaskTracker:
             return item
         return self._normalize(self._look_up(task_id))
 
-    def _current(self, task_id: str, listed: Optional[Raw]) -> Item:
+    def _current(self, task_id: str, listed: Raw | None) -> Item:
         if listed is not None:
             self._last_raw[task_id] = listed
             return self._normalize(listed)
@@ -162,10 +163,10 @@ class TaskTracker:
             return fetch_all(fetch_page, self.provider.page_size, self.source.raw_id)
         return fetch_one_page(fetch_page, selection.offset or 0, selection.limit or self.provider.page_size)
 
-    def _list(self) -> List[Raw]:
-        raws: List[Raw] = []
-        seen: Set[Any] = set()
-        totals: List[Optional[int]] = []
+    def _list(self) -> list[Raw]:
+        raws: list[Raw] = []
+        seen: set[Any] = set()
+        totals: list[int | None] = []
         repeated = 0
         pages = 0
         for fetch_page in self.source.page_fetchers(self.utcnow()):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import traceback
 import typing as t
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
@@ -36,14 +36,14 @@ POOL_SIZE = 10
 class CaseInsensitiveHeaders(Mapping[str, str]):
     """Read-only header mapping; lookups ignore case, iteration keeps the original names."""
 
-    def __init__(self, headers: t.Mapping[str, str] | t.Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(self, headers: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
         items = headers.items() if isinstance(headers, Mapping) else headers
         self._items = {str(name).lower(): (str(name), str(value)) for name, value in items}
 
     def __getitem__(self, name: str) -> str:
         return self._items[name.lower()][1]
 
-    def __iter__(self) -> t.Iterator[str]:
+    def __iter__(self) -> Iterator[str]:
         return (original for original, dummy in self._items.values())
 
     def __len__(self) -> int:
@@ -56,7 +56,7 @@ class CaseInsensitiveHeaders(Mapping[str, str]):
 class HttpResponse:
     """What the clients need from a response: status, headers, raw body."""
 
-    def __init__(self, status: int, headers: t.Mapping[str, str] | None = None, body: bytes = b"") -> None:
+    def __init__(self, status: int, headers: Mapping[str, str] | None = None, body: bytes = b"") -> None:
         self.status = int(status)
         self.headers = CaseInsensitiveHeaders(headers or {})
         self.body = body or b""
@@ -68,7 +68,7 @@ class HttpResponse:
 class Transport(t.Protocol):
     """What the clients send requests through: ``RequestsTransport``, or a fake in the tests."""
 
-    def send(self, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
+    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None) -> HttpResponse:
         raise NotImplementedError
 
 
@@ -143,7 +143,7 @@ class RequestsTransport:
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
 
-    def send(self, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
+    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None) -> HttpResponse:
         try:
             response = self.session.request(
                 method, url, headers=dict(headers), data=body, timeout=self.timeout, allow_redirects=False, verify=self.verify

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import typing as t
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
@@ -80,7 +81,7 @@ class UCloudClient:
         self.redactor.add(config.private_key)
         self.url = config.base_url.rstrip("/") + "/"
 
-    def _payload(self, action: str, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    def _payload(self, action: str, params: Mapping[str, t.Any]) -> dict[str, t.Any]:
         payload = dict(params)
         payload["Action"] = action
         # Explicit request parameters win over the connection defaults.
@@ -90,7 +91,7 @@ class UCloudClient:
             payload["Region"] = self.config.region
         return payload
 
-    def call(self, action: str, params: t.Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
+    def call(self, action: str, params: Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
         """Run ``action`` and return the decoded response (RetCode 0), else raise ``ApiError``."""
         context = RequestContext(CLOUD, action, self.redactor, REQUEST_ID_HEADER, LABEL, error_hint, retcode_retryable)
         payload = self._payload(action, params or {})
@@ -119,6 +120,6 @@ class UCloudClient:
         return context.error(_message(data, "HTTP %d" % response.status), response, code=_retcode(data.get("RetCode")))
 
 
-def _message(data: t.Mapping[str, t.Any], default: str) -> str:
+def _message(data: Mapping[str, t.Any], default: str) -> str:
     message = data.get("Message")
     return str(message) if message not in (None, "") else default

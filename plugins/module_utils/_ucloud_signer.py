@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Dict, Mapping
+from typing import Any
 
 PUBLIC_KEY_PARAM = "PublicKey"
 SIGNATURE_PARAM = "Signature"
@@ -45,7 +46,7 @@ def encode_value(value: Any) -> str:
     return str(value)
 
 
-def _flatten_into(flat: Dict[str, str], key: str, value: Any) -> None:
+def _flatten_into(flat: dict[str, str], key: str, value: Any) -> None:
     if value is None:
         return
     if isinstance(value, Mapping):
@@ -61,9 +62,9 @@ def _flatten_into(flat: Dict[str, str], key: str, value: Any) -> None:
         flat[key] = encode_value(value)
 
 
-def flatten_params(params: Mapping[str, Any]) -> Dict[str, str]:
+def flatten_params(params: Mapping[str, Any]) -> dict[str, str]:
     """Flatten nested dicts (``Key.Sub``) and lists (``Key.0``, ``Key.0.Field``) and drop None values."""
-    flat: Dict[str, str] = {}
+    flat: dict[str, str] = {}
     for key, value in params.items():
         _flatten_into(flat, str(key), value)
     return flat
@@ -77,7 +78,7 @@ def ucloud_signature(params: Mapping[str, Any], private_key: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def sign_ucloud_params(params: Mapping[str, Any], public_key: str, private_key: str) -> Dict[str, str]:
+def sign_ucloud_params(params: Mapping[str, Any], public_key: str, private_key: str) -> dict[str, str]:
     """Return the flattened ``params`` with ``PublicKey`` and ``Signature`` added, ready to send as a form."""
     if not public_key or not private_key:
         raise ValueError("both the UCloud public key and private key are required to sign a request")

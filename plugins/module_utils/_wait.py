@@ -44,7 +44,8 @@ want a steady cadence).
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
+from typing import Any, Callable, NamedTuple, Optional
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
@@ -55,8 +56,8 @@ _BACKOFF_FACTOR = 1.5
 _LISTED_IN_MESSAGE = 10
 _MAX_NAME_IN_MESSAGE = 60
 
-Item = Dict[str, Any]
-Items = List[Optional[Item]]  # normalized items; None for a task not read yet
+Item = dict[str, Any]
+Items = list[Optional[Item]]  # normalized items; None for a task not read yet
 Describe = Callable[[int, Any], str]
 
 
@@ -67,7 +68,7 @@ class WaitResult(NamedTuple):
     polls: int  # poll() calls, failed ones included
 
 
-def wait_outcome(items: Items, target: str, fail_fast: bool, fail_fast_states: Iterable[str] = ENDED_BADLY) -> Optional[str]:
+def wait_outcome(items: Items, target: str, fail_fast: bool, fail_fast_states: Iterable[str] = ENDED_BADLY) -> str | None:
     """The outcome if the wait is over for these items, else None."""
     states = [normalized(item, "state") for item in items if item is not None]
     if fail_fast and any(state in fail_fast_states for state in states):
@@ -120,7 +121,7 @@ class WaitTimeout(DbTasksError):
     item) and names every provider that could not be read, since when and why.
     """
 
-    def __init__(self, items: Items, elapsed: float, target: str, last_error: Optional[ApiError] = None,
+    def __init__(self, items: Items, elapsed: float, target: str, last_error: ApiError | None = None,
                  describe: Describe = _describe_listed, unreadable: Sequence[Unreadable] = ()) -> None:
         self.items = items
         self.elapsed = elapsed
@@ -141,7 +142,7 @@ class WaitTimeout(DbTasksError):
             message += "; the last poll failed: %s" % last_error
         super().__init__(message)
 
-    def to_fail_kwargs(self) -> Dict[str, Any]:
+    def to_fail_kwargs(self) -> dict[str, Any]:
         return {"msg": str(self), "elapsed": self.elapsed}
 
 
@@ -150,25 +151,25 @@ class TransientErrors:
 
     def __init__(self) -> None:
         self.count = 0
-        self.last: Optional[ApiError] = None
+        self.last: ApiError | None = None
 
     def __call__(self, error: ApiError) -> None:
         self.count += 1
         self.last = error
 
-    def warning(self) -> Optional[str]:
+    def warning(self) -> str | None:
         if not self.count:
             return None
         return "%d poll(s) failed with a transient error and the wait went on; the last: %s" % (self.count, self.last)
 
 
-def _number(value: Any) -> Optional[float]:
+def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
 
 
-def _duration_estimate(item: Dict[str, Any]) -> Optional[float]:
+def _duration_estimate(item: dict[str, Any]) -> float | None:
     """Seconds left according to UDTS ``progress.total_duration`` and ``cur_duration``."""
     progress = item.get("progress")
     if not isinstance(progress, dict):
@@ -183,9 +184,9 @@ class _ProgressRates:
     """Remembers each task's last percent change to turn ``progress_percent`` into seconds left."""
 
     def __init__(self) -> None:
-        self._last: Dict[Any, Tuple[float, float, Optional[float]]] = {}  # id -> (percent, seen at, percent per second)
+        self._last: dict[Any, tuple[float, float, float | None]] = {}  # id -> (percent, seen at, percent per second)
 
-    def estimate(self, item: Dict[str, Any], now: float) -> Optional[float]:
+    def estimate(self, item: dict[str, Any], now: float) -> float | None:
         key, percent = normalized(item, "id"), _number(normalized(item, "progress_percent"))
         if key is None or percent is None:
             return None
@@ -215,7 +216,7 @@ class FixedInterval:
             raise ValueError("need seconds > 0")
         self.seconds = seconds
 
-    def next_delay(self, items: Optional[Items], target: str, now: float) -> float:
+    def next_delay(self, items: Items | None, target: str, now: float) -> float:
         return self.seconds
 
 
@@ -233,8 +234,8 @@ class AdaptiveInterval:
     def _clamp(self, seconds: float) -> float:
         return min(self._max_interval, max(self._min_interval, seconds))
 
-    def _smallest_estimate(self, items: Items, target: str, now: float) -> Optional[float]:
-        estimates: List[Optional[float]] = []
+    def _smallest_estimate(self, items: Items, target: str, now: float) -> float | None:
+        estimates: list[float | None] = []
         for item in items:
             if item is not None and not is_done(item, target):
                 # Both are computed for every task: the rate tracker must see each poll to measure rates.
@@ -242,7 +243,7 @@ class AdaptiveInterval:
         usable = [estimate for estimate in estimates if estimate is not None and estimate > 0]
         return min(usable) if usable else None
 
-    def next_delay(self, items: Optional[Items], target: str, now: float) -> float:
+    def next_delay(self, items: Items | None, target: str, now: float) -> float:
         estimate = None if items is None else self._smallest_estimate(items, target, now)
         if estimate is not None:
             return self._clamp(estimate)
@@ -261,8 +262,8 @@ class Waiter:
     def __init__(self, poll: Callable[[], Items], timeout: float, first_interval: float = 5.0, target: str = "terminal",
                  fail_fast: bool = True, min_interval: float = 1.0, max_interval: float = 60.0,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 on_poll: Optional[Callable[[Items, float], None]] = None,
-                 on_transient_error: Optional[Callable[[ApiError], None]] = None,
+                 on_poll: Callable[[Items, float], None] | None = None,
+                 on_transient_error: Callable[[ApiError], None] | None = None,
                  fail_fast_states: Iterable[str] = ENDED_BADLY, interval: Any = None,
                  describe: Describe = _describe_listed, unreadable: Callable[[], Sequence[Unreadable]] = lambda: ()) -> None:
         if timeout < 0:
@@ -284,7 +285,7 @@ class Waiter:
         self._describe = describe
         self._unreadable = unreadable
 
-    def _poll_once(self) -> Tuple[Optional[Items], Optional[ApiError]]:
+    def _poll_once(self) -> tuple[Items | None, ApiError | None]:
         try:
             return list(self._poll()), None
         except ApiError as error:
@@ -328,16 +329,16 @@ class Followed:
         self.tracker = tracker
         self.detail_all = detail_all  # the user selected the tasks by id: report every one with its detail
         self.provider = tracker.provider
-        self.items: Optional[List[Item]] = None
-        self.error: Optional[ApiError] = None
-        self.failing_since: Optional[float] = None
+        self.items: list[Item] | None = None
+        self.error: ApiError | None = None
+        self.failing_since: float | None = None
 
     def current(self) -> Items:
         if self.items is not None:
             return list(self.items)
         return [None] * len(self.tracker.ids or ())
 
-    def refresh(self, target: str, elapsed: float) -> Optional[ApiError]:
+    def refresh(self, target: str, elapsed: float) -> ApiError | None:
         """Read the tasks unless all are done; the retryable error that stopped the read, if one did."""
         if self.items is not None and all(is_done(item, target) for item in self.items):
             return None
@@ -390,7 +391,7 @@ class Watch:
     """
 
     def __init__(self, groups: Sequence[Followed], target: str, clock: Callable[[], float],
-                 on_transient_error: Callable[[ApiError], None], order: Optional[Sequence[int]] = None) -> None:
+                 on_transient_error: Callable[[ApiError], None], order: Sequence[int] | None = None) -> None:
         self.groups = list(groups)
         self.target = target
         self.clock = clock
@@ -412,10 +413,10 @@ class Watch:
             self.on_transient_error(error)
         return self.arrange([item for group in self.groups for item in group.current()])
 
-    def arrange(self, grouped: List[Any]) -> List[Any]:
+    def arrange(self, grouped: list[Any]) -> list[Any]:
         return grouped if self.order is None else [grouped[index] for index in self.order]
 
-    def unreadable(self) -> List[Unreadable]:
+    def unreadable(self) -> list[Unreadable]:
         return [Unreadable(group.provider.name, group.failing_since, group.error) for group in self.groups
                 if group.error is not None and group.failing_since is not None]
 
@@ -427,7 +428,7 @@ class Watch:
             grouped = [None] * len(items)
             for position, index in enumerate(self.order):
                 grouped[index] = items[position]
-        reported: List[Any] = []
+        reported: list[Any] = []
         offset = 0
         for group in self.groups:
             size = len(group.current())

@@ -179,8 +179,8 @@ elapsed:
 """
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_tasks import HUAWEI_TASK_SPEC
-from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import run_info_module
+from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS
 
 
 def main() -> None:

@@ -14,15 +14,15 @@ from __future__ import annotations
 import json
 import subprocess
 import tempfile
-from typing import Any, Dict, List
+from typing import Any
 
-from tests.benchmarks.common import HUAWEI_ARGS, HUAWEI_TOKEN, Figure, ansible_command, ansible_env, median, timed, start_emulator
+from tests.benchmarks.common import HUAWEI_ARGS, HUAWEI_TOKEN, Figure, ansible_command, ansible_env, median, start_emulator, timed
 
 TARGET_RATIO = 1.15
 PAGE = {'offset': 0, 'limit': 50}
 
 
-def _commands(base_url: str) -> Dict[str, List[str]]:
+def _commands(base_url: str) -> dict[str, list[str]]:
     project = HUAWEI_ARGS['project_id']
     ours = {'auth_token': HUAWEI_TOKEN, 'project_id': project, 'endpoint': base_url}
     ours.update(PAGE)
@@ -34,7 +34,7 @@ def _commands(base_url: str) -> Dict[str, List[str]]:
     }
 
 
-def _run(command: List[str], env: Dict[str, str]) -> float:
+def _run(command: list[str], env: dict[str, str]) -> float:
     seconds, done = timed(lambda: subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=300))
     if done.returncode != 0 or ' => ' not in done.stdout:
         raise RuntimeError('%s failed: %s' % (' '.join(command[:4]), done.stdout[-1000:] + done.stderr[-1000:]))
@@ -45,7 +45,7 @@ def _run(command: List[str], env: Dict[str, str]) -> float:
     return seconds
 
 
-def run(rounds: int = 7) -> List[Figure]:
+def run(rounds: int = 7) -> list[Figure]:
     emulator = start_emulator(['--generate', 'rds=200', '--seed', '17', '--speed', '1000000'])
     try:
         with tempfile.TemporaryDirectory(prefix='dbtasks-bench-adhoc-') as workdir:
@@ -53,7 +53,7 @@ def run(rounds: int = 7) -> List[Figure]:
             commands = _commands(emulator.base_url)
             for name in commands:  # warm-up: first runs pay for cold caches (AnsiballZ cache, page cache)
                 _run(commands[name], env)
-            times: Dict[str, List[float]] = {name: [] for name in commands}
+            times: dict[str, list[float]] = {name: [] for name in commands}
             for number in range(rounds):
                 order = list(commands) if number % 2 == 0 else list(reversed(list(commands)))
                 for name in order:
@@ -62,7 +62,7 @@ def run(rounds: int = 7) -> List[Figure]:
         emulator.stop()
     ours, uri = median(times['rds_task_info']), median(times['uri'])
     ratio = ours / uri
-    values: Dict[str, Any] = {'rounds': rounds, 'ours_seconds_median': round(ours, 3), 'uri_seconds_median': round(uri, 3),
+    values: dict[str, Any] = {'rounds': rounds, 'ours_seconds_median': round(ours, 3), 'uri_seconds_median': round(uri, 3),
                               'ours_seconds_all': [round(value, 3) for value in times['rds_task_info']],
                               'uri_seconds_all': [round(value, 3) for value in times['uri']], 'ratio': round(ratio, 3)}
     return [Figure('3 ad hoc overhead, one page', 'ansible -m rds_task_info vs -m uri', '%.2f s vs %.2f s = %.2fx (median of %d)'

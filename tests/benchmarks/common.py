@@ -13,7 +13,8 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any, Callable
 
 from tests.emulator.ansible_env import COLLECTIONS_PATH, CREDENTIAL_VARIABLES, REPO_ROOT
 from tests.emulator.ansible_env import ansible_env as shared_ansible_env
@@ -35,18 +36,18 @@ def setup_paths() -> None:
         os.environ.pop(name, None)
 
 
-def connection_args(provider: str, base_url: str) -> Dict[str, Any]:
+def connection_args(provider: str, base_url: str) -> dict[str, Any]:
     if provider == 'udts':
         return dict(UCLOUD_ARGS, base_url=base_url)
     return dict(HUAWEI_ARGS, endpoint=base_url)
 
 
-def run_module_in_process(provider: str, args: Dict[str, Any]) -> Dict[str, Any]:
+def run_module_in_process(provider: str, args: dict[str, Any]) -> dict[str, Any]:
     """The info module's ``main()`` in this process, as Ansible would run it (real transport, real sleeps)."""
     from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
     from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
 
-    mains: Dict[str, Callable[[], None]] = {'udts': udts_task_info.main, 'dds': dds_job_info.main, 'rds': rds_task_info.main}
+    mains: dict[str, Callable[[], None]] = {'udts': udts_task_info.main, 'dds': dds_job_info.main, 'rds': rds_task_info.main}
     return run_module(mains[provider], args)
 
 
@@ -56,14 +57,14 @@ def start_emulator(args: Sequence[str]) -> Any:
     return EmulatorProcess.start(list(args))
 
 
-def counters(emulator: Any) -> Dict[str, Any]:
+def counters(emulator: Any) -> dict[str, Any]:
     """The emulator's counters since its last reset, without the connection that asks for them."""
     stats = emulator.stats()
     stats['connections'] -= 1  # GET /_emulator/stats comes on a connection of its own, counted before it is answered
     return stats
 
 
-def ansible_env(workdir: str) -> Dict[str, str]:
+def ansible_env(workdir: str) -> dict[str, str]:
     """Environment for ``ansible``/``ansible-playbook``: the collection from the checkout, this interpreter for modules."""
     env = shared_ansible_env(workdir)
     env.update({'ANSIBLE_REMOTE_TMP': os.path.join(workdir, 'remote-tmp'), 'ANSIBLE_PYTHON_INTERPRETER': sys.executable})
@@ -74,7 +75,7 @@ def ansible_command(name: str) -> str:
     return os.path.join(BIN_DIR, name)
 
 
-def timed(function: Callable[[], Any]) -> Tuple[float, Any]:
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     value = function()
     return time.perf_counter() - started, value
@@ -95,12 +96,12 @@ def cpu_model() -> str:
     return platform.processor() or 'unknown'
 
 
-def machine() -> Dict[str, Any]:
+def machine() -> dict[str, Any]:
     """Where the figures were measured."""
     import ansible
 
     try:
-        load: Optional[List[float]] = [round(value, 2) for value in os.getloadavg()]
+        load: list[float] | None = [round(value, 2) for value in os.getloadavg()]
     except OSError:
         load = None
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -120,7 +121,7 @@ def machine() -> Dict[str, Any]:
     }
 
 
-def _git(*args: str) -> Optional[str]:
+def _git(*args: str) -> str | None:
     """The output of ``git args`` in the checkout, stripped; None when git cannot tell."""
     try:
         done = subprocess.run(('git',) + args, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
@@ -136,8 +137,8 @@ class Figure:
     name: str
     measured: str
     target: str = ''
-    met: Optional[bool] = None
-    values: Dict[str, Any] = dataclasses.field(default_factory=dict)
+    met: bool | None = None
+    values: dict[str, Any] = dataclasses.field(default_factory=dict)
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -20,7 +20,8 @@ import datetime
 import logging
 import math
 import warnings
-from typing import Any, Callable, Dict, List, Sequence
+from collections.abc import Sequence
+from typing import Any, Callable
 
 from tests.benchmarks.common import HUAWEI_ARGS, UCLOUD_ARGS, Figure, connection_args, counters, median, run_module_in_process, start_emulator, timed
 
@@ -41,11 +42,11 @@ def _huawei_client(builder: Any, base_url: str) -> Any:
     return builder.with_credentials(basic).with_endpoints([base_url]).with_http_config(config).build()
 
 
-def sdk_rds(base_url: str) -> List[str]:
+def sdk_rds(base_url: str) -> list[str]:
     from huaweicloudsdkrds import v3 as rds_v3
 
     client = _huawei_client(rds_v3.RdsClient.new_builder(), base_url)
-    ids: List[str] = []
+    ids: list[str] = []
     offset = 0
     while True:
         page = client.list_tasks(rds_v3.ListTasksRequest(offset=offset, limit=PAGE_SIZES['rds']))
@@ -55,14 +56,14 @@ def sdk_rds(base_url: str) -> List[str]:
             return ids
 
 
-def sdk_dds(base_url: str) -> List[str]:
+def sdk_dds(base_url: str) -> list[str]:
     from huaweicloudsdkdds import v3 as dds_v3
 
     client = _huawei_client(dds_v3.DdsClient.new_builder(), base_url)
     now = datetime.datetime.now(datetime.timezone.utc)
     # The same 30-day window the module uses by default.
     start, end = ((now + datetime.timedelta(days=days)).strftime('%Y-%m-%dT%H:%M:%S+0000') for days in (-30, 0))
-    ids: List[str] = []
+    ids: list[str] = []
     offset = 0
     while True:
         page = client.list_tasks(dds_v3.ListTasksRequest(start_time=start, end_time=end, offset=offset, limit=PAGE_SIZES['dds']))
@@ -72,12 +73,12 @@ def sdk_dds(base_url: str) -> List[str]:
             return ids
 
 
-def sdk_udts(base_url: str) -> List[str]:
+def sdk_udts(base_url: str) -> list[str]:
     import ucloud.client as ucloud_client
 
     logging.getLogger('ucloud').setLevel(logging.WARNING)  # it logs every answer in full at INFO
     client = ucloud_client.Client(dict(UCLOUD_ARGS, region='cn-bj2', base_url=base_url, max_retries=0)).udts()
-    ids: List[str] = []
+    ids: list[str] = []
     offset = 0
     while True:
         # The SDK's response schema drops TotalCount, so only a short page ends the loop.
@@ -89,17 +90,17 @@ def sdk_udts(base_url: str) -> List[str]:
             return ids
 
 
-SDK_LOOPS: Dict[str, Callable[[str], List[str]]] = {'rds': sdk_rds, 'dds': sdk_dds, 'udts': sdk_udts}
+SDK_LOOPS: dict[str, Callable[[str], list[str]]] = {'rds': sdk_rds, 'dds': sdk_dds, 'udts': sdk_udts}
 
 
-def ours(provider: str, base_url: str) -> List[str]:
+def ours(provider: str, base_url: str) -> list[str]:
     result = run_module_in_process(provider, connection_args(provider, base_url))
     if result.get('failed'):
         raise RuntimeError('%s module failed: %s' % (provider, result.get('msg')))
     return [item['id'] for item in result[RESULT_KEYS[provider]]]
 
 
-def _measure(emulator: Any, run: Callable[[], List[str]], expected: int) -> Dict[str, Any]:
+def _measure(emulator: Any, run: Callable[[], list[str]], expected: int) -> dict[str, Any]:
     emulator.reset()
     seconds, ids = timed(run)
     stats = counters(emulator)
@@ -108,8 +109,8 @@ def _measure(emulator: Any, run: Callable[[], List[str]], expected: int) -> Dict
     return {'seconds': seconds, 'requests': stats['total_requests'], 'connections': stats['connections'], 'ids': ids}
 
 
-def _compare(emulator: Any, provider: str, rounds: int) -> Dict[str, Any]:
-    runs: Dict[str, List[Dict[str, Any]]] = {'ours': [], 'sdk': []}
+def _compare(emulator: Any, provider: str, rounds: int) -> dict[str, Any]:
+    runs: dict[str, list[dict[str, Any]]] = {'ours': [], 'sdk': []}
     expected = COUNTS[provider]
     sides = {'ours': lambda: ours(provider, emulator.base_url), 'sdk': lambda: SDK_LOOPS[provider](emulator.base_url)}
     for number in range(rounds):
@@ -117,7 +118,7 @@ def _compare(emulator: Any, provider: str, rounds: int) -> Dict[str, Any]:
             runs[side].append(_measure(emulator, sides[side], expected))
     if set(runs['ours'][0]['ids']) != set(runs['sdk'][0]['ids']):
         raise RuntimeError('%s: the module and the SDK listed different tasks' % provider)
-    summary: Dict[str, Any] = {'tasks': expected, 'page_size': PAGE_SIZES[provider], 'rounds': rounds,
+    summary: dict[str, Any] = {'tasks': expected, 'page_size': PAGE_SIZES[provider], 'rounds': rounds,
                                'expected_requests': math.ceil(expected / PAGE_SIZES[provider])}
     for side, side_runs in runs.items():
         summary[side] = {
@@ -130,7 +131,7 @@ def _compare(emulator: Any, provider: str, rounds: int) -> Dict[str, Any]:
     return summary
 
 
-def _figures(condition: str, provider: str, summary: Dict[str, Any]) -> List[Figure]:
+def _figures(condition: str, provider: str, summary: dict[str, Any]) -> list[Figure]:
     ours_side, sdk_side = summary['ours'], summary['sdk']
     label = '1 listing %s %d (%s)' % (provider.upper(), summary['tasks'], condition)
     requests_ok = ours_side['requests'] == [summary['expected_requests']]
@@ -147,11 +148,11 @@ def _one(values: Sequence[int]) -> str:
     return '/'.join(str(value) for value in values)
 
 
-def run(rounds: int = 5) -> List[Figure]:
+def run(rounds: int = 5) -> list[Figure]:
     warnings.filterwarnings('ignore', message='datetime.datetime.utcnow')  # the Huawei SDK signer still calls it
     emulator = start_emulator(['--generate', 'udts=%d,dds=%d,rds=%d' % (COUNTS['udts'], COUNTS['dds'], COUNTS['rds']),
                                '--seed', '11', '--speed', '1000000'])
-    figures: List[Figure] = []
+    figures: list[Figure] = []
     try:
         for condition, faults in (('emulator as is', None),
                                   ('+%d ms per answer' % (ADDED_LATENCY * 1000), {'route': '*', 'kind': 'slow', 'delay': ADDED_LATENCY})):

@@ -19,7 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from typing import Any, Dict, List
+from typing import Any
 
 from tests.benchmarks.common import HUAWEI_ARGS, Figure, ansible_command, ansible_env, median, start_emulator, timed
 
@@ -54,7 +54,7 @@ print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
 """
 
 
-def _run_module(path: str, workdir: str) -> Dict[str, Any]:
+def _run_module(path: str, workdir: str) -> dict[str, Any]:
     """Run the kept module file as a grandchild; its peak RSS (KiB on Linux) and the number of tasks it returned."""
     output = os.path.join(workdir, 'module-output.json')
     seconds, done = timed(lambda: subprocess.run([sys.executable, '-c', LAUNCHER, output, sys.executable, path], env=ansible_env(workdir),
@@ -67,7 +67,7 @@ def _run_module(path: str, workdir: str) -> Dict[str, Any]:
     return {'seconds': seconds, 'max_rss_mib': max_rss_kib / 1024.0, 'tasks': len(result['tasks'])}
 
 
-def run(rounds: int = 3) -> List[Figure]:
+def run(rounds: int = 3) -> list[Figure]:
     emulator = start_emulator(['--generate', 'rds=%d' % TASKS, '--seed', '13', '--speed', '1000000'])
     try:
         with tempfile.TemporaryDirectory(prefix='dbtasks-bench-memory-') as workdir:

@@ -19,7 +19,8 @@ import os
 import re
 import shutil
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DOCS_PAGE = os.path.join(REPO_ROOT, 'docs', 'benchmarks.md')
@@ -30,7 +31,7 @@ _BLOCK = re.compile(re.escape(BEGIN) + r'\n.*?' + re.escape(END), re.DOTALL)
 _LABEL = re.compile(r'(\d+)\s+(.*)')
 
 
-def load(path: str) -> Dict[str, Any]:
+def load(path: str) -> dict[str, Any]:
     with open(path, encoding='utf-8') as handle:
         return json.load(handle)
 
@@ -40,7 +41,7 @@ def _cell(text: Any) -> str:
     return str(text).replace('|', '\\|').replace('<=', '≤').replace('>=', '≥')
 
 
-def _load_average(values: Optional[Sequence[float]]) -> str:
+def _load_average(values: Sequence[float] | None) -> str:
     return ', '.join('%.2f' % value for value in values) if values else 'unknown'
 
 
@@ -59,11 +60,11 @@ def heading(report: Mapping[str, Any]) -> str:
                 _load_average(machine.get('load_average_at_start')), ', '.join(ran) or 'no benchmark', seconds))
 
 
-def _verdict(met: Optional[bool]) -> str:
+def _verdict(met: bool | None) -> str:
     return '' if met is None else ('met' if met else '**missed**')
 
 
-def table(figures: Sequence[Mapping[str, Any]]) -> List[str]:
+def table(figures: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = ['| # | benchmark | figure | measured | target | result |', '|---|---|---|---|---|---|']
     previous = None
     for figure in figures:
@@ -89,7 +90,7 @@ def replace_block(page: str, block: str) -> str:
     return _BLOCK.sub(lambda match: block, page)
 
 
-def current_block(page: str) -> Optional[str]:
+def current_block(page: str) -> str | None:
     found = _BLOCK.search(page)
     return found.group(0) if found else None
 
@@ -119,7 +120,7 @@ def publish(report_path: str, expected: Sequence[str]) -> bool:
     return True
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog='python tests/benchmarks/report.py', description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--json', help='print the block of this bench JSON file instead of updating docs/benchmarks.md')
     parser.add_argument('--check', action='store_true', help='exit 1 when docs/benchmarks.md differs from docs/bench.json')

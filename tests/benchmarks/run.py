@@ -18,19 +18,21 @@ import os
 import sys
 import textwrap
 import time
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, Callable
 
 if __package__ in (None, ''):  # run as a script: python tests/benchmarks/run.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from tests.benchmarks import common, report as docs_report  # noqa: E402  pylint: disable=wrong-import-position
+from tests.benchmarks import common  # noqa: E402  pylint: disable=wrong-import-position
+from tests.benchmarks import report as docs_report
 
 BENCHMARKS = ('listing', 'waiting', 'adhoc', 'memory')
 DEFAULT_OUTPUT = os.path.join(common.REPO_ROOT, 'tests', 'output', 'bench.json')
 COLUMNS = (('benchmark', 30), ('figure', 34), ('measured', 40), ('target', 26), ('result', 8))
 
 
-def _runner(name: str) -> Callable[..., List[common.Figure]]:
+def _runner(name: str) -> Callable[..., list[common.Figure]]:
     # Imported here: the collection becomes importable only once setup_paths() ran.
     if name == 'listing':
         from tests.benchmarks import listing  # pylint: disable=import-outside-toplevel
@@ -45,7 +47,7 @@ def _runner(name: str) -> Callable[..., List[common.Figure]]:
     return memory.run
 
 
-def _verdict(met: Optional[bool]) -> str:
+def _verdict(met: bool | None) -> str:
     return '' if met is None else ('met' if met else 'MISSED')
 
 
@@ -63,7 +65,7 @@ def format_table(figures: Sequence[common.Figure]) -> str:
     return '\n'.join(lines)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog='python tests/benchmarks', description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--only', default=','.join(BENCHMARKS), help='comma-separated subset of %s' % ', '.join(BENCHMARKS))
     parser.add_argument('--rounds', type=int, default=0, help='repetitions per measurement (default: each benchmark\'s own)')
@@ -77,8 +79,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.error('unknown benchmark(s) %s; choose from %s' % (', '.join(unknown), ', '.join(BENCHMARKS)))
 
     common.setup_paths()
-    report: Dict[str, Any] = {'machine': common.machine(), 'benchmarks': {}, 'figures': []}
-    figures: List[common.Figure] = []
+    report: dict[str, Any] = {'machine': common.machine(), 'benchmarks': {}, 'figures': []}
+    figures: list[common.Figure] = []
     failed = []
     for name in chosen:
         print('==> benchmark %s ...' % name, file=sys.stderr, flush=True)

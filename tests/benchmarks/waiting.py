@@ -33,7 +33,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import yaml
 
@@ -47,10 +47,10 @@ TARGET_BOUND_RATIO = 1.1  # task_wait's requests against lower_bound()
 TARGET_DELAY = INTERVAL + 1.0
 _NOTICED = re.compile(r'task_wait\s+\S+ \| (?:done|FAILED|already done) (udts|dds|rds) (\S+)')
 _PROGRESS = re.compile(r'task_wait\s+\S+ \| ')
-Key = Tuple[str, str]
+Key = tuple[str, str]
 
 
-def final_transitions() -> Dict[Key, float]:
+def final_transitions() -> dict[Key, float]:
     """Each task's final transition, in seconds after the emulator's start (the scenario runs at its own speed)."""
     from tests.emulator.scenario import load_scenario  # pylint: disable=import-outside-toplevel
 
@@ -68,10 +68,10 @@ def udts_ending_badly() -> int:
     return sum(1 for task in load_scenario(SCENARIO).tasks['udts'] if task.final_status in FAILURE_STATUSES)
 
 
-def lower_bound(transitions: Dict[Key, float], began: float, interval: float = INTERVAL, details: int = 0) -> Dict[str, Any]:
+def lower_bound(transitions: dict[Key, float], began: float, interval: float = INTERVAL, details: int = 0) -> dict[str, Any]:
     """The fewest requests of a wait that begins ``began`` seconds after the emulator and notices each final transition
     within ``interval``: per provider, one read at the start and one per interval until its last task ended."""
-    last: Dict[str, float] = {}
+    last: dict[str, float] = {}
     for (provider, dummy), at in transitions.items():
         last[provider] = max(last.get(provider, 0.0), at)
     reads = {provider: 1 + math.ceil(max(0.0, at - began) / interval) for provider, at in sorted(last.items())}
@@ -79,7 +79,7 @@ def lower_bound(transitions: Dict[Key, float], began: float, interval: float = I
             'wait_began_after': round(began, 2)}
 
 
-def _playbook(base_url: str, keys: List[Key], result_path: str) -> List[Dict[str, Any]]:
+def _playbook(base_url: str, keys: list[Key], result_path: str) -> list[dict[str, Any]]:
     wait = {
         'tasks': [{'provider': provider, 'id': task_id} for provider, task_id in keys],
         # fail_on needs one state: unknown never happens here, so no failure ends the wait early (fail_fast off).
@@ -93,13 +93,13 @@ def _playbook(base_url: str, keys: List[Key], result_path: str) -> List[Dict[str
              ]}]
 
 
-def run_ours(base_url: str, keys: List[Key], workdir: str) -> Dict[str, Any]:
+def run_ours(base_url: str, keys: list[Key], workdir: str) -> dict[str, Any]:
     """task_wait through ansible-playbook; {noticed: {key: wall time of its line}, result: the task's result, seconds}."""
     result_path = os.path.join(workdir, 'waited.json')
     playbook = os.path.join(workdir, 'wait.yml')
     with open(playbook, 'w', encoding='utf-8') as handle:
         yaml.safe_dump(_playbook(base_url, keys, result_path), handle, sort_keys=False)
-    noticed: Dict[Key, float] = {}
+    noticed: dict[Key, float] = {}
     first_line = None
     started = time.time()
     with subprocess.Popen([ansible_command('ansible-playbook'), '-i', 'localhost,', playbook], env=ansible_env(workdir),
@@ -119,16 +119,15 @@ def run_ours(base_url: str, keys: List[Key], workdir: str) -> Dict[str, Any]:
     return {'noticed': noticed, 'result': result, 'seconds': seconds, 'first_line': first_line}
 
 
-def run_naive(base_url: str, keys: List[Key]) -> Dict[str, Any]:
+def run_naive(base_url: str, keys: list[Key]) -> dict[str, Any]:
     """Every INTERVAL seconds, one get-by-id request per unfinished task, with the collection's clients."""
     # pylint: disable=import-outside-toplevel
-    from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig, UCloudConfig
     from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
-    from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
     from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
     from ansible_collections.dbtasks.cloud.plugins.module_utils._states import TERMINAL, map_state
     from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import RequestsTransport
-    from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
     from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 
     transport = RequestsTransport(validate_certs=True, ca_bundle=None, connect_timeout=10, read_timeout=30)
@@ -143,7 +142,7 @@ def run_naive(base_url: str, keys: List[Key]) -> Dict[str, Any]:
         return clients[provider].get('ShowJob', '/v3/{project_id}/jobs', {'id': task_id})['job']
 
     unfinished = list(keys)
-    noticed: Dict[Key, float] = {}
+    noticed: dict[Key, float] = {}
     polls = 0
     started = time.monotonic()
     try:
@@ -161,21 +160,21 @@ def run_naive(base_url: str, keys: List[Key]) -> Dict[str, Any]:
     return {'noticed': noticed, 'polls': polls, 'seconds': time.monotonic() - started}
 
 
-def _delays(noticed: Dict[Key, float], started_at: float, transitions: Dict[Key, float]) -> Dict[str, Any]:
+def _delays(noticed: dict[Key, float], started_at: float, transitions: dict[Key, float]) -> dict[str, Any]:
     delays = {'%s %s' % key: round(noticed[key] - (started_at + at), 2) for key, at in transitions.items() if key in noticed}
     missing = sorted('%s %s' % key for key in transitions if key not in noticed)
     return {'per_task': delays, 'max': max(delays.values()) if delays else None,
             'mean': round(sum(delays.values()) / len(delays), 2) if delays else None, 'not_noticed': missing}
 
 
-def run(rounds: int = 1) -> List[Figure]:
+def run(rounds: int = 1) -> list[Figure]:
     """One round (each takes about 50 s); ``rounds`` is accepted for a uniform interface and ignored."""
     del rounds
     transitions = final_transitions()
     keys = sorted(transitions)
     emulators = {side: start_emulator(['--scenario', SCENARIO]) for side in ('ours', 'naive')}
-    outcome: Dict[str, Any] = {}
-    errors: List[BaseException] = []
+    outcome: dict[str, Any] = {}
+    errors: list[BaseException] = []
     try:
         with tempfile.TemporaryDirectory(prefix='dbtasks-bench-waiting-') as workdir:
             def contender(side: str) -> None:
@@ -201,7 +200,7 @@ def run(rounds: int = 1) -> List[Figure]:
     return _figures(outcome, transitions)
 
 
-def _figures(outcome: Dict[str, Any], transitions: Dict[Key, float]) -> List[Figure]:
+def _figures(outcome: dict[str, Any], transitions: dict[Key, float]) -> list[Figure]:
     ours, naive = outcome['ours'], outcome['naive']
     for side in (ours, naive):
         side['delays'] = _delays(side['noticed'], side['started_at'], transitions)
@@ -213,7 +212,7 @@ def _figures(outcome: Dict[str, Any], transitions: Dict[Key, float]) -> List[Fig
     bound = lower_bound(transitions, began, details=udts_ending_badly())
     bound_ratio = ours['requests'] / float(bound['requests'])
     states = sorted('%s %s' % (row['provider'], row['state']) for row in result.get('tasks', []) if row['state'] != 'succeeded')
-    values: Dict[str, Any] = {
+    values: dict[str, Any] = {
         'tasks': len(transitions), 'interval': INTERVAL, 'outcome': result.get('outcome'), 'not_succeeded': states,
         'ours': {'requests': ours['requests'], 'requests_by_route': ours['stats']['requests'], 'polls': result.get('polls'),
                  'connections': ours['connections'], 'seconds': round(ours['seconds'], 1), 'delays': ours['delays']},

@@ -10,7 +10,6 @@ copy forgets one. Nothing here imports the collection.
 from __future__ import annotations
 
 import os
-from typing import Dict
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # `make link` keeps .build/ansible_collections/dbtasks/cloud pointing at the checkout.
@@ -23,7 +22,7 @@ CREDENTIAL_VARIABLES = ('UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'UCLOUD_PROJE
                         'CURL_CA_BUNDLE')
 
 
-def ansible_env(workdir: str) -> Dict[str, str]:
+def ansible_env(workdir: str) -> dict[str, str]:
     """``os.environ`` without shell credentials, with the checkout's collection and quiet, colourless output."""
     env = {name: value for name, value in os.environ.items() if name not in CREDENTIAL_VARIABLES}
     env.update({

@@ -15,7 +15,8 @@ import decimal
 import hashlib
 import hmac
 import re
-from typing import Any, Mapping, Optional, Sequence, Tuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import quote, unquote
 
 HUAWEI_ALGORITHM = 'SDK-HMAC-SHA256'
@@ -85,12 +86,12 @@ def canonical_uri(raw_path: str) -> str:
     return uri if uri.endswith('/') else uri + '/'
 
 
-def canonical_query(pairs: Sequence[Tuple[str, str]]) -> str:
+def canonical_query(pairs: Sequence[tuple[str, str]]) -> str:
     """Sorted ``key=value`` pairs, both RFC 3986 encoded, joined with ``&``."""
     return '&'.join('%s=%s' % (huawei_quote(key), huawei_quote(value)) for key, value in sorted(pairs))
 
 
-def canonical_request(method: str, raw_path: str, query_pairs: Sequence[Tuple[str, str]],
+def canonical_request(method: str, raw_path: str, query_pairs: Sequence[tuple[str, str]],
                       headers: Mapping[str, str], signed_headers: Sequence[str], payload_hash: str) -> str:
     """The canonical request; ``headers`` maps lower-case names to values."""
     header_lines = ''.join('%s:%s\n' % (name, headers[name].strip()) for name in signed_headers)
@@ -106,7 +107,7 @@ def huawei_signature(secret_key: str, to_sign: str) -> str:
     return hmac.new(secret_key.encode('utf-8'), to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
 
 
-def parse_authorization(value: str) -> Optional[dict[str, str]]:
+def parse_authorization(value: str) -> dict[str, str] | None:
     """``SDK-HMAC-SHA256 Access=.., SignedHeaders=.., Signature=..`` -> dict, or None when malformed."""
     algorithm, _sep, rest = value.strip().partition(' ')
     if algorithm != HUAWEI_ALGORITHM:
@@ -122,7 +123,7 @@ def parse_authorization(value: str) -> Optional[dict[str, str]]:
     return parts
 
 
-def parse_sdk_date(value: str) -> Optional[datetime.datetime]:
+def parse_sdk_date(value: str) -> datetime.datetime | None:
     try:
         return datetime.datetime.strptime(value, SDK_DATE_FORMAT).replace(tzinfo=datetime.timezone.utc)
     except ValueError:
@@ -141,7 +142,7 @@ class AuthFailure(Exception):
 SIGNATURE_FAIL = 'Incorrect IAM authentication information: verify aksk signature fail'
 
 
-def verify_huawei(creds: Any, method: str, raw_path: str, query_pairs: Sequence[Tuple[str, str]],
+def verify_huawei(creds: Any, method: str, raw_path: str, query_pairs: Sequence[tuple[str, str]],
                   headers: Mapping[str, str], body: bytes, now: datetime.datetime, max_skew: float) -> str:
     """Check token or AK/SK authentication; return the method used ('token' or 'aksk') or raise AuthFailure.
 
@@ -187,7 +188,7 @@ def verify_huawei(creds: Any, method: str, raw_path: str, query_pairs: Sequence[
     return 'aksk'
 
 
-def huawei_sign(method: str, raw_path: str, query_pairs: Sequence[Tuple[str, str]], headers: Mapping[str, str],
+def huawei_sign(method: str, raw_path: str, query_pairs: Sequence[tuple[str, str]], headers: Mapping[str, str],
                 body: bytes, access_key: str, secret_key: str, sdk_date: str) -> str:
     """Authorization header value signing every given header (test client helper; names without ``_``)."""
     lowered = {name.lower(): value for name, value in headers.items() if '_' not in name}

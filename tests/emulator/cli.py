@@ -9,7 +9,6 @@ import argparse
 import signal
 import sys
 import threading
-from typing import List, Optional
 
 from .faults import FaultError
 from .scenario import ScenarioError, parse_generate
@@ -29,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.speed is not None and args.speed <= 0:

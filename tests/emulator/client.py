@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
+from collections.abc import Mapping, Sequence
+from typing import Any, Union
 from urllib.parse import urlsplit
 
 import requests
@@ -14,12 +15,12 @@ import requests
 from .auth import SDK_DATE_FORMAT, canonical_query, huawei_sign, ucloud_sign
 from .scenario import HuaweiCredentials, UCloudCredentials
 
-Query = Union[Mapping[str, Any], Sequence[Tuple[str, Any]]]
+Query = Union[Mapping[str, Any], Sequence[tuple[str, Any]]]
 
 
 class UCloudTestClient:
-    def __init__(self, base_url: str, session: Optional[requests.Session] = None, verify: Any = True,
-                 public_key: Optional[str] = None, private_key: Optional[str] = None) -> None:
+    def __init__(self, base_url: str, session: requests.Session | None = None, verify: Any = True,
+                 public_key: str | None = None, private_key: str | None = None) -> None:
         defaults = UCloudCredentials()
         self.base_url = base_url.rstrip('/') + '/'
         self.session = session or requests.Session()
@@ -36,16 +37,16 @@ class UCloudTestClient:
 
 
 class HuaweiTestClient:
-    def __init__(self, base_url: str, session: Optional[requests.Session] = None, verify: Any = True,
-                 credentials: Optional[HuaweiCredentials] = None) -> None:
+    def __init__(self, base_url: str, session: requests.Session | None = None, verify: Any = True,
+                 credentials: HuaweiCredentials | None = None) -> None:
         self.base_url = base_url.rstrip('/')
         self.session = session or requests.Session()
         self.verify = verify
         self.creds = credentials or HuaweiCredentials()
 
-    def get(self, path: str, query: Query = (), headers: Optional[Dict[str, str]] = None, sdk_date: Optional[str] = None,
-            token: Optional[str] = None, security_token: Optional[str] = None, secret_key: Optional[str] = None,
-            access_key: Optional[str] = None) -> requests.Response:
+    def get(self, path: str, query: Query = (), headers: dict[str, str] | None = None, sdk_date: str | None = None,
+            token: str | None = None, security_token: str | None = None, secret_key: str | None = None,
+            access_key: str | None = None) -> requests.Response:
         """GET ``path`` (``{project_id}`` is filled in), signed with AK/SK unless ``token`` is given."""
         path = path.replace('{project_id}', self.creds.project_id)
         pairs = [(str(k), str(v)) for k, v in (query.items() if isinstance(query, Mapping) else query)]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any
 
 from .reply import Reply, json_reply
 
@@ -43,10 +44,10 @@ class FaultError(ValueError):
 class Fault:
     route: str
     kind: str
-    count: Optional[int] = None
+    count: int | None = None
     retry_after: float = 1.0
     delay: float = 2.0
-    page: Optional[int] = None
+    page: int | None = None
     hits: int = 0
 
     def applies_to(self, route: str) -> bool:
@@ -62,7 +63,7 @@ class Fault:
         wanted = DEFAULT_PAGE[self.kind] if self.page is None else self.page
         return wanted in (0, page)
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         remaining = None if self.count is None else self.count - self.hits
         return dict(dataclasses.asdict(self), remaining=remaining)
 
@@ -100,9 +101,9 @@ class FaultSet:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._faults: List[Fault] = []
+        self._faults: list[Fault] = []
 
-    def add(self, data: Any) -> List[Fault]:
+    def add(self, data: Any) -> list[Fault]:
         faults = [parse_fault(item) for item in (data if isinstance(data, list) else [data])]
         with self._lock:
             self._faults.extend(faults)
@@ -112,11 +113,11 @@ class FaultSet:
         with self._lock:
             self._faults = []
 
-    def describe(self) -> List[Dict[str, Any]]:
+    def describe(self) -> list[dict[str, Any]]:
         with self._lock:
             return [fault.as_dict() for fault in self._faults]
 
-    def take(self, route: str, kinds: FrozenSet[str], page: Optional[int] = None) -> Optional[Fault]:
+    def take(self, route: str, kinds: frozenset[str], page: int | None = None) -> Fault | None:
         with self._lock:
             for fault in self._faults:
                 if fault.kind not in kinds or not fault.applies_to(route):
@@ -152,9 +153,9 @@ def error_reply(fault: Fault, route: str, action: str) -> Reply:
     return reply
 
 
-def paginate(items: Any, offset: int, limit: int, fault: Optional[Fault]) -> Tuple[List[Any], Optional[int]]:
+def paginate(items: Any, offset: int, limit: int, fault: Fault | None) -> tuple[list[Any], int | None]:
     """One page of ``items`` and the total to report, bent by a pagination fault when one applies."""
-    total: Optional[int] = len(items)
+    total: int | None = len(items)
     start = offset
     kind = fault.kind if fault else None
     if kind == 'page_repeat' and offset > 0:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime
 import re
 import time
-from typing import Any, Dict, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import unquote
 
 from .auth import AuthFailure, verify_huawei
@@ -25,7 +26,7 @@ NOT_FOUND = {'dds': 'DBS.200404', 'rds': 'DBS.280404'}
 UNDOCUMENTED = {'dds': ('instance_mode', 'ReplicaSet'), 'rds': ('datastore_type', 'MySQL')}
 
 
-def route_of(req: Request, state: EmulatorState) -> Optional[str]:
+def route_of(req: Request, state: EmulatorState) -> str | None:
     match = _PATH.fullmatch(unquote(req.path))
     if req.method != 'GET' or match is None:
         return None
@@ -46,11 +47,11 @@ def error(status: int, code: str, message: str, outcome: str = 'ok') -> Reply:
     return json_reply(status, {'error_code': code, 'error_msg': message}, outcome=outcome)
 
 
-def timestamp(epoch: Optional[float]) -> str:
+def timestamp(epoch: float | None) -> str:
     return '' if epoch is None else time.strftime('%Y-%m-%dT%H:%M:%S+0000', time.gmtime(epoch))
 
 
-def _view(task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
+def _view(task: Task, state: EmulatorState, now: float) -> dict[str, Any]:
     """Fields common to list items and single jobs."""
     snap = task.at(now)
     running = snap.step.status == 'Running'
@@ -64,7 +65,7 @@ def _view(task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
     }
 
 
-def dds_item(task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
+def dds_item(task: Task, state: EmulatorState, now: float) -> dict[str, Any]:
     view = _view(task, state, now)
     key, value = UNDOCUMENTED['dds']
     return {'id': task.id, 'name': task.name, 'instance_id': task.instance_id, 'instance_name': task.instance_name,
@@ -72,7 +73,7 @@ def dds_item(task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
             'created_at': view['created'], 'ended_at': view['ended'], key: value}
 
 
-def rds_item(task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
+def rds_item(task: Task, state: EmulatorState, now: float) -> dict[str, Any]:
     view = _view(task, state, now)
     key, value = UNDOCUMENTED['rds']
     return {'id': task.id, 'name': task.name, 'instance_id': task.instance_id, 'instance_name': task.instance_name,
@@ -81,7 +82,7 @@ def rds_item(task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
             'status': view['status'], key: value}
 
 
-def show_job(service: str, task: Task, state: EmulatorState, now: float) -> Dict[str, Any]:
+def show_job(service: str, task: Task, state: EmulatorState, now: float) -> dict[str, Any]:
     view = _view(task, state, now)
     key, value = UNDOCUMENTED[service]
     job = {'id': task.id, 'name': task.name, 'status': view['status'], 'created': view['created'], 'ended': view['ended'],
@@ -124,7 +125,7 @@ def list_service(service: str, query: ListQuery, state: EmulatorState) -> Reply:
     fault = state.faults.take(route, PAGE_KINDS, page_number(query.offset, query.limit))
     page, total = paginate(tasks, query.offset, query.limit, fault)
     render = dds_item if service == 'dds' else rds_item
-    body: Dict[str, Any] = {'jobs' if service == 'dds' else 'tasks': [render(task, state, now) for task in page]}
+    body: dict[str, Any] = {'jobs' if service == 'dds' else 'tasks': [render(task, state, now) for task in page]}
     if service == 'rds':
         body['actions'] = sorted({task.name for task in tasks})
     if total is not None:
@@ -132,7 +133,7 @@ def list_service(service: str, query: ListQuery, state: EmulatorState) -> Reply:
     return json_reply(200, body, outcome='fault' if fault else 'ok')
 
 
-def authenticate(req: Request, state: EmulatorState) -> Optional[Reply]:
+def authenticate(req: Request, state: EmulatorState) -> Reply | None:
     """None when the caller may proceed, else the gateway's 401/403 answer."""
     creds = state.scenario.huawei
     now = datetime.datetime.fromtimestamp(state.clock.wall(), datetime.timezone.utc)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from typing import Optional
 
 from .reply import Request
 
@@ -33,16 +32,16 @@ class Invalid(Exception):
 class ListQuery:
     offset: int
     limit: int
-    start: Optional[float] = None
-    end: Optional[float] = None
-    status: Optional[str] = None
-    id: Optional[str] = None
-    name: Optional[str] = None
-    instance_id: Optional[str] = None
-    order_id: Optional[str] = None
+    start: float | None = None
+    end: float | None = None
+    status: str | None = None
+    id: str | None = None
+    name: str | None = None
+    instance_id: str | None = None
+    order_id: str | None = None
 
 
-def _bounded(req: Request, name: str, default: int, low: int, high: Optional[int], code: str) -> int:
+def _bounded(req: Request, name: str, default: int, low: int, high: int | None, code: str) -> int:
     text = req.arg(name)
     if text is None:
         return default
@@ -53,7 +52,7 @@ def _bounded(req: Request, name: str, default: int, low: int, high: Optional[int
     return value
 
 
-def _status(req: Request, code: str) -> Optional[str]:
+def _status(req: Request, code: str) -> str | None:
     status = req.arg('status')
     if status is not None and status not in STATUSES:
         raise Invalid(code, 'Invalid parameter status: %r, it must be one of Running, Completed, Failed.' % status)
@@ -84,7 +83,7 @@ def dds_list_query(req: Request) -> ListQuery:
                      start=start, end=end, status=_status(req, DDS_INVALID), id=req.arg('id'), name=req.arg('name'))
 
 
-def _epoch_ms(req: Request, name: str) -> Optional[float]:
+def _epoch_ms(req: Request, name: str) -> float | None:
     text = req.arg(name)
     if text is None:
         return None

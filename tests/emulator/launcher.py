@@ -15,21 +15,22 @@ import sys
 import tempfile
 import threading
 import urllib.request
-from typing import Any, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any
 
 EMULATOR_DIR = os.path.dirname(os.path.abspath(__file__))
 START_TIMEOUT = 20.0
 
 
-def _read_line(stream: object, timeout: float) -> Optional[str]:
-    box: List[str] = []
+def _read_line(stream: object, timeout: float) -> str | None:
+    box: list[str] = []
     reader = threading.Thread(target=lambda: box.append(stream.readline()), daemon=True)  # type: ignore[attr-defined]
     reader.start()
     reader.join(timeout)
     return box[0].strip() if box and box[0] else None
 
 
-def start_subprocess(args: Sequence[str], python: str = sys.executable) -> Tuple[subprocess.Popen, str, Optional[str]]:
+def start_subprocess(args: Sequence[str], python: str = sys.executable) -> tuple[subprocess.Popen, str, str | None]:
     """Start the emulator with ``args`` (``--port 0`` added unless given); return (process, base_url, ca_path or None).
 
     Stop it with ``stop_subprocess(process)``; its stderr goes to a temporary file, quoted if it fails to start.
@@ -72,10 +73,10 @@ class EmulatorProcess:
     """A running emulator subprocess and its control API (``/_emulator/*``)."""
     process: subprocess.Popen
     base_url: str
-    ca_path: Optional[str] = None
+    ca_path: str | None = None
 
     @classmethod
-    def start(cls, args: Sequence[str]) -> 'EmulatorProcess':
+    def start(cls, args: Sequence[str]) -> EmulatorProcess:
         return cls(*start_subprocess(args))
 
     def control(self, method: str, path: str, payload: Any = None) -> Any:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import time
-from typing import Callable, Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
+from typing import Callable
 
 UDTS_STATUSES = frozenset([
     'Created', 'Checking', 'Starting', 'Started', 'Dumping', 'Loading', 'Syncing', 'Synced', 'Done', 'Success',
@@ -58,10 +59,10 @@ class Clock:
 @dataclasses.dataclass(frozen=True)
 class Step:
     status: str
-    duration: Optional[float] = None
-    progress: Optional[Tuple[float, float]] = None
+    duration: float | None = None
+    progress: tuple[float, float] | None = None
     fail_reason: str = ''
-    instance_status: Optional[str] = None
+    instance_status: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Snapshot:
     percent: float
     retry_count: int
     final: bool
-    ended: Optional[float]
+    ended: float | None
     busy_seconds: float
 
 
@@ -83,15 +84,15 @@ class Task:
     name: str
     type: str
     created: float
-    steps: Tuple[Step, ...]
+    steps: tuple[Step, ...]
     instance_id: str = ''
     instance_name: str = ''
     order_id: str = ''
     max_retry_count: int = 0
     total_rows: int = 0
-    expect: Optional[str] = None
+    expect: str | None = None
     index: int = 0
-    starts: Tuple[float, ...] = dataclasses.field(init=False, repr=False)
+    starts: tuple[float, ...] = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         starts, at = [], self.created
@@ -142,18 +143,18 @@ class TaskList:
     """One provider's tasks, newest first (stable), with id lookup and bisectable creation times."""
 
     def __init__(self, tasks: Iterable[Task]) -> None:
-        self.ordered: List[Task] = sorted(tasks, key=lambda task: (-task.created, task.index))
+        self.ordered: list[Task] = sorted(tasks, key=lambda task: (-task.created, task.index))
         self._keys = [-task.created for task in self.ordered]
         self.by_id = {task.id: task for task in self.ordered}
 
     def __len__(self) -> int:
         return len(self.ordered)
 
-    def get(self, task_id: str, now: float) -> Optional[Task]:
+    def get(self, task_id: str, now: float) -> Task | None:
         task = self.by_id.get(task_id)
         return task if task is not None and task.visible(now) else None
 
-    def window(self, now: float, low: Optional[float] = None, high: Optional[float] = None) -> Sequence[Task]:
+    def window(self, now: float, low: float | None = None, high: float | None = None) -> Sequence[Task]:
         """Visible tasks created in [low, high] (scenario seconds), newest first."""
         upper = now if high is None else min(high, now)
         first = bisect.bisect_left(self._keys, -upper)

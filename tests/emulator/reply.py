@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 OK = 'ok'
 AUTH_FAILURE = 'auth_failure'
@@ -18,11 +18,11 @@ REJECTED = 'rejected'
 class Request:
     method: str
     path: str  # as received, still percent-encoded
-    query: List[Tuple[str, str]]
-    headers: Dict[str, str]
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
     body: bytes
 
-    def arg(self, name: str) -> Optional[str]:
+    def arg(self, name: str) -> str | None:
         """First value of a query parameter."""
         for key, value in self.query:
             if key == name:
@@ -35,7 +35,7 @@ class Reply:
     status: int
     body: bytes
     content_type: str = 'application/json'
-    headers: List[Tuple[str, str]] = dataclasses.field(default_factory=list)
+    headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     outcome: str = OK
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import dataclasses
 import random
 import zlib
-from typing import Any, Dict, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 import yaml
 
@@ -57,8 +58,8 @@ class Scenario:
     ucloud: UCloudCredentials = dataclasses.field(default_factory=UCloudCredentials)
     huawei: HuaweiCredentials = dataclasses.field(default_factory=HuaweiCredentials)
     options: Options = dataclasses.field(default_factory=Options)
-    tasks: Dict[str, List[Task]] = dataclasses.field(default_factory=lambda: {name: [] for name in PROVIDERS})
-    faults: List[Mapping[str, Any]] = dataclasses.field(default_factory=list)
+    tasks: dict[str, list[Task]] = dataclasses.field(default_factory=lambda: {name: [] for name in PROVIDERS})
+    faults: list[Mapping[str, Any]] = dataclasses.field(default_factory=list)
 
 
 def _fill(target: Any, data: Any, where: str) -> None:
@@ -172,7 +173,7 @@ def load_scenario(source: Any = None) -> Scenario:
     if 'security_token' in huawei and 'security_token_required' not in huawei:
         scenario.huawei.security_token_required = True
     _fill(scenario.options, data.get('options'), 'options')
-    seen: Dict[str, str] = {}
+    seen: dict[str, str] = {}
     for provider in PROVIDERS:
         entries = data.get(provider) or []
         if not isinstance(entries, list):
@@ -191,7 +192,7 @@ def load_scenario(source: Any = None) -> Scenario:
     return scenario
 
 
-def parse_generate(text: Optional[str]) -> Dict[str, int]:
+def parse_generate(text: str | None) -> dict[str, int]:
     """``udts=N,dds=N,rds=N`` (any subset) -> counts per provider."""
     counts = {name: 0 for name in PROVIDERS}
     for part in filter(None, (text or '').split(',')):
@@ -235,9 +236,9 @@ def _synthetic(provider: str, rng: random.Random, number: int, index: int) -> Ta
                 index=index)
 
 
-def generate_tasks(counts: Mapping[str, int], seed: int = 0, first_index: int = 100000) -> Dict[str, List[Task]]:
+def generate_tasks(counts: Mapping[str, int], seed: int = 0, first_index: int = 100000) -> dict[str, list[Task]]:
     """N synthetic tasks per provider over the last 29 days, mostly final; deterministic for a seed."""
-    generated: Dict[str, List[Task]] = {}
+    generated: dict[str, list[Task]] = {}
     for provider in PROVIDERS:
         rng = random.Random('%s:%s' % (seed, provider))
         generated[provider] = [_synthetic(provider, rng, number, first_index + number)

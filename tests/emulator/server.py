@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from . import huawei, ucloud
@@ -37,7 +37,7 @@ class _Server(ThreadingHTTPServer):
         self.state = state
         self.ssl_context = ssl_context
         self.verbose = verbose
-        self.open: Dict[int, socket.socket] = {}
+        self.open: dict[int, socket.socket] = {}
         self.open_lock = threading.Lock()
         super().__init__(address, _Handler)
 
@@ -104,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         return self.rfile.read(length) if length > 0 else b''
 
-    def _send(self, reply: Reply, provider: Optional[str] = None) -> None:
+    def _send(self, reply: Reply, provider: str | None = None) -> None:
         self.send_response(reply.status)
         content_type = reply.content_type + ('; charset=utf-8' if reply.content_type == 'application/json' else '')
         self.send_header('Content-Type', content_type)
@@ -190,21 +190,21 @@ def control(req: Request, state: EmulatorState) -> Reply:
 class Emulator:
     """The emulator in a background thread of this process; ``with Emulator(...) as emu: emu.base_url``."""
 
-    def __init__(self, scenario: Any = None, host: str = '127.0.0.1', port: int = 0, speed: Optional[float] = None,
-                 generate: Optional[Dict[str, int]] = None, seed: int = 0, tls: bool = False,
-                 monotonic: Optional[Callable[[], float]] = None, verbose: bool = False) -> None:
+    def __init__(self, scenario: Any = None, host: str = '127.0.0.1', port: int = 0, speed: float | None = None,
+                 generate: dict[str, int] | None = None, seed: int = 0, tls: bool = False,
+                 monotonic: Callable[[], float] | None = None, verbose: bool = False) -> None:
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.host, self.port, self.speed = host, port, speed
         self.generate, self.seed, self.tls = generate or {}, seed, tls
         self.monotonic, self.verbose = monotonic, verbose
         self.base_url = ''
-        self.ca_path: Optional[str] = None
-        self.state: Optional[EmulatorState] = None
-        self._server: Optional[_Server] = None
-        self._thread: Optional[threading.Thread] = None
-        self._tls_dir: Optional[str] = None
+        self.ca_path: str | None = None
+        self.state: EmulatorState | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._tls_dir: str | None = None
 
-    def _tasks(self) -> Dict[str, TaskList]:
+    def _tasks(self) -> dict[str, TaskList]:
         extra = generate_tasks(self.generate, self.seed)
         lists = {}
         for provider in PROVIDERS:
@@ -214,7 +214,7 @@ class Emulator:
             lists[provider] = TaskList(tasks)
         return lists
 
-    def start(self) -> 'Emulator':
+    def start(self) -> Emulator:
         speed = self.speed if self.speed is not None else self.scenario.options.speed
         clock = Clock(speed, monotonic=self.monotonic) if self.monotonic else Clock(speed)
         state = EmulatorState(scenario=self.scenario, clock=clock, tasks=self._tasks())
@@ -252,7 +252,7 @@ class Emulator:
             shutil.rmtree(self._tls_dir, ignore_errors=True)
             self._tls_dir = None
 
-    def __enter__(self) -> 'Emulator':
+    def __enter__(self) -> Emulator:
         return self.start()
 
     def __exit__(self, *exc_info: Any) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import threading
-from typing import Any, Dict
+from typing import Any
 
 from .faults import FaultSet
 from .model import Clock, TaskList
@@ -20,8 +20,8 @@ class Stats:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._requests: Dict[str, int] = collections.Counter()
-        self._counters: Dict[str, int] = collections.Counter()
+        self._requests: dict[str, int] = collections.Counter()
+        self._counters: dict[str, int] = collections.Counter()
         self.open_connections = 0
 
     def count(self, name: str, amount: int = 1) -> None:
@@ -43,7 +43,7 @@ class Stats:
             self._requests.clear()
             self._counters.clear()
 
-    def snapshot(self) -> Dict[str, Any]:
+    def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
                 'requests': dict(sorted(self._requests.items())),
@@ -60,6 +60,6 @@ class Stats:
 class EmulatorState:
     scenario: Scenario
     clock: Clock
-    tasks: Dict[str, TaskList]
+    tasks: dict[str, TaskList]
     faults: FaultSet = dataclasses.field(default_factory=FaultSet)
     stats: Stats = dataclasses.field(default_factory=Stats)

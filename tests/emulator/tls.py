@@ -10,10 +10,9 @@ import ipaddress
 import os
 import ssl
 import tempfile
-from typing import Tuple
 
 
-def make_certificates(host: str = '127.0.0.1') -> Tuple[str, str, str, str]:
+def make_certificates(host: str = '127.0.0.1') -> tuple[str, str, str, str]:
     """Write ca.pem, server.pem and server.key to a new temporary folder; return (folder, ca, cert, key) paths."""
     # imported here: cryptography is needed only when TLS is asked for
     from cryptography import x509

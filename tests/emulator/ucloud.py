@@ -8,7 +8,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
-from typing import Any, Dict, Optional
+from typing import Any
 from urllib.parse import parse_qsl
 
 from .auth import ucloud_flatten, ucloud_signature
@@ -27,7 +27,7 @@ _DIGITS = re.compile(r'[0-9]+')
 YEAR = 365 * 86400
 
 
-def params_of(req: Request) -> Dict[str, str]:
+def params_of(req: Request) -> dict[str, str]:
     """Query parameters, overridden by a form (or flat JSON) body."""
     params = dict(req.query)
     content_type = req.headers.get('content-type', '').split(';')[0].strip().lower()
@@ -43,7 +43,7 @@ def params_of(req: Request) -> Dict[str, str]:
     return params
 
 
-def route_of(params: Dict[str, str]) -> Optional[str]:
+def route_of(params: dict[str, str]) -> str | None:
     return ACTIONS.get(params.get('Action', ''))
 
 
@@ -51,7 +51,7 @@ def _answer(action: str, code: int, message: str, outcome: str) -> Reply:
     return json_reply(200, {'Action': action + 'Response', 'RetCode': code, 'Message': message}, outcome=outcome)
 
 
-def progress(task: Task, snap: Snapshot) -> Dict[str, Any]:
+def progress(task: Task, snap: Snapshot) -> dict[str, Any]:
     percent = snap.percent if task.type != 'incremental' else 0.0
     return {
         'TotalCount': task.total_rows if task.type != 'incremental' else 0,
@@ -65,7 +65,7 @@ def progress(task: Task, snap: Snapshot) -> Dict[str, Any]:
     }
 
 
-def sync_data(task: Task, now: float) -> Dict[str, Any]:
+def sync_data(task: Task, now: float) -> dict[str, Any]:
     began = [start for start, step in zip(task.starts, task.steps) if step.status in SYNC_STATUSES and start <= now]
     if not began:
         return {'BinlogName': '', 'BinlogPos': 0, 'BinlogGTID': ''}
@@ -74,7 +74,7 @@ def sync_data(task: Task, now: float) -> Dict[str, Any]:
             'BinlogGTID': '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-%d' % (position // 100)}
 
 
-def list_item(task: Task, snap: Snapshot, state: EmulatorState) -> Dict[str, Any]:
+def list_item(task: Task, snap: Snapshot, state: EmulatorState) -> dict[str, Any]:
     created = int(state.clock.to_epoch(task.created))
     return {
         'TaskId': task.id,
@@ -94,14 +94,14 @@ def list_item(task: Task, snap: Snapshot, state: EmulatorState) -> Dict[str, Any
     }
 
 
-def _count(params: Dict[str, str], name: str, default: int) -> Optional[int]:
+def _count(params: dict[str, str], name: str, default: int) -> int | None:
     text = params.get(name)
     if text is None or text == '':
         return default
     return int(text) if _DIGITS.fullmatch(text) else None
 
 
-def list_tasks(params: Dict[str, str], state: EmulatorState) -> Reply:
+def list_tasks(params: dict[str, str], state: EmulatorState) -> Reply:
     offset, limit = _count(params, 'Offset', 0), _count(params, 'Limit', 20)
     for name, value in (('Offset', offset), ('Limit', limit)):
         if value is None:
@@ -114,14 +114,14 @@ def list_tasks(params: Dict[str, str], state: EmulatorState) -> Reply:
         tasks = [task for task in tasks if task.type == wanted]
     fault = state.faults.take('udts.ListUDTSTask', PAGE_KINDS, page_number(offset, limit))
     page, total = paginate(tasks, offset, limit, fault)
-    body: Dict[str, Any] = {'Action': 'ListUDTSTaskResponse', 'RetCode': 0, 'Message': '',
+    body: dict[str, Any] = {'Action': 'ListUDTSTaskResponse', 'RetCode': 0, 'Message': '',
                             'Data': [list_item(task, task.at(now), state) for task in page]}
     if total is not None and state.scenario.options.udts_total_count:
         body['TotalCount'] = total
     return json_reply(200, body, outcome='fault' if fault else 'ok')
 
 
-def task_status(params: Dict[str, str], state: EmulatorState) -> Reply:
+def task_status(params: dict[str, str], state: EmulatorState) -> Reply:
     task_id = params.get('TaskId')
     if not task_id:
         return _answer('GetUDTSTaskStatus', RETCODE_BAD_PARAM, 'Missing params [TaskId]', REJECTED)
@@ -142,7 +142,7 @@ def task_status(params: Dict[str, str], state: EmulatorState) -> Reply:
     return json_reply(200, {'Action': 'GetUDTSTaskStatusResponse', 'RetCode': 0, 'Message': '', 'Data': data})
 
 
-def handle(params: Dict[str, str], state: EmulatorState) -> Reply:
+def handle(params: dict[str, str], state: EmulatorState) -> Reply:
     """Check action, signature and public key in the order the gateway does, then run the action."""
     action = params.get('Action', '')
     if not action:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Iterator, List
+from collections.abc import Iterator
+from typing import Callable
 
 import pytest
 
@@ -45,10 +46,10 @@ def emulator(_emulator_process: EmulatorProcess) -> EmulatorProcess:
 
 
 @pytest.fixture
-def emulator_factory() -> Iterator[Callable[[List[str]], EmulatorProcess]]:
-    started: List[EmulatorProcess] = []
+def emulator_factory() -> Iterator[Callable[[list[str]], EmulatorProcess]]:
+    started: list[EmulatorProcess] = []
 
-    def start(args: List[str]) -> EmulatorProcess:
+    def start(args: list[str]) -> EmulatorProcess:
         started.append(EmulatorProcess.start(args))
         return started[-1]
 

@@ -36,4 +36,6 @@ run() {
 run "modules, module_utils, doc_fragments (Python 3.9)" --cache-dir .mypy_cache/target
 run "action plugins (Python 3.12)" --cache-dir .mypy_cache/controller --python-version 3.12 \
     -p ansible_collections.dbtasks.cloud.plugins.action
+dbt_say "ruff: one typing style, sorted imports (ruff.toml)"
+"$venv/bin/ruff" check --no-cache plugins tests || status=1
 exit "$status"

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Iterator, List, Optional
+from collections.abc import Iterator
+from typing import Any, Callable
 
 import pytest
 import requests
@@ -43,7 +44,7 @@ def manual_clock() -> ManualClock:
 @pytest.fixture
 def start_emulator() -> Iterator[Callable[..., Emulator]]:
     """``start_emulator(scenario_dict_or_path, **Emulator kwargs)``; stopped after the test."""
-    started: List[Emulator] = []
+    started: list[Emulator] = []
 
     def start(scenario: Any = None, **kwargs: Any) -> Emulator:
         started.append(Emulator(scenario, **kwargs).start())
@@ -58,7 +59,7 @@ def start_emulator() -> Iterator[Callable[..., Emulator]]:
 def clients() -> Callable[[Emulator], Any]:
     """``clients(emu) -> (UCloudTestClient, HuaweiTestClient, control)`` sharing one session."""
 
-    def make(emu: Emulator, verify: Optional[Any] = True) -> Any:
+    def make(emu: Emulator, verify: Any | None = True) -> Any:
         session = requests.Session()
 
         def control(method: str, path: str, payload: Any = None) -> requests.Response:

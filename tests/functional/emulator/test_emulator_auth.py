@@ -11,8 +11,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.emulator.auth import (AuthFailure, canonical_request, canonical_uri, huawei_sign, huawei_signature, string_to_sign,
-                                 ucloud_encode_value, ucloud_flatten, ucloud_signature, verify_huawei)
+from tests.emulator.auth import (
+    AuthFailure,
+    canonical_request,
+    canonical_uri,
+    huawei_sign,
+    huawei_signature,
+    string_to_sign,
+    ucloud_encode_value,
+    ucloud_flatten,
+    ucloud_signature,
+    verify_huawei,
+)
 from tests.emulator.scenario import HuaweiCredentials
 
 KAT_PRIVATE = '46f09bb9fab4f12dfc160dae12273d5332b5debe'

@@ -10,7 +10,6 @@ import time
 
 import pytest
 import requests
-
 from conftest import dds_time  # pylint: disable=import-error
 
 SCENARIOS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'emulator', 'scenarios')

@@ -10,8 +10,8 @@ import time
 
 import pytest
 import yaml
-
 from conftest import dds_time  # pylint: disable=import-error
+
 from tests.emulator.model import FAILURE_STATUSES, SUCCESS_STATUSES, Clock
 from tests.emulator.scenario import ScenarioError, generate_tasks, load_scenario, parse_generate
 

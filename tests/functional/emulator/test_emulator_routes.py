@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from conftest import dds_time  # pylint: disable=import-error
+
 from tests.emulator.auth import ucloud_sign
 
 DAY = 86400

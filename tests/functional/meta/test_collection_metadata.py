@@ -19,7 +19,6 @@ import os
 import re
 import subprocess
 import sys
-from typing import Dict, List, Set
 
 import pytest
 import yaml
@@ -42,7 +41,7 @@ def _load_yaml(relative: str) -> dict:
         return yaml.safe_load(handle)
 
 
-def _module_names() -> List[str]:
+def _module_names() -> list[str]:
     directory = os.path.join(REPO_ROOT, 'plugins', 'modules')
     return sorted(name[:-3] for name in os.listdir(directory) if name.endswith('.py') and not name.startswith('_'))
 
@@ -51,7 +50,7 @@ def _short(name: str) -> str:
     return name[len(COLLECTION) + 1:] if name.startswith(COLLECTION + '.') else name
 
 
-def _runtime_groups() -> Dict[str, Set[str]]:
+def _runtime_groups() -> dict[str, set[str]]:
     groups = _load_yaml('meta/runtime.yml').get('action_groups') or {}
     members = {}
     for group, entries in groups.items():
@@ -61,7 +60,7 @@ def _runtime_groups() -> Dict[str, Set[str]]:
 
 
 @pytest.fixture(scope='module')
-def module_docs() -> Dict[str, dict]:
+def module_docs() -> dict[str, dict]:
     """``ansible-doc --json`` of every module, with the doc fragments merged by ansible-core itself."""
     env = {name: value for name, value in os.environ.items() if not name.startswith('ANSIBLE_')}
     env.update({'ANSIBLE_COLLECTIONS_PATH': os.path.join(REPO_ROOT, '.build'), 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
@@ -75,7 +74,7 @@ def module_docs() -> Dict[str, dict]:
     return docs
 
 
-def _documented_groups(doc: dict) -> Set[str]:
+def _documented_groups(doc: dict) -> set[str]:
     action_group = (doc.get('attributes') or {}).get('action_group') or {}
     if action_group.get('support', 'none') == 'none':
         return set()
@@ -148,7 +147,7 @@ def test_user_agent_version_is_the_galaxy_version():
     assert USER_AGENT == '%s/%s' % (COLLECTION, version)
 
 
-def _versions_added(doc: object, where: str) -> List[tuple]:
+def _versions_added(doc: object, where: str) -> list[tuple]:
     """Every ``version_added`` in a module's documentation (the module's own and its options'), with where it is."""
     found = []
     if isinstance(doc, dict):

@@ -22,7 +22,8 @@ import os
 import re
 import subprocess
 import sys
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import pytest
 import yaml
@@ -31,7 +32,7 @@ from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import MAX_POLL_INTERVAL, TASK_WAIT_SPEC
 
 
-def registry_providers() -> List[str]:
+def registry_providers() -> list[str]:
     """The provider names of the registry, in its order: the one place this file reads the registry."""
     from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS  # pylint: disable=import-outside-toplevel
     return list(PROVIDERS)
@@ -47,8 +48,8 @@ ROLE_TABLES = ('roles/wait_for_tasks/README.md', 'docs/role.md')
 # Intended differences between the action's options and the role's variables, each with its reason. Both empty:
 # every option of task_wait is a role variable of the same name and the role has no variable of its own.
 # An entry that no longer matches a difference fails too, so none outlives its reason.
-NOT_IN_ROLE: Dict[str, str] = {}
-ROLE_ONLY: Dict[str, str] = {}
+NOT_IN_ROLE: dict[str, str] = {}
+ROLE_ONLY: dict[str, str] = {}
 
 # Argument spec keys that are compared, and those that are not (with why). Any other key fails the test, so a
 # new kind of constraint in the spec is not silently left out of the comparison.
@@ -62,7 +63,7 @@ NOT_COMPARED = {
 # Keys a documented option may have besides the compared ones.
 DOC_KEYS = set(COMPARED) | {'description', 'suboptions', 'options', 'no_log', 'version_added', 'version_added_collection'}
 
-Diff = List[str]
+Diff = list[str]
 
 
 def _load_yaml(relative: str) -> Any:
@@ -75,7 +76,7 @@ def _read(relative: str) -> str:
         return handle.read()
 
 
-def _coerce(value: Any, type_name: str, elements: Optional[str]) -> Any:
+def _coerce(value: Any, type_name: str, elements: str | None) -> Any:
     """``value`` as Ansible's validator converts it for ``type``, so 30 and 30.0 of a float are equal, 1 and True are not."""
     if value is None:
         return None
@@ -90,13 +91,13 @@ def _shown(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=repr)
 
 
-def _as_list(text: Any) -> List[str]:
+def _as_list(text: Any) -> list[str]:
     if text is None:
         return []
     return [text] if isinstance(text, str) else list(text)
 
 
-def _facts(option: Mapping[str, Any], sub_key: str) -> Tuple[Dict[str, str], Optional[Mapping[str, Any]]]:
+def _facts(option: Mapping[str, Any], sub_key: str) -> tuple[dict[str, str], Mapping[str, Any] | None]:
     """The compared fields of one option (missing ones at Ansible's defaults), and its suboptions."""
     type_name = option.get('type', 'str')
     elements = option.get('elements')
@@ -147,9 +148,9 @@ def _fail_on(diff: Diff, what: str) -> None:
         pytest.fail('%s differs in %d place(s):\n  %s' % (what, len(diff), '\n  '.join(diff)), pytrace=False)
 
 
-def _walk(options: Mapping[str, Any], sub_key: str, path: str = '') -> Dict[str, Mapping[str, Any]]:
+def _walk(options: Mapping[str, Any], sub_key: str, path: str = '') -> dict[str, Mapping[str, Any]]:
     """{path: option} of every option and suboption, paths like ``ucloud.private_key``."""
-    found: Dict[str, Mapping[str, Any]] = {}
+    found: dict[str, Mapping[str, Any]] = {}
     for name, option in (options or {}).items():
         found[path + name] = option
         found.update(_walk(option.get(sub_key) or {}, sub_key, path + name + '.'))
@@ -157,7 +158,7 @@ def _walk(options: Mapping[str, Any], sub_key: str, path: str = '') -> Dict[str,
 
 
 @pytest.fixture(scope='module')
-def task_wait_doc() -> Dict[str, Any]:
+def task_wait_doc() -> dict[str, Any]:
     """``ansible-doc --json dbtasks.cloud.task_wait``: the documentation as users see it."""
     env = {name: value for name, value in os.environ.items() if not name.startswith('ANSIBLE_')}
     env.update({'ANSIBLE_COLLECTIONS_PATH': os.path.join(REPO_ROOT, '.build'), 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
@@ -169,11 +170,11 @@ def task_wait_doc() -> Dict[str, Any]:
 
 
 @pytest.fixture(scope='module')
-def role_spec() -> Dict[str, Any]:
+def role_spec() -> dict[str, Any]:
     return _load_yaml('roles/wait_for_tasks/meta/argument_specs.yml')['argument_specs']['main']['options']
 
 
-def _spec_defaults() -> Dict[str, str]:
+def _spec_defaults() -> dict[str, str]:
     return {name: _shown(_coerce(option.get('default'), option.get('type', 'str'), option.get('elements')))
             for name, option in TASK_WAIT_SPEC.items()}
 
@@ -264,7 +265,7 @@ def test_role_defaults_file_matches(role_spec):
     _fail_on(diff, 'roles/wait_for_tasks/defaults/main.yml')
 
 
-def _task_wait_calls(tasks: List[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+def _task_wait_calls(tasks: list[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
     for task in tasks or []:
         for key in ('block', 'rescue', 'always'):
             yield from _task_wait_calls(task.get(key) or [])
@@ -296,7 +297,7 @@ def test_role_passes_every_option_from_its_variable():
     _fail_on(diff, 'the arguments roles/wait_for_tasks/tasks pass to task_wait')
 
 
-def _table_rows(relative: str) -> Dict[str, List[str]]:
+def _table_rows(relative: str) -> dict[str, list[str]]:
     """Rows of the Markdown tables whose first cell is a role variable: {variable: [other cells]}."""
     rows = {}
     for line in _read(relative).splitlines():
@@ -349,7 +350,7 @@ def test_registry_is_not_empty():
     assert registry_providers(), 'the provider registry lists no provider'
 
 
-def _provider_choices(options: Mapping[str, Any], sub_key: str) -> Dict[str, Any]:
+def _provider_choices(options: Mapping[str, Any], sub_key: str) -> dict[str, Any]:
     found = {path: option.get('choices') for path, option in _walk(options, sub_key).items() if path.split('.')[-1] == 'provider'}
     assert found, 'no provider option found'
     return found

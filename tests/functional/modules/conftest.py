@@ -17,7 +17,7 @@ import json
 import os
 import subprocess
 import sys
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -50,7 +50,7 @@ class AnsibleRunner:
         })
         self._playbooks = 0
 
-    def _run(self, command: List[str], extra_env: Optional[Dict[str, Optional[str]]]) -> subprocess.CompletedProcess:
+    def _run(self, command: list[str], extra_env: dict[str, str | None] | None) -> subprocess.CompletedProcess:
         env = dict(self.env)
         for name, value in (extra_env or {}).items():
             if value is None:
@@ -61,7 +61,7 @@ class AnsibleRunner:
         return subprocess.run(command, cwd=self.workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
 
     def adhoc(self, module: str, args: str = '', check: bool = False,
-              extra_env: Optional[Dict[str, Optional[str]]] = None) -> Tuple[int, Dict[str, Any], str]:
+              extra_env: dict[str, str | None] | None = None) -> tuple[int, dict[str, Any], str]:
         """``ansible localhost -m dbtasks.cloud.<module> -a <args>``: (exit code, module result, stdout + stderr)."""
         command = [os.path.join(BIN_DIR, 'ansible'), 'localhost', '-m', 'dbtasks.cloud.' + module]
         if args:
@@ -75,8 +75,8 @@ class AnsibleRunner:
             raise AssertionError('no module result in the output of %s:\n%s' % (' '.join(command), output))
         return done.returncode, json.loads(body), output
 
-    def playbook(self, tasks: List[Dict[str, Any]], play_options: Optional[Dict[str, Any]] = None,
-                 extra_env: Optional[Dict[str, Optional[str]]] = None) -> Tuple[int, Dict[str, Any], str]:
+    def playbook(self, tasks: list[dict[str, Any]], play_options: dict[str, Any] | None = None,
+                 extra_env: dict[str, str | None] | None = None) -> tuple[int, dict[str, Any], str]:
         """Run ``tasks`` in one play on localhost; returns (exit code, {register name: result}, output).
 
         A last task writes every registered result to a JSON file, so tests assert on the real module results.

@@ -16,7 +16,6 @@ import re
 import shlex
 import subprocess
 import sys
-from typing import List, Tuple
 
 import pytest
 
@@ -29,12 +28,12 @@ _BLOCK = re.compile(r'^```(\w*)\n(.*?)^```', re.MULTILINE | re.DOTALL)
 _FILE_HEADER = re.compile(r'^# ([\w.-]+\.ya?ml)$')
 
 
-def _blocks() -> List[Tuple[str, str]]:
+def _blocks() -> list[tuple[str, str]]:
     with open(RECIPES, encoding='utf-8') as handle:
         return _BLOCK.findall(handle.read())
 
 
-def _files() -> List[Tuple[str, str]]:
+def _files() -> list[tuple[str, str]]:
     found = []
     for language, body in _blocks():
         header = _FILE_HEADER.match(body.splitlines()[0]) if body.strip() else None
@@ -43,7 +42,7 @@ def _files() -> List[Tuple[str, str]]:
     return found
 
 
-def _commands() -> List[str]:
+def _commands() -> list[str]:
     return [line[2:] for language, body in _blocks() if language == 'console'
             for line in body.splitlines() if re.match(r'^\$ ansible(-playbook)? ', line)]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 
-
 CATALOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scenarios', 'catalog.yml')
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Set
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -74,12 +75,12 @@ class SentCredentials:
     _SIGNATURE = re.compile(r'Signature=([^,\s]+)')
 
     def __init__(self) -> None:
-        self.values: Set[str] = set()
+        self.values: set[str] = set()
         self.ucloud_signatures = 0
         self.huawei_signatures = 0
         self._lock = threading.Lock()
 
-    def _add(self, value: Optional[str], counter: str = '') -> None:
+    def _add(self, value: str | None, counter: str = '') -> None:
         if value:
             with self._lock:
                 self.values.add(value)
@@ -89,12 +90,12 @@ class SentCredentials:
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         params_of, route_of = emulator_ucloud.params_of, emulator_huawei.route_of
 
-        def recording_params_of(req: Any) -> Dict[str, str]:
+        def recording_params_of(req: Any) -> dict[str, str]:
             params = params_of(req)
             self._add(params.get('Signature'), 'ucloud_signatures')
             return params
 
-        def recording_route_of(req: Any, state: Any) -> Optional[str]:
+        def recording_route_of(req: Any, state: Any) -> str | None:
             match = self._SIGNATURE.search(req.headers.get('authorization', ''))
             self._add(match.group(1) if match else None, 'huawei_signatures')
             self._add(req.headers.get('x-auth-token'))
@@ -105,18 +106,18 @@ class SentCredentials:
         monkeypatch.setattr(emulator_huawei, 'route_of', recording_route_of)
 
 
-def spellings(secret: str) -> Set[str]:
+def spellings(secret: str) -> set[str]:
     """The forms a secret takes in URLs, form bodies, JSON and Python reprs."""
     return {secret, quote(secret, safe=''), quote_plus(secret), json.dumps(secret)[1:-1], repr(secret)[1:-1]}
 
 
-def find_leaks(text: str, secrets: Iterable[str]) -> List[str]:
+def find_leaks(text: str, secrets: Iterable[str]) -> list[str]:
     """The secrets (as given) found in ``text`` in any spelling."""
     return sorted({secret for secret in secrets for form in spellings(secret) if form in text})
 
 
 class Recorded(NamedTuple):
-    base_urls: Dict[str, str]  # one emulator per provider, so that faults stay with one provider
+    base_urls: dict[str, str]  # one emulator per provider, so that faults stay with one provider
     sent: SentCredentials
 
 
@@ -137,24 +138,24 @@ class Run(NamedTuple):
     """One module run in the playbook: its register name, and the text its message must carry (None: it must succeed)."""
     register: str
     module: str
-    args: Dict[str, Any]
-    failure: Optional[str]
+    args: dict[str, Any]
+    failure: str | None
 
 
-def fault_task(base_url: str, faults: Optional[List[Dict[str, Any]]]) -> Dict[str, Any]:
-    request: Dict[str, Any] = {'url': base_url + '/_emulator/faults', 'method': 'POST' if faults else 'DELETE'}
+def fault_task(base_url: str, faults: list[dict[str, Any]] | None) -> dict[str, Any]:
+    request: dict[str, Any] = {'url': base_url + '/_emulator/faults', 'method': 'POST' if faults else 'DELETE'}
     if faults:
         request.update(body_format='json', body=faults)
     return {'name': 'Emulator faults: %s' % (json.dumps(faults) if faults else 'none'), 'ansible.builtin.uri': request}
 
 
-def connection(provider: str, base_url: str) -> Dict[str, Any]:
+def connection(provider: str, base_url: str) -> dict[str, Any]:
     if provider == 'udts':
         return {'public_key': PUBLIC_KEY, 'private_key': PRIVATE_KEY, 'base_url': base_url}
     return {'access_key': ACCESS_KEY, 'secret_key': SECRET_KEY, 'project_id': PROJECT_ID, 'endpoint': base_url}
 
 
-def check_runs(runs: List[Run], results: Dict[str, Any], outputs: List[str], secrets: Set[str]) -> List[str]:
+def check_runs(runs: list[Run], results: dict[str, Any], outputs: list[str], secrets: set[str]) -> list[str]:
     """Wrong outcomes (a failure path that did not fail as intended) and leaks; counts the runs checked."""
     problems = []
     for run in runs:
@@ -180,7 +181,7 @@ def check_runs(runs: List[Run], results: Dict[str, Any], outputs: List[str], sec
     return problems
 
 
-def all_secrets(sent: SentCredentials) -> Set[str]:
+def all_secrets(sent: SentCredentials) -> set[str]:
     secrets = set(CONFIGURED_SECRETS) | sent.values
     SECRET_TOTALS.secrets = max(SECRET_TOTALS.secrets, len(secrets))
     return secrets

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import traceback
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable
 from unittest import mock
 
 import yaml
@@ -31,20 +31,19 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTas
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
-
 from tests.emulator.ansible_env import CREDENTIAL_VARIABLES, ansible_env
 from tests.emulator.scenario import HuaweiCredentials, UCloudCredentials
 
 BIN_DIR = os.path.dirname(sys.executable)
 PROVIDERS = ('udts', 'dds', 'rds')
-MODULE_MAINS: Dict[str, Callable[[], None]] = {'udts': udts_task_info.main, 'dds': dds_job_info.main, 'rds': rds_task_info.main}
+MODULE_MAINS: dict[str, Callable[[], None]] = {'udts': udts_task_info.main, 'dds': dds_job_info.main, 'rds': rds_task_info.main}
 MODULE_NAMES = {'udts': 'udts_task_info', 'dds': 'dds_job_info', 'rds': 'rds_task_info'}
 RESULT_KEYS = {'udts': 'tasks', 'dds': 'jobs', 'rds': 'tasks'}
 ID_OPTIONS = {'udts': 'task_id', 'dds': 'job_id', 'rds': 'job_id'}
 ANSIBLE_TIMEOUT = 300
 
 
-def connection_args(provider: str, base_url: str) -> Dict[str, Any]:
+def connection_args(provider: str, base_url: str) -> dict[str, Any]:
     """Module options that reach the emulator with its default credentials."""
     if provider == 'udts':
         ucloud = UCloudCredentials()
@@ -56,20 +55,20 @@ def connection_args(provider: str, base_url: str) -> Dict[str, Any]:
 @dataclasses.dataclass
 class ModuleRun:
     """What one in-process module run produced."""
-    result: Dict[str, Any]
-    warnings: List[str]
-    sleeps: List[float]
-    traceback: Optional[str] = None
+    result: dict[str, Any]
+    warnings: list[str]
+    sleeps: list[float]
+    traceback: str | None = None
 
     @property
     def failed(self) -> bool:
         return bool(self.result.get('failed'))
 
 
-def run_in_process(provider: str, args: Dict[str, Any], utcnow: Optional[Callable[[], datetime]] = None) -> ModuleRun:
+def run_in_process(provider: str, args: dict[str, Any], utcnow: Callable[[], datetime] | None = None) -> ModuleRun:
     """Run the provider's info module with ``args`` (connection options included) in this process."""
-    sleeps: List[float] = []
-    warnings: List[str] = []
+    sleeps: list[float] = []
+    warnings: list[str] = []
     hooks = RuntimeHooks(sleep=sleeps.append, utcnow=utcnow or (lambda: datetime.now(timezone.utc)))
 
     def record_warning(module: Any, warning: str) -> None:
@@ -89,7 +88,7 @@ def run_in_process(provider: str, args: Dict[str, Any], utcnow: Optional[Callabl
 class AnsibleVerbose:
     """Runs ``ansible``/``ansible-playbook`` at ``-vvvv`` in ``workdir``; every byte they print is kept for scanning."""
 
-    def __init__(self, workdir: str, env: Optional[Dict[str, str]] = None) -> None:
+    def __init__(self, workdir: str, env: dict[str, str] | None = None) -> None:
         self.workdir = workdir
         self.env = ansible_env(workdir)
         self.env.update({
@@ -99,21 +98,21 @@ class AnsibleVerbose:
         self.env.update(env or {})
         self.runs = 0
 
-    def _run(self, command: List[str], env: Optional[Dict[str, str]]) -> Tuple[int, str, str]:
+    def _run(self, command: list[str], env: dict[str, str] | None) -> tuple[int, str, str]:
         self.runs += 1
         full_env = dict(self.env, **(env or {}))
         done = subprocess.run(command + ['-vvvv'], cwd=self.workdir, env=full_env, capture_output=True, text=True,
                               timeout=ANSIBLE_TIMEOUT, check=False)
         return done.returncode, done.stdout, done.stderr
 
-    def playbook(self, plays: List[Dict[str, Any]], name: str, env: Optional[Dict[str, str]] = None,
-                 inventory: str = 'localhost,') -> Tuple[int, str, str]:
+    def playbook(self, plays: list[dict[str, Any]], name: str, env: dict[str, str] | None = None,
+                 inventory: str = 'localhost,') -> tuple[int, str, str]:
         path = os.path.join(self.workdir, name + '.yml')
         with open(path, 'w', encoding='utf-8') as handle:
             yaml.safe_dump(plays, handle, sort_keys=False)
         return self._run([os.path.join(BIN_DIR, 'ansible-playbook'), '-i', inventory, path], env)
 
-    def adhoc(self, module: str, args: Dict[str, Any], env: Optional[Dict[str, str]] = None) -> Tuple[int, str, str]:
+    def adhoc(self, module: str, args: dict[str, Any], env: dict[str, str] | None = None) -> tuple[int, str, str]:
         command = [os.path.join(BIN_DIR, 'ansible'), 'localhost', '-i', 'localhost,', '-c', 'local', '-m', module]
         if args:
             command += ['-a', json.dumps(args)]
@@ -137,7 +136,7 @@ class SecretTotals:
     processes: int = 0
     secrets: int = 0  # distinct secret values searched for, signatures included
     leaks: int = 0
-    leaked: List[str] = dataclasses.field(default_factory=list)
+    leaked: list[str] = dataclasses.field(default_factory=list)
 
 
 FAULT_TOTALS = FaultTotals()

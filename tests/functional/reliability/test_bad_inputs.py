@@ -10,7 +10,7 @@ bad inputs are in test_role_bad_inputs.py (they go through ansible-playbook).
 
 from __future__ import annotations
 
-from typing import Any, Dict, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -20,9 +20,9 @@ from tests.functional.reliability.support import connection_args, run_in_process
 class BadInput(NamedTuple):
     name: str
     provider: str
-    args: Dict[str, Any]
+    args: dict[str, Any]
     option: str  # must be named in the message
-    rule: Optional[str] = None  # words of the rule the message must also carry
+    rule: str | None = None  # words of the rule the message must also carry
 
 
 CATALOGUE = [

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import CLOCK_SKEW_HINT
-
 from tests.functional.reliability.support import RESULT_KEYS, connection_args, run_in_process
 
 

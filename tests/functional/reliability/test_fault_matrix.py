@@ -20,7 +20,7 @@ Nothing may end in a traceback, and no item may go missing without a warning. Th
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 
@@ -66,14 +66,14 @@ class FaultCase:
     def name(self) -> str:
         return '%s-%s-%s' % (self.route, self.kind, 'persistent' if self.persistent else 'transient')
 
-    def fault(self) -> Dict[str, Any]:
-        fault: Dict[str, Any] = {'route': self.route, 'kind': self.kind, 'retry_after': RETRY_AFTER, 'delay': SLOW_DELAY}
+    def fault(self) -> dict[str, Any]:
+        fault: dict[str, Any] = {'route': self.route, 'kind': self.kind, 'retry_after': RETRY_AFTER, 'delay': SLOW_DELAY}
         if not self.persistent:
             fault['count'] = 1 if self.kind in PAGE_KINDS else TRANSIENT_COUNT
         return fault
 
 
-def _cases() -> List[FaultCase]:
+def _cases() -> list[FaultCase]:
     cases = []
     for provider in ROUTES:
         kinds = REQUEST_KINDS + (UCLOUD_KINDS if provider == 'udts' else ())
@@ -87,7 +87,7 @@ CASES = _cases()
 
 
 @pytest.fixture(scope='module')
-def clean_runs(_emulator_process: Any) -> Dict[Any, Dict[str, Any]]:
+def clean_runs(_emulator_process: Any) -> dict[Any, dict[str, Any]]:
     """The result of every (provider, target) without faults, the reference each case is compared with."""
     _emulator_process.clear_faults()
     results = {}
@@ -102,7 +102,7 @@ def clean_runs(_emulator_process: Any) -> Dict[Any, Dict[str, Any]]:
     return results
 
 
-def _expected_code(case: FaultCase) -> Optional[str]:
+def _expected_code(case: FaultCase) -> str | None:
     """The provider code the failure message must carry, or None when the answer has none (or no answer came)."""
     if case.provider == 'udts':
         code = UCLOUD_CODES.get(case.kind, 150 if case.kind in HTTP_KINDS or case.kind == 'retcode_150' else None)
@@ -113,7 +113,7 @@ def _expected_code(case: FaultCase) -> Optional[str]:
     return 'code %s' % (HUAWEI_500_CODES[case.provider] if status == 500 else HUAWEI_CODES[status])
 
 
-def _failure_problems(case: FaultCase, run: ModuleRun) -> List[str]:
+def _failure_problems(case: FaultCase, run: ModuleRun) -> list[str]:
     """Why a persistent request fault's failure is not clear; empty when it is."""
     result, msg = run.result, str(run.result.get('msg', ''))
     problems = []
@@ -140,7 +140,7 @@ def _failure_problems(case: FaultCase, run: ModuleRun) -> List[str]:
     return problems
 
 
-def _judge(case: FaultCase, run: ModuleRun, clean: Dict[str, Any]) -> str:
+def _judge(case: FaultCase, run: ModuleRun, clean: dict[str, Any]) -> str:
     """The outcome: survived, failed clearly, warned incomplete, data lost, traceback, or what else went wrong."""
     if run.traceback or 'Traceback' in str(run.result.get('msg', '')) or 'exception' in run.result:
         return 'traceback'
@@ -179,7 +179,7 @@ def _count(outcome: str) -> None:
 
 
 @pytest.mark.parametrize('case', CASES, ids=[case.name for case in CASES])
-def test_fault(emulator: Any, clean_runs: Dict[Any, Dict[str, Any]], case: FaultCase) -> None:
+def test_fault(emulator: Any, clean_runs: dict[Any, dict[str, Any]], case: FaultCase) -> None:
     reference = clean_runs[(case.provider, case.target)]
     args = dict(connection_args(case.provider, emulator.base_url), **reference['args'])
     if case.kind == 'slow':

@@ -11,7 +11,7 @@ case sent a request; each message must name the option.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -26,7 +26,7 @@ UDTS_TASK = {'provider': 'udts', 'id': 'udts-demofi01'}
 class BadInput(NamedTuple):
     name: str
     target: str  # ROLE (its variables, without the wait_for_tasks_ prefix) or ACTION (its options)
-    args: Dict[str, Any]
+    args: dict[str, Any]
     option: str  # must be named in the message
 
 
@@ -58,16 +58,16 @@ CATALOGUE = [
     BadInput('task-wait-unknown-fail-on-state', ACTION, {'tasks': [RDS_TASK], 'fail_on': ['done']}, 'fail_on'),
     BadInput('task-wait-huawei-endpoint-not-http', ACTION, {'tasks': [RDS_TASK], 'huaweicloud': {'endpoint': 'ftp://127.0.0.1/'}}, 'endpoint'),
 ]
-EMULATOR_ARGS: List[str] = []  # no scenario: any request would be counted all the same
+EMULATOR_ARGS: list[str] = []  # no scenario: any request would be counted all the same
 
 
-def _connections(base_url: str) -> Dict[str, Dict[str, Any]]:
+def _connections(base_url: str) -> dict[str, dict[str, Any]]:
     return {'ucloud': {'public_key': 'emulator-public-key', 'private_key': 'emulator-private-key', 'base_url': base_url},
             'huaweicloud': {'access_key': 'EMULATORAK0000000000', 'secret_key': 'emulator-secret-key',
                             'project_id': '0123456789abcdef0123456789abcdef', 'endpoint': base_url}}
 
 
-def _merged(args: Dict[str, Any], base_url: str) -> Dict[str, Any]:
+def _merged(args: dict[str, Any], base_url: str) -> dict[str, Any]:
     """The case's options over valid connections; a connection option set to None is removed."""
     merged = dict(args)
     for connection, defaults in _connections(base_url).items():
@@ -76,10 +76,10 @@ def _merged(args: Dict[str, Any], base_url: str) -> Dict[str, Any]:
     return merged
 
 
-def _case_block(case: BadInput, base_url: str) -> Dict[str, Any]:
+def _case_block(case: BadInput, base_url: str) -> dict[str, Any]:
     args = _merged(case.args, base_url)
     if case.target == ROLE:
-        call: Dict[str, Any] = {'name': 'Run the role', 'ansible.builtin.include_role': {'name': 'dbtasks.cloud.wait_for_tasks'},
+        call: dict[str, Any] = {'name': 'Run the role', 'ansible.builtin.include_role': {'name': 'dbtasks.cloud.wait_for_tasks'},
                                 'vars': {'wait_for_tasks_' + name: value for name, value in args.items()}}
     else:
         call = {'name': 'Run task_wait', 'dbtasks.cloud.task_wait': args}
@@ -91,7 +91,7 @@ def _case_block(case: BadInput, base_url: str) -> Dict[str, Any]:
 
 
 @pytest.fixture(scope='module')
-def outcomes(_emulator_process: Any, tmp_path_factory: Any) -> Dict[str, Any]:
+def outcomes(_emulator_process: Any, tmp_path_factory: Any) -> dict[str, Any]:
     """Every case run once, in one playbook: {case name: failure message}, and the emulator's counters after the play."""
     workdir = tmp_path_factory.mktemp('role-bad-inputs')
     results = str(workdir / 'failures.json')
@@ -109,7 +109,7 @@ def outcomes(_emulator_process: Any, tmp_path_factory: Any) -> Dict[str, Any]:
 
 
 @pytest.mark.parametrize('case', CATALOGUE, ids=[case.name for case in CATALOGUE])
-def test_bad_input_is_rejected_before_any_request(outcomes: Dict[str, Any], case: BadInput) -> None:
+def test_bad_input_is_rejected_before_any_request(outcomes: dict[str, Any], case: BadInput) -> None:
     message = outcomes['failures'].get(case.name)
     assert message is not None, 'the case did not run'
     assert message != 'ACCEPTED', 'accepted'

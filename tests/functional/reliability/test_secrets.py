@@ -10,14 +10,32 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from collections.abc import Iterator
+from typing import Any, Optional
 from urllib.parse import quote, quote_plus
 
 import pytest
 
 from tests.functional.reliability.secrets_support import (
-    ACCESS_KEY, AUTH_TOKEN, CONFIGURED_SECRETS, FINAL_IDS, PRIVATE_KEY, PROJECT_ID, PUBLIC_KEY, RUNNING_IDS, SECRET_KEY, SECURITY_TOKEN,
-    WRONG_SECRETS, Recorded, Run, all_secrets, check_runs, connection, fault_task, find_leaks, recording_emulators,
+    ACCESS_KEY,
+    AUTH_TOKEN,
+    CONFIGURED_SECRETS,
+    FINAL_IDS,
+    PRIVATE_KEY,
+    PROJECT_ID,
+    PUBLIC_KEY,
+    RUNNING_IDS,
+    SECRET_KEY,
+    SECURITY_TOKEN,
+    WRONG_SECRETS,
+    Recorded,
+    Run,
+    all_secrets,
+    check_runs,
+    connection,
+    fault_task,
+    find_leaks,
+    recording_emulators,
 )
 from tests.functional.reliability.support import MODULE_NAMES, SECRET_TOTALS, AnsibleVerbose
 
@@ -27,11 +45,11 @@ def recorded() -> Iterator[Recorded]:
     yield from recording_emulators()
 
 
-Phase = Tuple[Optional[List[Dict[str, Any]]], List[Run]]  # (faults active during the runs, the runs)
+Phase = tuple[Optional[list[dict[str, Any]]], list[Run]]  # (faults active during the runs, the runs)
 API_FAILURES = {'http_500': 'HTTP 500', 'truncated_json': 'truncated JSON', 'html_error': 'HTML error page', 'http_429_retry_after': 'HTTP 429'}
 
 
-def module_phases(provider: str, base_url: str) -> List[Phase]:
+def module_phases(provider: str, base_url: str) -> list[Phase]:
     """One module on success and on each failure path, against its own emulator at ``base_url``."""
     module = MODULE_NAMES[provider]
     id_option = 'task_id' if provider == 'udts' else 'job_id'
@@ -58,14 +76,14 @@ def module_phases(provider: str, base_url: str) -> List[Phase]:
             Run('wrong_security_token', module, {'security_token': WRONG_SECRETS['security_token']}, 'APIGW.0301'),
         ]
     read_timeout = Run('read_timeout', module, {'timeout': 0.3, 'retries': 1}, 'timed out')
-    phases: List[Phase] = [(None, clean), ([{'route': '*', 'kind': 'slow', 'delay': 1.0}], [read_timeout])]
+    phases: list[Phase] = [(None, clean), ([{'route': '*', 'kind': 'slow', 'delay': 1.0}], [read_timeout])]
     failures = dict(API_FAILURES, **({'retcode_150': 'code 150'} if provider == 'udts' else {}))
     for kind, failure in failures.items():
         phases.append(([{'route': '*', 'kind': kind, 'retry_after': 0.2}], [Run(kind, module, {'retries': 1}, failure)]))
     return [(faults, [run._replace(register='%s_%s' % (provider, run.register)) for run in runs]) for faults, runs in phases]
 
 
-def _task(run: Run, provider: str, base_url: str) -> Dict[str, Any]:
+def _task(run: Run, provider: str, base_url: str) -> dict[str, Any]:
     args = dict(run.args)
     check_mode = args.pop('_check_mode', False)
     if 'auth_token' not in args:
@@ -76,14 +94,14 @@ def _task(run: Run, provider: str, base_url: str) -> Dict[str, Any]:
     return task
 
 
-def build_playbook(phases: Dict[str, List[Phase]], base_urls: Dict[str, str], results_dir: str) -> List[Dict[str, Any]]:
+def build_playbook(phases: dict[str, list[Phase]], base_urls: dict[str, str], results_dir: str) -> list[dict[str, Any]]:
     """One play over one host per provider (all local), free strategy: the providers' runs go in parallel.
 
     Each host has its own emulator, so the faults one host sets never reach another.
     """
-    tasks: List[Dict[str, Any]] = []
+    tasks: list[dict[str, Any]] = []
     for provider, provider_phases in phases.items():
-        host_tasks: List[Dict[str, Any]] = []
+        host_tasks: list[dict[str, Any]] = []
         registers = []
         for faults, runs in provider_phases:
             if faults:
@@ -114,7 +132,7 @@ def test_modules_never_show_secrets(recorded: Recorded, tmp_path: Any) -> None:
     code, stdout, stderr = ansible.playbook(build_playbook(phases, recorded.base_urls, str(tmp_path)), 'secrets-modules', inventory=str(inventory))
     SECRET_TOTALS.processes += 1
     assert code == 0, stdout[-3000:] + stderr[-3000:]
-    results: Dict[str, Any] = {}
+    results: dict[str, Any] = {}
     for provider in MODULE_NAMES:
         with open(str(tmp_path / (provider + '.json')), encoding='utf-8') as handle:
             results.update(json.load(handle))
@@ -136,8 +154,8 @@ ADHOC_ENV = {
     ('udts_task_info', {}, {'UCLOUD_PRIVATE_KEY': WRONG_SECRETS['private_key']}, 'code 171'),
     ('rds_task_info', {}, {'HUAWEICLOUD_SDK_SK': WRONG_SECRETS['secret_key'], 'HUAWEICLOUD_SDK_SECURITY_TOKEN': SECURITY_TOKEN}, 'APIGW.0301'),
 ], ids=['rds-ok', 'dds-not-found', 'udts-wrong-key', 'rds-wrong-key-with-token'])
-def test_adhoc_with_environment_credentials_never_shows_secrets(recorded: Recorded, tmp_path: Any, module: str, args: Dict[str, Any],
-                                                                env: Dict[str, str], failure: Optional[str]) -> None:
+def test_adhoc_with_environment_credentials_never_shows_secrets(recorded: Recorded, tmp_path: Any, module: str, args: dict[str, Any],
+                                                                env: dict[str, str], failure: str | None) -> None:
     base_url = recorded.base_urls['rds']
     ansible = AnsibleVerbose(str(tmp_path), dict(ADHOC_ENV, UCLOUD_API_BASE_URL=base_url, HUAWEICLOUD_SDK_ENDPOINT=base_url))
     code, stdout, stderr = ansible.adhoc('dbtasks.cloud.' + module, args, env)

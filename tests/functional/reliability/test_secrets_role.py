@@ -11,13 +11,27 @@ in secrets_support.py.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from tests.functional.reliability.secrets_support import (
-    AUTH_TOKEN, FINAL_IDS, PRIVATE_KEY, PROJECT_ID, RUNNING_IDS, SECRET_KEY, SECURITY_TOKEN, WRONG_SECRETS, Recorded, Run, all_secrets,
-    check_runs, connection, fault_task, recording_emulators,
+    AUTH_TOKEN,
+    FINAL_IDS,
+    PRIVATE_KEY,
+    PROJECT_ID,
+    RUNNING_IDS,
+    SECRET_KEY,
+    SECURITY_TOKEN,
+    WRONG_SECRETS,
+    Recorded,
+    Run,
+    all_secrets,
+    check_runs,
+    connection,
+    fault_task,
+    recording_emulators,
 )
 from tests.functional.reliability.support import SECRET_TOTALS, AnsibleVerbose
 
@@ -33,7 +47,7 @@ def recorded() -> Iterator[Recorded]:
     yield from recording_emulators()
 
 
-def _cases(base_url: str) -> List[Any]:
+def _cases(base_url: str) -> list[Any]:
     """(run, faults active during it); ``args`` are the role's variables (without prefix) or task_wait's options."""
     ucloud, huawei = connection('udts', base_url), connection('rds', base_url)
     token = {'auth_token': AUTH_TOKEN, 'project_id': PROJECT_ID, 'endpoint': base_url}
@@ -68,7 +82,7 @@ def _cases(base_url: str) -> List[Any]:
     return cases
 
 
-def _environment_cases() -> List[Any]:
+def _environment_cases() -> list[Any]:
     """Credentials from the environment of ansible-playbook (a process of their own: with AK/SK in the environment,
     a token could not be used, as with the modules)."""
     return [
@@ -79,11 +93,11 @@ def _environment_cases() -> List[Any]:
     ]
 
 
-def _call(run: Run) -> Dict[str, Any]:
+def _call(run: Run) -> dict[str, Any]:
     args = dict(run.args)
     defaults = args.pop('module_defaults', None)
     if run.module == ROLE:
-        call: Dict[str, Any] = {'name': 'Run the role', 'ansible.builtin.include_role': {'name': 'dbtasks.cloud.wait_for_tasks'},
+        call: dict[str, Any] = {'name': 'Run the role', 'ansible.builtin.include_role': {'name': 'dbtasks.cloud.wait_for_tasks'},
                                 'vars': {'wait_for_tasks_' + name: value for name, value in args.items()}}
     else:
         call = {'name': 'Run task_wait', 'dbtasks.cloud.task_wait': args, 'register': 'waited'}
@@ -94,7 +108,7 @@ def _call(run: Run) -> Dict[str, Any]:
             'module_defaults': {'group/dbtasks.cloud.ucloud': defaults['ucloud'], 'group/dbtasks.cloud.huaweicloud': defaults['huaweicloud']}}
 
 
-def _block(run: Run) -> Dict[str, Any]:
+def _block(run: Run) -> dict[str, Any]:
     """The case, recording {failed, msg} under its name; the role's fact is reset first so no case sees another's."""
     message = "wait_for_tasks_result.msg" if run.module == ROLE else "waited.msg"
     record = "{{ outcomes | combine({'%s': {'failed': %s, 'msg': %s | default('no message')}}) }}"
@@ -107,10 +121,10 @@ def _block(run: Run) -> Dict[str, Any]:
     ]}
 
 
-def _run_playbook(base_url: str, cases: List[Any], workdir: Any, name: str, env: Optional[Dict[str, str]] = None) -> Tuple[Dict[str, Any], List[str]]:
+def _run_playbook(base_url: str, cases: list[Any], workdir: Any, name: str, env: dict[str, str] | None = None) -> tuple[dict[str, Any], list[str]]:
     """Run the cases in one ansible-playbook -vvvv; returns ({case: {failed, msg}}, [stdout, stderr])."""
     results_path = str(workdir / (name + '.json'))
-    tasks: List[Dict[str, Any]] = []
+    tasks: list[dict[str, Any]] = []
     for run, faults in cases:
         if faults:
             tasks.append(fault_task(base_url, faults))

@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -41,13 +41,13 @@ EMULATOR_CREDENTIALS = {
 @dataclasses.dataclass
 class GateRun:
     returncode: int
-    lines: List[Tuple[float, str]]  # (seconds since the start of ansible-playbook, line)
+    lines: list[tuple[float, str]]  # (seconds since the start of ansible-playbook, line)
 
     @property
     def output(self) -> str:
         return '\n'.join(line for dummy, line in self.lines)
 
-    def progress(self) -> List[Tuple[float, str]]:
+    def progress(self) -> list[tuple[float, str]]:
         return [(arrived, line) for arrived, line in self.lines if line.startswith('task_wait ')]
 
     def polls(self) -> int:
@@ -85,7 +85,7 @@ class Gate:
                 raise AssertionError('the emulator clock did not reach %s' % seconds)
             time.sleep(0.05)
 
-    def run(self, variables: Dict[str, Any], args: Tuple[str, ...] = (), env: Optional[Dict[str, Optional[str]]] = None) -> GateRun:
+    def run(self, variables: dict[str, Any], args: tuple[str, ...] = (), env: dict[str, str | None] | None = None) -> GateRun:
         """``ansible-playbook dbtasks.cloud.gate -e @vars.yml``, reading the output as it comes (stdout and stderr merged)."""
         self._runs += 1
         path = os.path.join(self.workdir, 'tasks-%d.yml' % self._runs)
@@ -112,7 +112,7 @@ class Gate:
 
 
 @pytest.fixture
-def gate_for(emulator_factory: Callable[[List[str]], EmulatorProcess], tmp_path: Any) -> Callable[[float], Gate]:
+def gate_for(emulator_factory: Callable[[list[str]], EmulatorProcess], tmp_path: Any) -> Callable[[float], Gate]:
     def start(speed: float) -> Gate:
         emulator = emulator_factory(['--scenario', SCENARIO, '--speed', str(speed)])
         workdir = tmp_path / ('gate-%d' % len(list(tmp_path.iterdir())))

@@ -13,6 +13,7 @@ import contextlib
 import json
 import threading
 import typing as t
+from collections.abc import Iterator, Mapping
 from unittest import mock
 
 from ansible.module_utils import basic
@@ -22,7 +23,7 @@ try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19 has no helper; set the arguments the way AnsibleModule reads them there
     @contextlib.contextmanager
-    def patch_module_args(args: dict) -> t.Iterator[None]:
+    def patch_module_args(args: dict) -> Iterator[None]:
         serialized = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
         with mock.patch.object(basic, "_ANSIBLE_ARGS", serialized):
             yield
@@ -63,7 +64,7 @@ class FakeTransport:
         self.closed = False
         self._lock = threading.Lock()
 
-    def send(self, method: str, url: str, headers: t.Mapping[str, str], body: bytes | None = None) -> HttpResponse:
+    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None) -> HttpResponse:
         request = RecordedRequest(method, url, dict(headers), body)
         with self._lock:
             self.requests.append(request)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import typing as t
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -29,7 +30,7 @@ HUAWEI_SERVER_FILTERS = ("status", "name", "instance_id", "order_id")
 class TaskStore:
     """Items of one API and their timeline; ``calls`` counts requests per operation, ``queries`` keeps their parameters."""
 
-    def __init__(self, items: t.Sequence[dict], id_key: str = "id", clock: FakeClock | None = None,
+    def __init__(self, items: Sequence[dict], id_key: str = "id", clock: FakeClock | None = None,
                  timeline: dict | None = None, send_total: bool = True) -> None:
         self.items = [dict(item) for item in items]
         self.id_key = id_key
@@ -85,7 +86,7 @@ def ucloud_api(store: TaskStore, detail: t.Callable[[dict], dict] | None = None)
     return handle
 
 
-def huawei_api(store: TaskStore, created: t.Mapping[str, datetime] | None = None) -> t.Callable[[RecordedRequest], t.Any]:
+def huawei_api(store: TaskStore, created: Mapping[str, datetime] | None = None) -> t.Callable[[RecordedRequest], t.Any]:
     """DDS ``/v3.1/p1/jobs``, RDS ``/v3/p1/tasklist`` (server filters, offset/limit) and ``/v3/p1/jobs?id=``.
 
     With ``created`` (id -> aware creation instant) a list request with ``start_time`` and ``end_time`` (DDS format)

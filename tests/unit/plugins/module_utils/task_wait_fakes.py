@@ -9,6 +9,7 @@ Import as ``ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.ta
 from __future__ import annotations
 
 import typing as t
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -42,9 +43,9 @@ def huawei(task_id: str, status: str = "Running", percent: str = "10", progress_
 class Clouds:
     """The three APIs behind one FakeTransport; ``calls()`` counts requests per provider and operation."""
 
-    def __init__(self, udts_items: t.Sequence[dict] = (), dds_items: t.Sequence[dict] = (), rds_items: t.Sequence[dict] = (),
-                 timeline: t.Optional[dict] = None, fail: t.Optional[t.Callable[[t.Any], t.Any]] = None,
-                 dds_created: t.Optional[t.Mapping[str, datetime]] = None, start: float = 1000.0) -> None:
+    def __init__(self, udts_items: Sequence[dict] = (), dds_items: Sequence[dict] = (), rds_items: Sequence[dict] = (),
+                 timeline: dict | None = None, fail: t.Callable[[t.Any], t.Any] | None = None,
+                 dds_created: Mapping[str, datetime] | None = None, start: float = 1000.0) -> None:
         self.clock = FakeClock(start)
         timeline = timeline or {}
         self.stores = {

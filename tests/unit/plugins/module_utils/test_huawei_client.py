@@ -11,9 +11,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig, endpoint_for
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig
-from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import endpoint_for
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import CLOCK_SKEW_HINT, HuaweiClient, error_fields
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import SIGNATURE_HINT as HUAWEI_SIGNATURE_HINT
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy

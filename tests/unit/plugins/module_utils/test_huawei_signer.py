@@ -11,7 +11,8 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_signer import (
     ALGORITHM,

@@ -5,17 +5,16 @@
 from __future__ import annotations
 
 import pytest
-
 from ansible.module_utils import basic
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils import _module
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import COMMON_SPEC, HUAWEI_SPEC, UCLOUD_SPEC
+from ansible_collections.dbtasks.cloud.plugins.module_utils._dds import DDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
-from ansible_collections.dbtasks.cloud.plugins.module_utils._dds import DDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS
-from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import (
     install_fake_runtime,
     json_response,

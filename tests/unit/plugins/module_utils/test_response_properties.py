@@ -21,19 +21,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils import _huawei_client, _ucloud_client
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig, UCloudConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
-from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Page
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import BodyError, decode_json_object
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import STATES, parse_percent
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import read_page
-from ansible_collections.dbtasks.cloud.plugins.module_utils._response import BodyError, decode_json_object
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import HttpResponse
-from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport, run_module

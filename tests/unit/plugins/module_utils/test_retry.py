@@ -5,14 +5,14 @@
 from __future__ import annotations
 
 import time
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import retcode_retryable
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy, is_retryable, parse_retry_after
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import retcode_retryable
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock
 
 

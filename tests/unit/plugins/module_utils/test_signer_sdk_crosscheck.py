@@ -11,7 +11,8 @@ from datetime import datetime
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_signer import sign_request
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_signer import encode_value, sign_ucloud_params

@@ -9,7 +9,6 @@ import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, parse_plan
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import WaitTimeout
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import (
     ProgressLog,
     build_result,
@@ -19,6 +18,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report im
     summary_lines,
     timeout_result,
 )
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import WaitTimeout
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import validated
 
 

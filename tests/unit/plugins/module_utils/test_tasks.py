@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, ParameterError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Page
-from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import TasksTimedOut, collect_tasks, parse_selection
 from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
+from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Page
+from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker, read_page
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore

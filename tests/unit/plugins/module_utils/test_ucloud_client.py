@@ -9,10 +9,10 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT
-from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import (
     FakeClock,

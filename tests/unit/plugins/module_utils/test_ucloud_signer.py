@@ -10,7 +10,8 @@ import random
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_signer import (
     encode_value,

@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import collect_tasks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import collect_tasks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS, UDTS_PAGE_SIZE, UdtsTasks
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport, json_response

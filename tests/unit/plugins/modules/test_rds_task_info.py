@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.dbtasks.cloud.plugins.modules import rds_task_info
