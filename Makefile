@@ -1,148 +1,123 @@
 # dbtasks.cloud developer entry points; `make help` lists them.
-# Every target bootstraps what it needs from the pinned files in requirements/ on its own.
+# The sessions live in noxfile.py; make only bootstraps nox and uv (requirements/bootstrap.txt) and calls them.
+# Every session makes its own venv under .nox/ from a lock in requirements/ (uv), so a fresh clone needs nothing else.
 
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
-TOOLS := tests/tools
-
-# Main environment: newest ansible-core that installs here.
-VENV ?= .venv
-PYTHON_VERSION ?= 3.12
-LOCK ?= requirements/dev.txt
-
-# Oldest supported ansible-core (meta/runtime.yml requires_ansible) for the version matrix.
-MATRIX_VENV ?= .venv-2.17
-MATRIX_PYTHON_VERSION ?= 3.11
-MATRIX_LOCK ?= requirements/matrix-2.17.txt
-
-# Python versions ansible-test uses (see README "How the tests run" for why these).
-SANITY_TARGET_PYTHONS ?= 3.9 3.12 3.13
-UNITS_TARGET_PYTHONS ?= $(PYTHON_VERSION)
-MATRIX_SANITY_TARGET_PYTHONS ?= $(MATRIX_PYTHON_VERSION)
-MATRIX_UNITS_TARGET_PYTHONS ?= $(MATRIX_PYTHON_VERSION)
-ANSIBLE_TEST_ARGS ?=
-
 PYTEST_ARGS ?=
+ANSIBLE_TEST_ARGS ?=
+MOLECULE_ARGS ?=
+BENCH_ARGS ?=
+LOCK_ARGS ?=
 # Scenario seconds per wall second in `make demo`: slow enough to see the gate's progress lines.
 EMULATOR_SPEED ?= 3
-MOLECULE_ARGS ?=
+# Sessions `make test` runs at once (nox --parallel); pytest runs 4 workers of its own (PYTEST_WORKERS).
+TEST_JOBS ?= 2
 
-# Steps of `make test`, run in this order; all run even if one fails, then a summary.
-MATRIX_STEPS ?= matrix-pytest matrix-sanity matrix-units
-TEST_STEPS ?= pytest sanity units lint types changelog docs galaxy ee molecule $(MATRIX_STEPS)
-
-COLLECTION_LINK := .build/ansible_collections/dbtasks/cloud
+BOOTSTRAP := .nox/.bootstrap
+NOX := $(BOOTSTRAP)/bin/nox --envdir .nox
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
 
 .PHONY: help
 help:  ## list the targets
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+# nox and uv themselves, from their lock, into a venv of their own (rebuilt when the lock changes).
+$(BOOTSTRAP)/.stamp: requirements/bootstrap.txt
+	@rm -rf $(BOOTSTRAP)
+	@python="$$(python3 tests/tools/pythons.py 3.12)" && "$$python" -m venv $(BOOTSTRAP)
+	@$(BOOTSTRAP)/bin/python -m pip install --disable-pip-version-check --no-deps -r requirements/bootstrap.txt \
+		>$(BOOTSTRAP)/install.log 2>&1 || { tail -n 30 $(BOOTSTRAP)/install.log; exit 1; }
+	@touch $@
+
+.PHONY: bootstrap
+bootstrap: $(BOOTSTRAP)/.stamp
+
 .PHONY: venv
-venv: link  ## create/refresh .venv from requirements/dev.txt (only when the pins change)
-	@$(TOOLS)/bootstrap-venv.sh $(VENV) $(PYTHON_VERSION) $(LOCK)
+venv: bootstrap  ## .venv (Python 3.12, exactly requirements/dev.txt) for your editor and `.venv/bin/python -m pytest`
+	@$(NOX) -s venv
 
-.PHONY: venv-matrix
-venv-matrix: link  ## create/refresh .venv-2.17 (ansible-core 2.17, Python 3.11)
-	@$(TOOLS)/bootstrap-venv.sh $(MATRIX_VENV) $(MATRIX_PYTHON_VERSION) $(MATRIX_LOCK)
-
-# The collection must be importable as ansible_collections.dbtasks.cloud: a relative symlink
-# .build/ansible_collections/dbtasks/cloud -> the checkout (pytest.ini puts .build on sys.path;
-# ANSIBLE_COLLECTIONS_PATH=.build lets ansible-playbook resolve dbtasks.cloud).
 .PHONY: link
-link:
-	@if [[ "$$(cd $(COLLECTION_LINK) 2>/dev/null && pwd -P)" != "$$(pwd -P)" ]]; then \
-		mkdir -p $(dir $(COLLECTION_LINK)) && ln -sfn ../../.. $(COLLECTION_LINK); \
+link:  ## .build/ansible_collections/dbtasks/cloud -> the checkout (every session and tests/conftest.py make it too)
+	@if [[ "$$(cd .build/ansible_collections/dbtasks/cloud 2>/dev/null && pwd -P)" != "$$(pwd -P)" ]]; then \
+		mkdir -p .build/ansible_collections/dbtasks && ln -sfn ../../.. .build/ansible_collections/dbtasks/cloud; \
 	fi
 
 .PHONY: test
-test:  ## everything: pytest, ansible-test sanity and units, lint, types, changelog, docs, galaxy, ee, molecule, the 2.17 matrix
-	@$(TOOLS)/run-steps.sh $(TEST_STEPS)
+test: bootstrap  ## everything (nox tag "test"), two sessions at a time, then a summary with each session's time
+	@mkdir -p .build
+	@rc=0; $(NOX) --parallel $(TEST_JOBS) --allow-parallel -t test 2>&1 | tee .build/test.log || rc=$$?; \
+	grep -E '^=+ .*[0-9]+ (passed|failed).* in [0-9.]+s.* =+$$' .build/test.log | sort -t' ' -k2 -n | tail -n 3 || true; \
+	exit $$rc
 
 .PHONY: pytest
-pytest: venv  ## unit + functional tests with pytest, in one run
-	@$(TOOLS)/pytest.sh $(VENV) tests/unit tests/functional $(PYTEST_ARGS)
+pytest: bootstrap  ## unit + functional tests (ansible-core 2.21, 4 workers); PYTEST_ARGS='-k waits' narrows them
+	@$(NOX) -s pytest -- $(PYTEST_ARGS)
 
 .PHONY: unit
-unit: venv  ## unit tests with pytest (tests/unit)
-	@$(TOOLS)/pytest.sh $(VENV) tests/unit $(PYTEST_ARGS)
+unit: bootstrap  ## unit tests only
+	@$(NOX) -s pytest -- tests/unit $(PYTEST_ARGS)
 
 .PHONY: functional
-functional: venv  ## functional tests against the emulator (tests/functional)
-	@$(TOOLS)/pytest.sh $(VENV) tests/functional $(PYTEST_ARGS)
+functional: bootstrap  ## functional tests only (real HTTP to the emulator)
+	@$(NOX) -s pytest -- tests/functional $(PYTEST_ARGS)
 
 .PHONY: sanity
-sanity: venv  ## ansible-test sanity, every test, no ignore entries
-	@$(TOOLS)/ansible-test.sh $(VENV) $(PYTHON_VERSION) "$(SANITY_TARGET_PYTHONS)" sanity $(ANSIBLE_TEST_ARGS)
-
-.PHONY: units
-units: venv  ## ansible-test units
-	@$(TOOLS)/ansible-test.sh $(VENV) $(PYTHON_VERSION) "$(UNITS_TARGET_PYTHONS)" units $(ANSIBLE_TEST_ARGS)
+sanity: bootstrap  ## ansible-test sanity (2.21), every test, no ignore entries; ANSIBLE_TEST_ARGS='--test pylint'
+	@$(NOX) -s sanity -- $(ANSIBLE_TEST_ARGS)
 
 .PHONY: lint
-lint: venv  ## ansible-lint, production profile
-	@$(TOOLS)/lint.sh $(VENV)
+lint: bootstrap  ## ansible-lint, production profile
+	@$(NOX) -s lint
 
 .PHONY: types
-types: venv  ## mypy over plugins/ (mypy.ini): modules and module_utils for Python 3.9, action plugins for 3.12
-	@$(TOOLS)/types.sh $(VENV)
+types: bootstrap  ## mypy over plugins/ (mypy.ini, strict) and ruff
+	@$(NOX) -s types
 
 .PHONY: changelog
-changelog: venv  ## antsibull-changelog lint: every fragment and changelogs/changelog.yaml valid
-	@$(VENV)/bin/antsibull-changelog lint
-	@$(VENV)/bin/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+changelog: bootstrap  ## antsibull-changelog lint
+	@$(NOX) -s changelog
 
 .PHONY: docs
-docs: venv  ## docs/*.md + generated module and role pages to HTML (docs/build/html), failing on any warning
-	@$(TOOLS)/docs.sh $(VENV)
+docs: bootstrap  ## docs to HTML (docs/build/html), failing on any warning
+	@$(NOX) -s docs
 
 .PHONY: galaxy
-galaxy: venv  ## build the collection tarball, check its files, install it and run a smoke play from the installed copy
-	@$(TOOLS)/galaxy.sh $(VENV)
+galaxy: bootstrap  ## build the tarball, check its files, install it, smoke play and gate from the installed copy
+	@$(NOX) -s galaxy
 
 .PHONY: ee
-ee: venv  ## ansible-builder create with the built tarball: execution environment context and requirements
-	@$(TOOLS)/ee.sh $(VENV)
+ee: bootstrap  ## ansible-builder create with the built tarball
+	@$(NOX) -s ee
 
 .PHONY: molecule
-molecule: venv  ## molecule scenarios of the role against the emulator (extensions/molecule)
-	@$(TOOLS)/molecule.sh $(VENV) $(MOLECULE_ARGS)
+molecule: bootstrap  ## the role's molecule scenario against the emulator
+	@$(NOX) -s molecule -- $(MOLECULE_ARGS)
 
 .PHONY: test-matrix
-test-matrix:  ## oldest ansible-core (2.17): pytest, sanity, units
-	@$(TOOLS)/run-steps.sh $(MATRIX_STEPS)
-
-.PHONY: matrix-pytest
-matrix-pytest: venv-matrix
-	@$(TOOLS)/pytest.sh $(MATRIX_VENV) tests/unit tests/functional $(PYTEST_ARGS)
-
-.PHONY: matrix-sanity
-matrix-sanity: venv-matrix
-	@$(TOOLS)/ansible-test.sh $(MATRIX_VENV) $(MATRIX_PYTHON_VERSION) "$(MATRIX_SANITY_TARGET_PYTHONS)" sanity $(ANSIBLE_TEST_ARGS)
-
-.PHONY: matrix-units
-matrix-units: venv-matrix
-	@$(TOOLS)/ansible-test.sh $(MATRIX_VENV) $(MATRIX_PYTHON_VERSION) "$(MATRIX_UNITS_TARGET_PYTHONS)" units $(ANSIBLE_TEST_ARGS)
+test-matrix: bootstrap  ## the older ansible-core versions: unit tests + core_smoke on 2.17 and 2.19, sanity on 2.17
+	@$(NOX) --parallel $(TEST_JOBS) --allow-parallel -s core-2.17 core-2.19 sanity-2.17
 
 .PHONY: demo
-demo: venv  ## list tasks, then the gate passing and (as expected) failing, against the emulator
-	@$(TOOLS)/demo.sh $(VENV) $(EMULATOR_SPEED)
+demo: bootstrap  ## list tasks, then the gate passing and (as expected) failing, against the emulator
+	@$(NOX) -s demo -- $(EMULATOR_SPEED)
 
 .PHONY: bench
-bench: venv  ## benchmarks against the emulator (not in make test): a table, tests/output/bench.json; a full run also docs/bench.json and the table in docs/benchmarks.md
-	@$(VENV)/bin/python tests/benchmarks --publish $(BENCH_ARGS)
+bench: bootstrap  ## benchmarks against the emulator (not in make test); a full run also updates docs/bench.json and docs/benchmarks.md
+	@$(NOX) -s bench -- $(BENCH_ARGS)
 
 .PHONY: lock
-lock:  ## re-resolve requirements/*.in into the pinned requirements/*.txt
-	@$(TOOLS)/lock.sh requirements/dev.in $(PYTHON_VERSION) $(LOCK)
-	@$(TOOLS)/lock.sh requirements/matrix-2.17.in $(MATRIX_PYTHON_VERSION) $(MATRIX_LOCK)
+lock: bootstrap  ## re-resolve requirements/*.in into the pinned requirements/*.txt (LOCK_ARGS=--upgrade for new versions)
+	@$(NOX) -s lock -- $(LOCK_ARGS)
 
 .PHONY: clean
-clean:  ## remove build output and the ansible-test copies (keeps the venvs)
-	rm -rf .build/ansible-test tests/output .pytest_cache .hypothesis .mypy_cache docs/build
+clean:  ## remove build output (keeps the venvs)
+	rm -rf .build tests/output .pytest_cache .hypothesis .mypy_cache docs/build
 
 .PHONY: distclean
-distclean: clean  ## also remove the venvs
-	rm -rf $(VENV) $(MATRIX_VENV)
+distclean: clean  ## also remove the venvs (.nox, .venv)
+	rm -rf .nox .venv

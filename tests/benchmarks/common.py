@@ -16,15 +16,17 @@ import time
 from collections.abc import Sequence
 from typing import Any, Callable
 
+from tests.emulator import credentials
 from tests.emulator.ansible_env import COLLECTIONS_PATH, CREDENTIAL_VARIABLES, REPO_ROOT
 from tests.emulator.ansible_env import ansible_env as shared_ansible_env
 
 BIN_DIR = os.path.dirname(sys.executable)
 
-# The emulator's default credentials (tests/emulator/scenario.py), the only ones it accepts without a scenario block.
-UCLOUD_ARGS = {'public_key': 'emulator-public-key', 'private_key': 'emulator-private-key'}
-HUAWEI_ARGS = {'access_key': 'EMULATORAK0000000000', 'secret_key': 'emulator-secret-key', 'project_id': '0123456789abcdef0123456789abcdef'}
-HUAWEI_TOKEN = 'emulator-token'
+# The emulator's default credentials, the only ones it accepts without a scenario block.
+UCLOUD_ARGS = {'public_key': credentials.UCLOUD_PUBLIC_KEY, 'private_key': credentials.UCLOUD_PRIVATE_KEY}
+HUAWEI_ARGS = {'access_key': credentials.HUAWEI_ACCESS_KEY, 'secret_key': credentials.HUAWEI_SECRET_KEY,
+               'project_id': credentials.HUAWEI_PROJECT_ID}
+HUAWEI_TOKEN = credentials.HUAWEI_TOKEN
 
 
 def setup_paths() -> None:
@@ -37,9 +39,7 @@ def setup_paths() -> None:
 
 
 def connection_args(provider: str, base_url: str) -> dict[str, Any]:
-    if provider == 'udts':
-        return dict(UCLOUD_ARGS, base_url=base_url)
-    return dict(HUAWEI_ARGS, endpoint=base_url)
+    return dict(credentials.module_options(provider, base_url))
 
 
 def run_module_in_process(provider: str, args: dict[str, Any]) -> dict[str, Any]:

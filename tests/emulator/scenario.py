@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from . import credentials
 from .model import FAILURE_STATUSES, HUAWEI_STATUSES, SUCCESS_STATUSES, UDTS_STATUSES, Step, Task
 
 PROVIDERS = ('udts', 'dds', 'rds')
@@ -32,17 +33,17 @@ class ScenarioError(ValueError):
 
 @dataclasses.dataclass
 class UCloudCredentials:
-    public_key: str = 'emulator-public-key'
-    private_key: str = 'emulator-private-key'
+    public_key: str = credentials.UCLOUD_PUBLIC_KEY
+    private_key: str = credentials.UCLOUD_PRIVATE_KEY
 
 
 @dataclasses.dataclass
 class HuaweiCredentials:
-    access_key: str = 'EMULATORAK0000000000'
-    secret_key: str = 'emulator-secret-key'
-    project_id: str = '0123456789abcdef0123456789abcdef'
-    token: str = 'emulator-token'
-    security_token: str = 'emulator-security-token'
+    access_key: str = credentials.HUAWEI_ACCESS_KEY
+    secret_key: str = credentials.HUAWEI_SECRET_KEY
+    project_id: str = credentials.HUAWEI_PROJECT_ID
+    token: str = credentials.HUAWEI_TOKEN
+    security_token: str = credentials.HUAWEI_SECURITY_TOKEN
     security_token_required: bool = False
 
 

@@ -29,15 +29,7 @@ speed=4
 cd "$DBT_ROOT"
 
 work="$(mktemp -d)"
-emulator_pid=""
-cleanup() {
-    if [[ -n "$emulator_pid" ]]; then
-        kill -TERM "$emulator_pid" 2>/dev/null || true
-        wait "$emulator_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'rm -rf "$work"' EXIT
 
 dbt_build_and_install "$venv" "$work"
 
@@ -55,7 +47,7 @@ import tarfile
 
 tarball, required_list = sys.argv[1], sys.argv[2]
 # any path component matching one of these means the file came from a developer's machine, not the source
-FORBIDDEN_PARTS = ('.venv*', '.ansible', '.build', '.git*', '.ci', '.cache', '__pycache__', '.pytest_cache',
+FORBIDDEN_PARTS = ('.venv*', '.nox', '.ansible', '.build', '.git*', '.ci', '.cache', '__pycache__', '.pytest_cache',
                    '.hypothesis', '.mypy_cache', '.ruff_cache', '.tox', '.benchmarks', '*.pyc', '*.tar.gz', '*.log')
 FORBIDDEN_PREFIXES = ('tests/output/', 'docs/build/')
 with tarfile.open(tarball) as archive:
@@ -77,32 +69,14 @@ if leaks or missing:
 print('==> tarball: %d members, none from a work tree, all %d required files present' % (len(members), len(required)))
 PY
 
-# --- 2. smoke run from the installed copy ------------------------------------------------------------
-"$venv/bin/python" tests/emulator --port 0 --scenario tests/emulator/scenarios/demo.yml --speed "$speed" \
-    >"$work/emulator.out" 2>"$work/emulator.err" &
-emulator_pid=$!
-url=""
-for _ in $(seq 1 300); do
-    # `read` succeeds only on a complete first line: the URL, printed once the emulator listens
-    if read -r url <"$work/emulator.out" 2>/dev/null; then break; fi
-    kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.err" >&2; dbt_die "the emulator exited"; }
-    sleep 0.1
-done
-[[ "$url" == http* ]] || dbt_die "the emulator printed no URL within 30s"
-dbt_say "emulator at $url (demo scenario, speed x$speed)"
-
+# --- 2. smoke run from the installed copy, against the emulator (tests/emulator/launcher.py) -------------------
 # Only the temporary path: no repository link, no ~/.ansible/collections, no site-packages collections.
 export ANSIBLE_COLLECTIONS_PATH="$DBT_COLLECTIONS" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 export ANSIBLE_LOCAL_TEMP="$work/tmp" ANSIBLE_NOCOLOR=1
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-# the emulator's fixed demo credentials, not secrets
-export UCLOUD_PUBLIC_KEY=emulator-public-key UCLOUD_PRIVATE_KEY=emulator-private-key UCLOUD_API_BASE_URL="$url"
-export HUAWEICLOUD_SDK_AK=EMULATORAK0000000000 HUAWEICLOUD_SDK_SK=emulator-secret-key
-export HUAWEICLOUD_SDK_PROJECT_ID=0123456789abcdef0123456789abcdef HUAWEICLOUD_SDK_ENDPOINT="$url"
 export PATH="$venv/bin:$PATH"
 unset PYTHONPATH
 cp tests/tools/galaxy/smoke.yml tests/tools/galaxy/gate.yml "$work/"
-cd "$work"
 
 "$venv/bin/ansible-galaxy" collection list dbtasks.cloud --format json >"$work/found.json" 2>/dev/null
 "$venv/bin/python" - "$work/found.json" "$DBT_COLLECTIONS/ansible_collections" <<'PY'
@@ -115,8 +89,12 @@ if paths != [expected]:
     sys.exit('Ansible finds dbtasks.cloud in %s, expected only %s' % (paths, expected))
 PY
 
-dbt_say "gate playbook from the installed copy: ansible-playbook dbtasks.cloud.gate -e @gate.yml"
-timeout 300 "$venv/bin/ansible-playbook" dbtasks.cloud.gate -e @gate.yml
-dbt_say "smoke play: the three info modules from the installed copy"
-timeout 300 "$venv/bin/ansible-playbook" smoke.yml
+# The launcher gives the playbooks the emulator's URL and credentials in the environment a user would set.
+"$venv/bin/python" -m tests.emulator.launcher run --scenario tests/emulator/scenarios/demo.yml --speed "$speed" -- \
+    bash -euo pipefail -c '
+        cd "$1"
+        printf "==> gate playbook from the installed copy: ansible-playbook dbtasks.cloud.gate -e @gate.yml\n" >&2
+        timeout 300 ansible-playbook dbtasks.cloud.gate -e @gate.yml
+        printf "==> smoke play: the three info modules from the installed copy\n" >&2
+        timeout 300 ansible-playbook smoke.yml' galaxy-smoke "$work"
 dbt_say "galaxy: the built tarball installs and works"

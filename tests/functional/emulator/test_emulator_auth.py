@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.emulator import credentials
 from tests.emulator.auth import (
     AuthFailure,
     canonical_request,
@@ -149,7 +150,7 @@ def _sdk_date(minutes=0):
 def test_huawei_aksk_and_token(start_emulator, clients):
     ucloud, huawei, control = clients(start_emulator())
     assert huawei.get('/v3/{project_id}/tasklist').status_code == 200
-    assert huawei.get('/v3/{project_id}/tasklist', token='emulator-token').status_code == 200
+    assert huawei.get('/v3/{project_id}/tasklist', token=credentials.HUAWEI_TOKEN).status_code == 200
     wrong = huawei.get('/v3/{project_id}/tasklist', token='stale-token')
     assert wrong.status_code == 401 and wrong.json()['error_code'] == 'APIGW.0307' and wrong.headers['X-Request-Id']
 
@@ -180,7 +181,7 @@ def test_huawei_sdk_date_within_fifteen_minutes_is_accepted(start_emulator, clie
 def test_huawei_missing_or_malformed_authorization(start_emulator, clients):
     emu = start_emulator()
     ucloud, huawei, control = clients(emu)
-    url = emu.base_url + '/v3/0123456789abcdef0123456789abcdef/tasklist'
+    url = emu.base_url + '/v3/%s/tasklist' % credentials.HUAWEI_PROJECT_ID
     assert huawei.session.get(url).json()['error_code'] == 'APIGW.0301'
     garbled = huawei.session.get(url, headers={'Authorization': 'SDK-HMAC-SHA256 Access=x', 'X-Sdk-Date': _sdk_date()})
     assert garbled.status_code == 401 and 'malformed' in garbled.json()['error_msg']
@@ -189,9 +190,9 @@ def test_huawei_missing_or_malformed_authorization(start_emulator, clients):
 def test_huawei_security_token_optional_by_default_but_must_be_signed(start_emulator, clients):
     emu = start_emulator()
     ucloud, huawei, control = clients(emu)
-    assert huawei.get('/v3/{project_id}/tasklist', security_token='emulator-security-token').status_code == 200
+    assert huawei.get('/v3/{project_id}/tasklist', security_token=credentials.HUAWEI_SECURITY_TOKEN).status_code == 200
     # the right token, sent but left out of SignedHeaders
-    unsigned = huawei.session.get(emu.base_url + '/v3/0123456789abcdef0123456789abcdef/tasklist',
+    unsigned = huawei.session.get(emu.base_url + '/v3/%s/tasklist' % credentials.HUAWEI_PROJECT_ID,
                                   headers=_resign_without_token(huawei))
     assert unsigned.status_code == 401
 
@@ -199,9 +200,9 @@ def test_huawei_security_token_optional_by_default_but_must_be_signed(start_emul
 def _resign_without_token(huawei):
     date = _sdk_date()
     base = {'Host': urlsplit(huawei.base_url).netloc, 'Content-Type': 'application/json'}
-    auth = huawei_sign('GET', '/v3/0123456789abcdef0123456789abcdef/tasklist', [], base, b'',
+    auth = huawei_sign('GET', '/v3/%s/tasklist' % credentials.HUAWEI_PROJECT_ID, [], base, b'',
                        huawei.creds.access_key, huawei.creds.secret_key, date)
-    return dict(base, Authorization=auth, **{'X-Sdk-Date': date, 'X-Security-Token': 'emulator-security-token'})
+    return dict(base, Authorization=auth, **{'X-Sdk-Date': date, 'X-Security-Token': credentials.HUAWEI_SECURITY_TOKEN})
 
 
 def test_huawei_required_security_token(start_emulator, clients):
@@ -209,7 +210,7 @@ def test_huawei_required_security_token(start_emulator, clients):
     ucloud, huawei, control = clients(emu)
     missing = huawei.get('/v3/{project_id}/tasklist')
     assert missing.status_code == 401 and 'X-Security-Token is required' in missing.json()['error_msg']
-    assert huawei.get('/v3/{project_id}/tasklist', security_token='emulator-security-token').status_code == 401
+    assert huawei.get('/v3/{project_id}/tasklist', security_token=credentials.HUAWEI_SECURITY_TOKEN).status_code == 401
     assert huawei.get('/v3/{project_id}/tasklist', security_token='sts-123').status_code == 200
 
 

@@ -11,6 +11,7 @@ import time
 import pytest
 import requests
 from conftest import dds_time  # pylint: disable=import-error
+from tests.emulator import credentials
 
 SCENARIOS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'emulator', 'scenarios')
 DDS_JOBS = '/v3.1/{project_id}/jobs'
@@ -118,7 +119,7 @@ def test_slow_answer(api):
     assert call('dds.ShowJob').status_code == 200
     assert time.monotonic() - started >= 0.4
     with pytest.raises(requests.Timeout):
-        requests.get(emu.base_url + '/v3/0123456789abcdef0123456789abcdef/jobs?id=x', timeout=0.1)
+        requests.get(emu.base_url + '/v3/%s/jobs?id=x' % credentials.HUAWEI_PROJECT_ID, timeout=0.1)
 
 
 def test_truncated_json(api):

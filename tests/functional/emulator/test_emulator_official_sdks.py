@@ -19,6 +19,7 @@ from huaweicloudsdkcore.http import http_config as sdk_http_config
 from huaweicloudsdkdds import v3 as dds_v3
 from huaweicloudsdkrds import v3 as rds_v3
 
+from tests.emulator import credentials
 from tests.emulator.launcher import EMULATOR_DIR
 from tests.emulator.scenario import HuaweiCredentials, UCloudCredentials
 
@@ -86,7 +87,7 @@ def test_official_sdks_call_every_route(start_emulator):
 
 def test_official_sdks_over_tls_with_temporary_credentials(start_emulator):
     emu = start_emulator(DEMO, speed=5, tls=True)
-    _call_every_route(emu.base_url, emu.ca_path, security_token='emulator-security-token')
+    _call_every_route(emu.base_url, emu.ca_path, security_token=credentials.HUAWEI_SECURITY_TOKEN)
     assert emu.state.stats.snapshot()['auth_failures'] == 0
 
 

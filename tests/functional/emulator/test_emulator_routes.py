@@ -10,6 +10,7 @@ import time
 import pytest
 from conftest import dds_time  # pylint: disable=import-error
 
+from tests.emulator import credentials
 from tests.emulator.auth import ucloud_sign
 
 DAY = 86400
@@ -300,7 +301,7 @@ def test_unknown_api_paths(api):
     for path in ('/v3/{project_id}/instances', '/v2/{project_id}/jobs', '/dds' + RDS_TASKS):
         answer = huawei.get(path)
         assert answer.status_code == 404 and answer.json()['error_code'] == 'APIGW.0101' and answer.headers['X-Request-Id']
-    posted = huawei.session.post(emu.base_url + '/v3/0123456789abcdef0123456789abcdef/tasklist')
+    posted = huawei.session.post(emu.base_url + '/v3/%s/tasklist' % credentials.HUAWEI_PROJECT_ID)
     assert posted.status_code == 404
     assert control('GET', 'stats').json()['requests'] == {'unrouted': 4}
 

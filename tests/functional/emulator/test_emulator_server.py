@@ -17,6 +17,7 @@ import threading
 import pytest
 import requests
 
+from tests.emulator import credentials
 from tests.emulator.auth import ucloud_sign
 from tests.emulator.client import HuaweiTestClient, UCloudTestClient
 from tests.emulator.launcher import EMULATOR_DIR, start_subprocess, stop_subprocess
@@ -68,7 +69,7 @@ def test_keep_alive_uses_one_connection(start_emulator):
 def test_http11_content_length_and_connection_close(start_emulator):
     emu = start_emulator(DEMO)
     connection = http.client.HTTPConnection('127.0.0.1', int(emu.base_url.rsplit(':', 1)[1]), timeout=10)
-    signed = ucloud_sign({'Action': 'ListUDTSTask'}, 'emulator-public-key', 'emulator-private-key')
+    signed = ucloud_sign({'Action': 'ListUDTSTask'}, credentials.UCLOUD_PUBLIC_KEY, credentials.UCLOUD_PRIVATE_KEY)
     body = '&'.join('%s=%s' % pair for pair in signed.items())
     for attempt in range(2):
         connection.request('POST', '/', body=body, headers={'Content-Type': 'application/x-www-form-urlencoded'})
@@ -85,7 +86,7 @@ def test_http11_content_length_and_connection_close(start_emulator):
 
 def test_chunked_request_body(start_emulator):
     emu = start_emulator(DEMO)
-    signed = ucloud_sign({'Action': 'ListUDTSTask', 'Limit': '2'}, 'emulator-public-key', 'emulator-private-key')
+    signed = ucloud_sign({'Action': 'ListUDTSTask', 'Limit': '2'}, credentials.UCLOUD_PUBLIC_KEY, credentials.UCLOUD_PRIVATE_KEY)
     form = '&'.join('%s=%s' % pair for pair in signed.items())
     answer = requests.post(emu.base_url + '/', data=iter([form[:10].encode(), form[10:].encode()]),
                            headers={'Content-Type': 'application/x-www-form-urlencoded'}, timeout=10)

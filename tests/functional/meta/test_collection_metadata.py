@@ -172,7 +172,7 @@ def test_nothing_is_added_in_a_later_version_than_galaxy_yml(module_docs):
 
 
 @pytest.mark.parametrize('path', [
-    '.venv/bin/python', '.venv-2.17/lib/x.py', '.ansible/collections/x', '.build/ansible-test/x', '.git/config',
+    '.venv/bin/python', '.venv-2.17/lib/x.py', '.nox/pytest/bin/python', '.ansible/collections/x', '.build/ansible-test/x', '.git/config',
     '.gitignore', '.github/workflows/ci.yml', '.ci/run', 'tests/output/junit.xml', '.pytest_cache/v/x',
     '.hypothesis/examples/x', 'tests/.hypothesis/x', 'extensions/molecule/.ansible/x', '.mypy_cache/x',
     '.cache/x', 'docs/build/html/index.html', 'dbtasks-cloud-0.1.0.tar.gz',

@@ -40,14 +40,8 @@ class AnsibleRunner:
             'ANSIBLE_DEPRECATION_WARNINGS': 'false',
             # one process per module run instead of copying the module to a temporary file first
             'ANSIBLE_PIPELINING': 'true',
-            'UCLOUD_PUBLIC_KEY': 'emulator-public-key',
-            'UCLOUD_PRIVATE_KEY': 'emulator-private-key',
-            'UCLOUD_API_BASE_URL': emulator.base_url,
-            'HUAWEICLOUD_SDK_AK': 'EMULATORAK0000000000',
-            'HUAWEICLOUD_SDK_SK': 'emulator-secret-key',
-            'HUAWEICLOUD_SDK_PROJECT_ID': '0123456789abcdef0123456789abcdef',
-            'HUAWEICLOUD_SDK_ENDPOINT': emulator.base_url,
         })
+        self.env.update(emulator.environment())
         self._playbooks = 0
 
     def _run(self, command: list[str], extra_env: dict[str, str | None] | None) -> subprocess.CompletedProcess:

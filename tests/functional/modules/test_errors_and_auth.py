@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+from tests.emulator import credentials
 
 EMULATOR_ARGS = ['--scenario', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scenarios', 'catalog.yml')]
 RDS, DDS, UDTS = 'dbtasks.cloud.rds_task_info', 'dbtasks.cloud.dds_job_info', 'dbtasks.cloud.udts_task_info'
@@ -56,11 +57,11 @@ def test_transient_faults_are_retried_transparently(ansible_runner):
 
 
 def test_token_temporary_credentials_and_wrong_keys(ansible_runner):
-    token_environment = {'HUAWEICLOUD_SDK_AK': '', 'HUAWEICLOUD_SDK_SK': '', 'HUAWEICLOUD_SDK_AUTH_TOKEN': 'emulator-token'}
+    token_environment = {'HUAWEICLOUD_SDK_AK': '', 'HUAWEICLOUD_SDK_SK': '', 'HUAWEICLOUD_SDK_AUTH_TOKEN': credentials.HUAWEI_TOKEN}
     rc, results, output = ansible_runner.playbook([
         {'name': 'IAM token from the environment', RDS: {'name': 'RestartInstance'}, 'environment': token_environment,
          'register': 'token'},
-        {'name': 'Temporary AK/SK with a security token', DDS: {'security_token': 'emulator-security-token'}, 'register': 'sts'},
+        {'name': 'Temporary AK/SK with a security token', DDS: {'security_token': credentials.HUAWEI_SECURITY_TOKEN}, 'register': 'sts'},
         {'name': 'A wrong security token', DDS: {'security_token': 'stale-token-value'}, 'register': 'sts_bad', 'ignore_errors': True},
         {'name': 'A wrong UCloud private key', UDTS: {'private_key': 'not-the-private-key'}, 'register': 'ucloud_bad',
          'ignore_errors': True},
@@ -73,5 +74,5 @@ def test_token_temporary_credentials_and_wrong_keys(ansible_runner):
     bad = results['ucloud_bad']
     assert (bad['failed'], bad['error_code']) == (True, 171)
     assert 'check that private_key belongs to public_key' in bad['msg']
-    for secret in ('stale-token-value', 'not-the-private-key', 'emulator-secret-key'):
+    for secret in ('stale-token-value', 'not-the-private-key', credentials.HUAWEI_SECRET_KEY):
         assert secret not in output and secret not in str(results)

@@ -3,8 +3,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every module's EXAMPLES block, copied as is into a playbook, runs against the demo scenario.
 
-The examples assert their own outcomes (a succeeded restart, a synced migration), so a wrong promise in the
-docs fails here. The demo runs at 10 times speed so that the waiting examples end within seconds.
+The UDTS and RDS examples assert their key outcome themselves (a synced migration, a succeeded restart); the DDS
+examples only register their results. This test checks what every example registered against what the demo
+scenario holds, so a wrong promise in the docs fails here. The demo runs at 10 times speed so that the waiting
+examples end within seconds.
 task_wait's examples run on a fresh demo emulator at 3 times speed, so that the first one sees its tasks
 running and waits one poll_interval; this test asserts each example's outcome.
 """
@@ -16,6 +18,8 @@ import os
 
 import pytest
 import yaml
+
+from tests.emulator import credentials
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 EMULATOR_ARGS = ['--scenario', os.path.join(REPO_ROOT, 'tests', 'emulator', 'scenarios', 'demo.yml'), '--speed', '10']
@@ -29,23 +33,57 @@ def examples_of(module):
     return yaml.safe_load(text)
 
 
+@pytest.mark.core_smoke
 @pytest.mark.parametrize('module', ['udts_task_info', 'dds_job_info', 'rds_task_info'])
 def test_examples_run_as_documented(ansible_runner, module):
     tasks = examples_of(module)
     assert len(tasks) >= 5
     rc, results, output = ansible_runner.playbook(tasks, extra_env={
-        'HW_ACCESS_KEY': 'EMULATORAK0000000000', 'HW_SECRET_KEY': 'emulator-secret-key'})
+        'HW_ACCESS_KEY': credentials.HUAWEI_ACCESS_KEY, 'HW_SECRET_KEY': credentials.HUAWEI_SECRET_KEY})
     assert rc == 0, output
     assert 'failed=0' in output and 'Traceback' not in output
-    assert results, output
+    REGISTERED_CHECKS[module](results)
+
+
+DEMO_FAILED_DDS_JOB = '5d1e0f2a-demo-4fa1-9c1e-failed000001'
+
+
+def _ids(result, key='tasks'):
+    return [item['id'] for item in result[key]]
+
+
+def _check_udts(results):
+    assert {'udts-demofail1', 'udts-demofi01', 'udts-demoin01'} <= set(_ids(results['udts'])), results['udts']
+    assert _ids(results['one']) == ['udts-demofail1']
+    assert results['migration']['wait_outcome'] == 'synced' and _ids(results['migration']) == ['udts-demofi01']
+
+
+def _check_dds(results):
+    failed = results['failed']['jobs']
+    assert [(job['id'], job['state']) for job in failed] == [(DEMO_FAILED_DDS_JOB, 'failed')], failed
+    assert failed[0]['failure_reason'].startswith('The port 8635 is already in use')
+    waited = results['jobs']
+    assert sorted((job['id'], job['state']) for job in waited['jobs']) == [
+        ('2f406db7-bdc4-402f-9dc4-2c1b094a5f93', 'succeeded'), (DEMO_FAILED_DDS_JOB, 'failed')], waited
+    # wait_fail_fast: false waited for both; the verdict is the failure
+    assert waited['wait_outcome'] == 'failed'
+
+
+def _check_rds(results):
+    assert all(task['instance_id'] == '4d00c7e9d22145deb889937a72b59c8ein01' for task in results['running']['tasks'])
+    assert '676e9f17f9b74289883a44a47b8101f5' in _ids(results['last_week'])
+    assert results['restart']['wait_outcome'] == 'succeeded' and _ids(results['restart']) == ['676e9f17f9b74289883a44a47b8101f5']
+
+
+REGISTERED_CHECKS = {'udts_task_info': _check_udts, 'dds_job_info': _check_dds, 'rds_task_info': _check_rds}
 
 
 # What a playbook around task_wait's EXAMPLES defines (the examples use them as a user's inventory would).
 TASK_WAIT_EXAMPLE_VARS = {
-    'iam_token': 'emulator-token',
-    'huawei_project_id': '0123456789abcdef0123456789abcdef',
-    'ucloud_public_key': 'emulator-public-key',
-    'ucloud_private_key': 'emulator-private-key',
+    'iam_token': credentials.HUAWEI_TOKEN,
+    'huawei_project_id': credentials.HUAWEI_PROJECT_ID,
+    'ucloud_public_key': credentials.UCLOUD_PUBLIC_KEY,
+    'ucloud_private_key': credentials.UCLOUD_PRIVATE_KEY,
     # Two demo tasks that fail and one that succeeds: the "decide later" example sees a failure.
     'cutover_tasks': [
         {'provider': 'udts', 'id': 'udts-demofail1', 'name': 'legacy copy'},
@@ -55,6 +93,7 @@ TASK_WAIT_EXAMPLE_VARS = {
 }
 
 
+@pytest.mark.core_smoke
 def test_task_wait_examples_run_as_documented(emulator_factory, ansible_runner_for):
     """task_wait's EXAMPLES, unchanged, on a fresh demo emulator at 3 times speed, so the first example really waits.
 
@@ -68,7 +107,7 @@ def test_task_wait_examples_run_as_documented(emulator_factory, ansible_runner_f
     emulator = emulator_factory(['--scenario', os.path.join(REPO_ROOT, 'tests', 'emulator', 'scenarios', 'demo.yml'), '--speed', '3'])
     rc, results, output = ansible_runner_for(emulator).playbook(
         tasks, play_options={'vars': TASK_WAIT_EXAMPLE_VARS},
-        extra_env={'HUAWEICLOUD_SDK_AK': None, 'HUAWEICLOUD_SDK_SK': None, 'HUAWEICLOUD_SDK_AUTH_TOKEN': 'emulator-token'})
+        extra_env={'HUAWEICLOUD_SDK_AK': None, 'HUAWEICLOUD_SDK_SK': None, 'HUAWEICLOUD_SDK_AUTH_TOKEN': credentials.HUAWEI_TOKEN})
     assert rc == 0, output
     assert 'failed=0' in output and 'Traceback' not in output
 

@@ -31,8 +31,8 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTas
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
+from tests.emulator import credentials
 from tests.emulator.ansible_env import CREDENTIAL_VARIABLES, ansible_env
-from tests.emulator.scenario import HuaweiCredentials, UCloudCredentials
 
 BIN_DIR = os.path.dirname(sys.executable)
 PROVIDERS = ('udts', 'dds', 'rds')
@@ -45,11 +45,7 @@ ANSIBLE_TIMEOUT = 300
 
 def connection_args(provider: str, base_url: str) -> dict[str, Any]:
     """Module options that reach the emulator with its default credentials."""
-    if provider == 'udts':
-        ucloud = UCloudCredentials()
-        return {'public_key': ucloud.public_key, 'private_key': ucloud.private_key, 'base_url': base_url}
-    huawei = HuaweiCredentials()
-    return {'access_key': huawei.access_key, 'secret_key': huawei.secret_key, 'project_id': huawei.project_id, 'endpoint': base_url}
+    return credentials.module_options(provider, base_url)
 
 
 @dataclasses.dataclass

@@ -14,7 +14,8 @@ holding 250 finished tasks per provider (three to five pages), with one fault in
   happened instead) after every retry was spent; a pagination fault must still give the clean result, or
   finish with a warning that results may be incomplete.
 
-Nothing may end in a traceback, and no item may go missing without a warning. The totals are printed at the end.
+Nothing may end in a traceback, and no item may go missing without a warning (each case asserts its outcome);
+the totals are printed at the end of a run without xdist workers.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ HUAWEI_500_CODES = {'dds': 'DBS.200500', 'rds': 'DBS.280500'}
 
 TRANSIENT_COUNT = 3  # the default retries option is 4
 RETRY_AFTER = 0.25
-SLOW_DELAY = 1.0
-SLOW_TIMEOUT = 0.4
+# A slow answer arrives well after the timeout; every attempt waits out the timeout, so keep it short.
+SLOW_DELAY = 0.6
+SLOW_TIMEOUT = 0.15
 DEFAULT_ATTEMPTS = 5  # the first attempt and 4 retries
 
 
@@ -196,14 +198,3 @@ def test_fault(emulator: Any, clean_runs: dict[Any, dict[str, Any]], case: Fault
     assert outcome in expected, '%s: %s\n%s\nwarnings: %s' % (case.name, outcome, run.traceback or run.result.get('msg'), run.warnings)
     if case.kind == 'http_429_retry_after':
         assert RETRY_AFTER in run.sleeps, 'Retry-After %s was not honoured: pauses %s' % (RETRY_AFTER, run.sleeps)
-
-
-def test_fault_totals() -> None:
-    """The matrix totals: runs after the matrix (file order); meaningless for a partial run, so it skips then."""
-    if FAULT_TOTALS.tried != len(CASES):
-        pytest.skip('the totals need the whole matrix; %d of %d cases ran' % (FAULT_TOTALS.tried, len(CASES)))
-    assert FAULT_TOTALS.data_lost == 0
-    assert FAULT_TOTALS.tracebacks == 0
-    assert FAULT_TOTALS.survived + FAULT_TOTALS.failed_clearly == FAULT_TOTALS.tried
-    transient = sum(not case.persistent for case in CASES)
-    assert FAULT_TOTALS.survived >= transient

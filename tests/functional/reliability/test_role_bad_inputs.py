@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from tests.emulator import credentials
 from tests.functional.reliability.support import AnsibleVerbose
 
 ROLE = 'role'
@@ -51,7 +52,7 @@ CATALOGUE = [
     BadInput('role-huawei-malformed-region', ROLE, {'tasks': [RDS_TASK], 'huaweicloud': {'region': 'CN North 4', 'endpoint': None}},
              'region'),
     BadInput('role-huawei-too-many-retries', ROLE, {'tasks': [RDS_TASK], 'huaweicloud': {'retries': 11}}, 'retries'),
-    BadInput('role-huawei-token-and-keys', ROLE, {'tasks': [RDS_TASK], 'huaweicloud': {'auth_token': 'emulator-token'}}, 'auth_token'),
+    BadInput('role-huawei-token-and-keys', ROLE, {'tasks': [RDS_TASK], 'huaweicloud': {'auth_token': credentials.HUAWEI_TOKEN}}, 'auth_token'),
     BadInput('task-wait-unknown-option', ACTION, {'tasks': [RDS_TASK], 'wait': True}, 'wait'),
     BadInput('task-wait-nothing-selected', ACTION, {}, 'selectors'),
     BadInput('task-wait-zero-poll-interval', ACTION, {'tasks': [RDS_TASK], 'poll_interval': 0}, 'poll_interval'),
@@ -62,9 +63,7 @@ EMULATOR_ARGS: list[str] = []  # no scenario: any request would be counted all t
 
 
 def _connections(base_url: str) -> dict[str, dict[str, Any]]:
-    return {'ucloud': {'public_key': 'emulator-public-key', 'private_key': 'emulator-private-key', 'base_url': base_url},
-            'huaweicloud': {'access_key': 'EMULATORAK0000000000', 'secret_key': 'emulator-secret-key',
-                            'project_id': '0123456789abcdef0123456789abcdef', 'endpoint': base_url}}
+    return {'ucloud': credentials.module_options('udts', base_url), 'huaweicloud': credentials.module_options('dds', base_url)}
 
 
 def _merged(args: dict[str, Any], base_url: str) -> dict[str, Any]:
@@ -115,7 +114,3 @@ def test_bad_input_is_rejected_before_any_request(outcomes: dict[str, Any], case
     assert message != 'ACCEPTED', 'accepted'
     assert case.option in message, message
     assert outcomes['stats']['total_requests'] == 0, outcomes['stats']
-
-
-def test_case_names_are_unique() -> None:
-    assert len({case.name for case in CATALOGUE}) == len(CATALOGUE)

@@ -29,13 +29,6 @@ ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbo
 TIMEOUT = 120
 # Variables of the developer's shell that would change what the collection sees.
 _FOREIGN_PREFIXES = ('UCLOUD_', 'HUAWEICLOUD_', 'HW_', 'ANSIBLE_')
-EMULATOR_CREDENTIALS = {
-    'UCLOUD_PUBLIC_KEY': 'emulator-public-key',
-    'UCLOUD_PRIVATE_KEY': 'emulator-private-key',
-    'HUAWEICLOUD_SDK_AK': 'EMULATORAK0000000000',
-    'HUAWEICLOUD_SDK_SK': 'emulator-secret-key',
-    'HUAWEICLOUD_SDK_PROJECT_ID': '0123456789abcdef0123456789abcdef',
-}
 
 
 @dataclasses.dataclass
@@ -63,10 +56,8 @@ class Gate:
         self.emulator = emulator
         self.workdir = workdir
         self.env = {name: value for name, value in os.environ.items() if not name.startswith(_FOREIGN_PREFIXES)}
-        self.env.update(EMULATOR_CREDENTIALS)
+        self.env.update(emulator.environment())
         self.env.update({
-            'UCLOUD_API_BASE_URL': emulator.base_url,
-            'HUAWEICLOUD_SDK_ENDPOINT': emulator.base_url,
             'ANSIBLE_COLLECTIONS_PATH': os.path.join(REPO_ROOT, '.build'),
             'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
             'ANSIBLE_NOCOLOR': '1',
@@ -79,11 +70,7 @@ class Gate:
         return float(self.emulator.health()['scenario_time'])
 
     def wait_for_scenario_time(self, seconds: float) -> None:
-        deadline = time.monotonic() + TIMEOUT
-        while self.scenario_time() < seconds:
-            if time.monotonic() > deadline:
-                raise AssertionError('the emulator clock did not reach %s' % seconds)
-            time.sleep(0.05)
+        self.emulator.wait_for_scenario_time(seconds, TIMEOUT)
 
     def run(self, variables: dict[str, Any], args: tuple[str, ...] = (), env: dict[str, str | None] | None = None) -> GateRun:
         """``ansible-playbook dbtasks.cloud.gate -e @vars.yml``, reading the output as it comes (stdout and stderr merged)."""

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from tests.emulator import credentials
+
 SPEED = 4.0  # scenario seconds per wall second
 OK_TASKS = [{'provider': 'udts', 'id': 'udts-ok'}, {'provider': 'dds', 'id': 'dds-ok', 'name': 'restart replica set'},
             {'provider': 'rds', 'id': 'rds-ok'}]
 FAST = {'wait_for_tasks_poll_interval': 1, 'wait_for_tasks_progress_interval': 1}
 
 
+@pytest.mark.core_smoke
 def test_success_exits_0_and_progress_lines_stream_at_default_verbosity(gate_for):
     gate = gate_for(SPEED)
     run = gate.run(dict(FAST, wait_for_tasks_tasks=OK_TASKS))
@@ -82,13 +87,11 @@ def test_one_list_request_per_provider_per_poll_and_target_synced_passes_with_sy
 
 def test_selectors_and_credentials_given_as_role_variables_never_show_even_at_vvvv(gate_for):
     gate = gate_for(SPEED)
-    secrets = {'private_key': 'emulator-private-key', 'secret_key': 'emulator-secret-key'}
+    secrets = {'private_key': credentials.UCLOUD_PRIVATE_KEY, 'secret_key': credentials.HUAWEI_SECRET_KEY}
     variables = dict(FAST, wait_for_tasks_selectors=[{'provider': 'rds', 'instance_id': 'rds-instance-2', 'status': ['Running']}],
                      wait_for_tasks_tasks=[{'provider': 'udts', 'id': 'udts-bad'}],
-                     wait_for_tasks_ucloud={'public_key': 'emulator-public-key', 'private_key': secrets['private_key'],
-                                            'base_url': gate.emulator.base_url},
-                     wait_for_tasks_huaweicloud={'access_key': 'EMULATORAK0000000000', 'secret_key': secrets['secret_key'],
-                                                 'project_id': '0123456789abcdef0123456789abcdef', 'endpoint': gate.emulator.base_url})
+                     wait_for_tasks_ucloud=credentials.module_options('udts', gate.emulator.base_url),
+                     wait_for_tasks_huaweicloud=credentials.module_options('dds', gate.emulator.base_url))
     run = gate.run(variables, args=('-vvvv',), env={name: None for name in ('UCLOUD_PRIVATE_KEY', 'HUAWEICLOUD_SDK_SK')})
     assert run.returncode == 2, run.output
     assert "udts udts-bad [broken-copy]: FailedUnrecoverable (failed) - Access denied for user 'udts'@'10.0.0.5'" in run.output

@@ -88,9 +88,9 @@ def test_common_rules(overrides, option):
     assert err.option == option and str(err).startswith(option + ": ")
 
 
-def test_retries_bounds_accepted():
-    transport_settings(common(retries=0))
-    transport_settings(common(retries=10))
+@pytest.mark.parametrize("retries", [0, 10])
+def test_retries_bounds_accepted(retries):
+    assert transport_settings(common(retries=retries)) == transport_settings(common())
 
 
 def test_ucloud_config_built():

@@ -3,9 +3,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The catalogue of bad inputs: each one fails before any request, with a message naming the option.
 
-Every case runs the module in this process against the emulator, which counts every request it receives
-(routed or not); the count must stay 0. ``None`` as a value removes that connection option. The role's
-bad inputs are in test_role_bad_inputs.py (they go through ansible-playbook).
+Every case runs the module's main() on the fake transport, which records every request and fails on any it was
+not scripted for; the record must stay empty. ``None`` as a value removes that connection option. The role's
+bad inputs are in tests/functional/reliability/test_role_bad_inputs.py (they go through ansible-playbook).
+(Moved from tests/functional/reliability/test_bad_inputs.py, where an emulator only counted the requests.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from tests.functional.reliability.support import connection_args, run_in_process
+from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
+from ansible_collections.dbtasks.cloud.tests.emulator.ansible_env import CREDENTIAL_VARIABLES
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import install_fake_runtime, run_module
+
+BASE_URL = 'http://127.0.0.1:9'
+CONNECTION_ARGS = {
+    'udts': {'public_key': 'pub', 'private_key': 'private-key-value', 'base_url': BASE_URL},
+    'dds': {'access_key': 'AK', 'secret_key': 'secret-key-value', 'project_id': 'p1', 'endpoint': BASE_URL},
+}
+CONNECTION_ARGS['rds'] = CONNECTION_ARGS['dds']
+MAINS = {'udts': udts_task_info.main, 'dds': dds_job_info.main, 'rds': rds_task_info.main}
 
 
 class BadInput(NamedTuple):
@@ -42,7 +53,7 @@ CATALOGUE = [
     BadInput('udts-wait-for-unknown', 'udts', {'wait_for': 'done'}, 'wait_for', 'must be one of'),
     BadInput('udts-private-key-missing', 'udts', {'private_key': None}, 'private_key', 'required'),
     BadInput('udts-public-key-missing', 'udts', {'public_key': None}, 'public_key', 'required'),
-    BadInput('udts-private-key-whitespace', 'udts', {'private_key': 'emulator-private-key\n'}, 'private_key', 'whitespace'),
+    BadInput('udts-private-key-whitespace', 'udts', {'private_key': 'private-key-value\n'}, 'private_key', 'whitespace'),
     BadInput('udts-base-url-not-http', 'udts', {'base_url': 'ftp://127.0.0.1/'}, 'base_url', 'http:// or https://'),
     BadInput('udts-timeout-zero', 'udts', {'timeout': 0}, 'timeout', 'greater than 0'),
     BadInput('udts-retries-too-many', 'udts', {'retries': 11}, 'retries', 'between 0 and 10'),
@@ -59,7 +70,7 @@ CATALOGUE = [
     BadInput('dds-job-id-with-instance', 'dds', {'job_id': 'x', 'instance_id': 'i'}, 'instance_id', 'cannot be combined with job_id'),
     BadInput('dds-long-range-with-limit', 'dds', {'start_time': '-90d', 'limit': 10}, 'limit', 'at most 30 days'),
     BadInput('dds-instance-id-blank', 'dds', {'instance_id': ''}, 'instance_id', 'must not be empty'),
-    BadInput('dds-auth-token-and-access-key', 'dds', {'auth_token': 'emulator-token'}, 'access_key', 'cannot be combined with auth_token'),
+    BadInput('dds-auth-token-and-access-key', 'dds', {'auth_token': 'token-value'}, 'access_key', 'cannot be combined with auth_token'),
     BadInput('dds-no-credentials', 'dds', {'access_key': None, 'secret_key': None}, 'access_key', 'auth_token'),
     BadInput('dds-project-missing', 'dds', {'project_id': None}, 'project_id', 'required'),
     BadInput('dds-region-malformed', 'dds', {'endpoint': None, 'region': 'CN North 4'}, 'region', 'region name'),
@@ -82,22 +93,19 @@ CATALOGUE = [
 
 
 @pytest.mark.parametrize('case', CATALOGUE, ids=[case.name for case in CATALOGUE])
-def test_bad_input_is_rejected_before_any_request(emulator: Any, case: BadInput) -> None:
-    args = connection_args(case.provider, emulator.base_url)
+def test_bad_input_is_rejected_before_any_request(monkeypatch: Any, case: BadInput) -> None:
+    for name in CREDENTIAL_VARIABLES:  # the developer's shell would reach the modules through their env fallbacks
+        monkeypatch.delenv(name, raising=False)
+    transport, dummy = install_fake_runtime(monkeypatch)
+    args = dict(CONNECTION_ARGS[case.provider])
     for option, value in case.args.items():
         if value is None:
             args.pop(option, None)
         else:
             args[option] = value
-    run = run_in_process(case.provider, args)
-    assert run.traceback is None, run.traceback
-    message = str(run.result.get('msg', ''))
-    assert run.failed, 'accepted: %s' % run.result
+    result = run_module(MAINS[case.provider], args)
+    message = str(result.get('msg', ''))
+    assert result.get('failed'), 'accepted: %s' % result
     assert case.option in message, message
     assert case.rule is None or case.rule in message, message
-    assert emulator.stats()['total_requests'] == 0
-
-
-def test_catalogue_is_large_and_names_are_unique() -> None:
-    assert len(CATALOGUE) >= 40
-    assert len({case.name for case in CATALOGUE}) == len(CATALOGUE)
+    assert transport.requests == []

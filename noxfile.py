@@ -1,0 +1,265 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The test sessions of dbtasks.cloud (nox); ``make`` is the front door (``make help``).
+
+Every session gets its own virtual environment under ``.nox/`` made by uv from one lock in ``requirements/``
+(``uv pip sync``: exactly the pinned packages, nothing else). ``nox -l`` lists the sessions; ``make test``
+runs the ``test`` tag, two at a time (``nox --parallel``). Interpreters are found by ``tests/tools/pythons.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / 'tests' / 'tools'))
+
+from pythons import find_python  # noqa: E402  pylint: disable=wrong-import-position
+
+nox.options.default_venv_backend = 'uv'
+nox.options.reuse_venv = 'yes'
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = []  # nothing by default: `nox -t test` or `make test`
+
+LOCKS = {
+    'dev': ('3.12', 'requirements/dev.txt'),  # the newest ansible-core that installs here: every tool
+    '2.17': ('3.11', 'requirements/matrix-2.17.txt'),  # meta/runtime.yml requires_ansible, the oldest supported
+    '2.19': ('3.11', 'requirements/matrix-2.19.txt'),  # what `pip install ansible-core` gives on Python 3.11
+}
+COLLECTION_LINK = ROOT / '.build' / 'ansible_collections' / 'dbtasks' / 'cloud'
+# ansible-test's own caches (sanity venvs, the get-pip script) go to a HOME of their own, never the user's ~/.ansible.
+ANSIBLE_TEST_HOME = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'dbtasks-cloud' / 'ansible-test-home'
+# Python versions ansible-test checks the modules with (README "How the tests run" says why these).
+SANITY_TARGETS = {'dev': ('3.9', '3.12', '3.13'), '2.17': ('3.11',)}
+# pytest workers: the functional tests mostly wait on subprocesses and the emulator's clock, so more than the cores.
+PYTEST_WORKERS = os.environ.get('PYTEST_WORKERS', '4')
+
+
+def link_collection() -> None:
+    """``.build/ansible_collections/dbtasks/cloud`` -> the checkout, for ANSIBLE_COLLECTIONS_PATH (tests/conftest.py does the same)."""
+    if COLLECTION_LINK.resolve() != ROOT:
+        COLLECTION_LINK.parent.mkdir(parents=True, exist_ok=True)
+        if COLLECTION_LINK.is_symlink() or COLLECTION_LINK.exists():
+            COLLECTION_LINK.unlink()
+        COLLECTION_LINK.symlink_to(Path('..', '..', '..'))
+
+
+def install_lock(session: nox.Session, lock: str) -> None:
+    """Exactly the packages of ``lock`` in the session's venv (fast when nothing changed)."""
+    link_collection()
+    session.run_install('uv', 'pip', 'sync', '--quiet', '--python', session.virtualenv.location, str(ROOT / LOCKS[lock][1]),
+                        silent=True)
+    session.env['ANSIBLE_COLLECTIONS_PATH'] = str(ROOT / '.build')
+    session.env.pop('PYTHONPATH', None)
+
+
+def env_session(lock: str, **kwargs):
+    """A nox session in a venv of ``lock`` (its interpreter found by tests/tools/pythons.py)."""
+    def decorate(function):
+        def run(session: nox.Session) -> None:
+            install_lock(session, lock)
+            function(session)
+        run.__doc__ = function.__doc__
+        run.__name__ = function.__name__
+        kwargs.setdefault('name', function.__name__.replace('_', '-'))
+        return nox.session(python=find_python(LOCKS[lock][0]), **kwargs)(run)
+    return decorate
+
+
+# --- pytest ----------------------------------------------------------------------------------------------------------
+
+def pytest_command(session: nox.Session, default: list[str]) -> list[str]:
+    return ['python', '-m', 'pytest', '-n', PYTEST_WORKERS] + (session.posargs or default)
+
+
+@env_session('dev', tags=['test'])
+def pytest(session: nox.Session) -> None:
+    """Unit and functional tests on ansible-core 2.21, in parallel (pytest-xdist); posargs replace the paths."""
+    session.run(*pytest_command(session, ['tests/unit', 'tests/functional']))
+
+
+def core_matrix(session: nox.Session) -> None:
+    """Every unit test, plus the functional tests marked core_smoke (the paths that depend on ansible-core's version)."""
+    session.run(*pytest_command(session, ['tests/unit', 'tests/functional', '-m', 'unit or core_smoke']))
+
+
+for _core in ('2.17', '2.19'):
+    env_session(_core, tags=['test'], name='core-' + _core)(core_matrix)
+
+
+# --- ansible-test ----------------------------------------------------------------------------------------------------
+
+def stage_collection(destination: Path) -> None:
+    """Copy the working tree's files (tracked plus untracked-not-ignored, so work in progress counts) to ``destination``.
+
+    ansible-test insists on running inside .../ansible_collections/dbtasks/cloud and finds it with os.getcwd(),
+    which resolves symlinks; the copy gets its own `git init` because ansible-test lists files with git.
+    """
+    listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT, check=True,
+                            capture_output=True).stdout.decode('utf-8').split('\0')
+    if destination.exists():
+        shutil.rmtree(destination)
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target, follow_symlinks=False)
+    subprocess.run(['git', 'init', '-q'], cwd=destination, check=True)
+
+
+# The pip version ansible-test bootstraps into its venvs: the stand-in must have the file name it looks for.
+ANSIBLE_TEST_PIP_VERSION = '''
+import os, re, ansible_test
+source = os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py")
+print(re.search(r"""\\bpip=['"]([0-9][0-9.]*)['"]""", open(source, encoding="utf-8").read()).group(1))
+'''
+GET_PIP_STAND_IN = '''"""Offline stand-in for get-pip.py, written by the dbtasks.cloud noxfile into ansible-test's own HOME."""
+import subprocess
+import sys
+
+# ansible-test passes get-pip options; pip install does not know the two --no-* ones.
+args = [arg for arg in sys.argv[1:] if arg not in ("--no-setuptools", "--no-wheel")]
+subprocess.check_call([sys.executable, "-m", "ensurepip", "--upgrade"])
+subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
+'''
+
+
+def ansible_test(session: nox.Session, lock: str, command: str) -> None:
+    """``ansible-test COMMAND`` on a staged copy, with ansible-test's caches in ANSIBLE_TEST_HOME.
+
+    Offline, ansible-test would download get-pip.py to bootstrap its sanity venvs: a stand-in that uses ensurepip is
+    written where it looks first, in its own HOME. The controller is this session's venv; the target interpreters are
+    given by their real paths, so pyenv shims never answer for them.
+    """
+    ignores = sorted(str(path.relative_to(ROOT)) for path in (ROOT / 'tests' / 'sanity').glob('ignore-*.txt')
+                     if any(line.strip() and not line.lstrip().startswith('#') for line in path.read_text().splitlines()))
+    if ignores:
+        session.error('sanity ignore entries are not allowed in this collection, fix the code instead: %s' % ', '.join(ignores))
+    pip_version = session.run('python', '-c', ANSIBLE_TEST_PIP_VERSION, silent=True).strip()
+    cache = ANSIBLE_TEST_HOME / '.ansible' / 'test' / 'cache' / ('get_pip_%s.py' % pip_version.replace('.', '_'))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(GET_PIP_STAND_IN, encoding='utf-8')
+
+    staged = Path(session.virtualenv.location) / 'tmp' / 'ansible_collections' / 'dbtasks' / 'cloud'
+    stage_collection(staged)
+    controller = LOCKS[lock][0]
+    targets = SANITY_TARGETS[lock] if command == 'sanity' else (controller,)
+    hosts = ['--controller', 'origin:python=%s@%s' % (controller, Path(session.bin) / 'python')]
+    for target in targets:
+        hosts += ['--target-python', '%s@%s' % (target, find_python(target))]
+    with session.chdir(staged):
+        session.run('ansible-test', command, *hosts, *session.posargs,
+                    env={'HOME': str(ANSIBLE_TEST_HOME), 'PIP_CACHE_DIR': str(ANSIBLE_TEST_HOME / 'pip-cache')}, external=True)
+
+
+@env_session('dev', tags=['test'])
+def sanity(session: nox.Session) -> None:
+    """ansible-test sanity (ansible-core 2.21), every test, zero ignore entries; posargs go to ansible-test."""
+    ansible_test(session, 'dev', 'sanity')
+
+
+@env_session('2.17', tags=['test'], name='sanity-2.17')
+def sanity_2_17(session: nox.Session) -> None:
+    """ansible-test sanity of the oldest supported ansible-core (2.17): its validate-modules and import rules."""
+    ansible_test(session, '2.17', 'sanity')
+
+
+
+
+# --- quality gates and packaging -------------------------------------------------------------------------------------
+
+@env_session('dev', tags=['test'])
+def lint(session: nox.Session) -> None:
+    """ansible-lint, production profile (.ansible-lint)."""
+    session.run('ansible-lint')
+
+
+@env_session('dev', tags=['test'])
+def types(session: nox.Session) -> None:
+    """mypy (mypy.ini, strict): modules and module_utils for Python 3.9, action plugins for 3.12; ruff (ruff.toml)."""
+    # Two runs with their own caches; the action plugins are checked against ansible-core's controller code (3.12 syntax).
+    failed = []
+    for label, args in (('modules, module_utils, doc_fragments (Python 3.9)', ['--cache-dir', '.mypy_cache/target']),
+                        ('action plugins (Python 3.12)', ['--cache-dir', '.mypy_cache/controller', '--python-version', '3.12',
+                                                          '-p', 'ansible_collections.dbtasks.cloud.plugins.action'])):
+        session.log('mypy: %s', label)
+        try:
+            session.run('mypy', '--config-file', 'mypy.ini', *args)
+        except nox.command.CommandFailed:
+            failed.append('mypy ' + label)
+    try:
+        session.run('ruff', 'check', '--no-cache', 'plugins', 'tests', 'noxfile.py')
+    except nox.command.CommandFailed:
+        failed.append('ruff')
+    if failed:
+        session.error('failed: ' + ', '.join(failed))
+
+
+@env_session('dev', tags=['test'])
+def changelog(session: nox.Session) -> None:
+    """antsibull-changelog lint: every fragment and changelogs/changelog.yaml valid."""
+    session.run('antsibull-changelog', 'lint')
+    session.run('antsibull-changelog', 'lint-changelog-yaml', 'changelogs/changelog.yaml')
+
+
+@env_session('dev', tags=['test'])
+def docs(session: nox.Session) -> None:
+    """docs/*.md and the generated module and role pages to HTML (docs/build/html), failing on any warning."""
+    session.run('bash', 'tests/tools/docs.sh', session.virtualenv.location, external=True)
+
+
+@env_session('dev', tags=['test'])
+def galaxy(session: nox.Session) -> None:
+    """Build the tarball, check its files, install it and run a smoke play and the gate from the installed copy."""
+    session.run('bash', 'tests/tools/galaxy.sh', session.virtualenv.location, external=True)
+
+
+@env_session('dev', tags=['test'])
+def ee(session: nox.Session) -> None:
+    """ansible-builder create with the built tarball: the execution environment context and its requirements."""
+    session.run('bash', 'tests/tools/ee.sh', session.virtualenv.location, external=True)
+
+
+@env_session('dev', tags=['test'])
+def molecule(session: nox.Session) -> None:
+    """The role's molecule scenarios (extensions/molecule) against the emulator; posargs replace --all."""
+    session.run('molecule', 'test', *(session.posargs or ['--all']))
+
+
+# --- not part of `make test` -----------------------------------------------------------------------------------------
+
+@env_session('dev')
+def demo(session: nox.Session) -> None:
+    """The emulator's tasks listed, then the gate passing and (as expected) failing; posargs: scenario seconds per second."""
+    session.run('python', 'tests/tools/demo.py', *session.posargs)
+
+
+@env_session('dev')
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the emulator (posargs go to tests/benchmarks)."""
+    session.run('python', 'tests/benchmarks', '--publish', *session.posargs)
+
+
+@nox.session(venv_backend='none')
+def venv(session: nox.Session) -> None:
+    """.venv for your editor and `.venv/bin/python -m pytest`: Python 3.12 with exactly requirements/dev.txt."""
+    link_collection()
+    if not (ROOT / '.venv' / 'bin' / 'python').exists():
+        session.run('uv', 'venv', '--quiet', '--python', find_python(LOCKS['dev'][0]), str(ROOT / '.venv'), external=True)
+    session.run('uv', 'pip', 'sync', '--quiet', '--python', str(ROOT / '.venv'), str(ROOT / LOCKS['dev'][1]), external=True)
+
+
+@nox.session(venv_backend='none')
+def lock(session: nox.Session) -> None:
+    """Re-resolve requirements/*.in into the pinned requirements/*.txt (uv pip compile keeps pins that still fit)."""
+    for python_version, pinned in list(LOCKS.values()) + [('3.12', 'requirements/bootstrap.txt')]:
+        session.run('uv', 'pip', 'compile', '--quiet', '--python-version', python_version, *session.posargs,
+                    pinned.replace('.txt', '.in'), '-o', pinned, external=True)

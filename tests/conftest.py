@@ -1,0 +1,50 @@
+# Copyright (c) 2026 dbtasks.cloud contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What every pytest run of the collection needs, so that plain ``python -m pytest`` works in a fresh clone.
+
+- The collection is imported as ``ansible_collections.dbtasks.cloud`` through ``.build/ansible_collections/dbtasks/cloud``,
+  a symlink to the checkout (pytest.ini puts ``.build`` on sys.path; ansible-playbook finds it with
+  ANSIBLE_COLLECTIONS_PATH=.build): made here when it is missing, before any test module imports the collection.
+- Tests under tests/unit get the ``unit`` marker (the older ansible-core sessions select ``unit or core_smoke``).
+- tests/tools/pytest_assertions.py fails a test function that asserts nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(REPO_ROOT, '.build')
+LINK = os.path.join(BUILD, 'ansible_collections', 'dbtasks', 'cloud')
+
+
+def _link_collection() -> None:
+    if os.path.realpath(LINK) == os.path.realpath(REPO_ROOT):
+        return
+    os.makedirs(os.path.dirname(LINK), exist_ok=True)
+    if os.path.lexists(LINK):
+        os.unlink(LINK)
+    os.symlink(os.path.join('..', '..', '..'), LINK)
+    # .build may have been on sys.path before it existed: forget the negative lookups made meanwhile.
+    sys.path_importer_cache.pop(BUILD, None)
+    importlib.invalidate_caches()
+
+
+_link_collection()
+for _path in (BUILD, REPO_ROOT):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+pytest_plugins = ['pytester', 'tests.tools.pytest_assertions']
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    unit_dir = os.path.join(REPO_ROOT, 'tests', 'unit') + os.sep
+    for item in items:
+        if str(item.path).startswith(unit_dir):
+            item.add_marker(pytest.mark.unit)
