@@ -14,7 +14,8 @@ BENCH_ARGS ?=
 LOCK_ARGS ?=
 # Scenario seconds per wall second in `make demo`: slow enough to see the gate's progress lines.
 EMULATOR_SPEED ?= 3
-# Sessions `make test` runs at once (nox --parallel); pytest runs 4 workers of its own (PYTEST_WORKERS).
+# `make test`: the nox session "test", whose requirements (TEST_SESSIONS in noxfile.py) run TEST_JOBS at a time
+# (nox --parallel); pytest runs 4 workers of its own (PYTEST_WORKERS).
 TEST_JOBS ?= 2
 
 BOOTSTRAP := .nox/.bootstrap
@@ -48,9 +49,9 @@ link:  ## .build/ansible_collections/dbtasks/cloud -> the checkout (every sessio
 	fi
 
 .PHONY: test
-test: bootstrap  ## everything (nox tag "test"), two sessions at a time, then a summary with each session's time
+test: bootstrap  ## everything, two sessions at a time, then a summary with each session's time
 	@mkdir -p .build
-	@rc=0; $(NOX) --parallel $(TEST_JOBS) --allow-parallel -t test 2>&1 | tee .build/test.log || rc=$$?; \
+	@rc=0; $(NOX) --parallel $(TEST_JOBS) --allow-parallel -s test 2>&1 | tee .build/test.log || rc=$$?; \
 	grep -E '^=+ .*[0-9]+ (passed|failed).* in [0-9.]+s.* =+$$' .build/test.log | sort -t' ' -k2 -n | tail -n 3 || true; \
 	exit $$rc
 

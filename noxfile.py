@@ -5,7 +5,8 @@
 
 Every session gets its own virtual environment under ``.nox/`` made by uv from one lock in ``requirements/``
 (``uv pip sync``: exactly the pinned packages, nothing else). ``nox -l`` lists the sessions; ``make test``
-runs the ``test`` tag, two at a time (``nox --parallel``). Interpreters are found by ``tests/tools/pythons.py``.
+runs the session ``test``, whose requirements are every check, two at a time (``nox --parallel 2``).
+Interpreters are found by ``tests/tools/pythons.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pythons import find_python  # noqa: E402  pylint: disable=wrong-import-posi
 nox.options.default_venv_backend = 'uv'
 nox.options.reuse_venv = 'yes'
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = []  # nothing by default: `nox -t test` or `make test`
+nox.options.sessions = ['test']
 
 LOCKS = {
     'dev': ('3.12', 'requirements/dev.txt'),  # the newest ansible-core that installs here: every tool
@@ -79,7 +80,7 @@ def pytest_command(session: nox.Session, default: list[str]) -> list[str]:
     return ['python', '-m', 'pytest', '-n', PYTEST_WORKERS] + (session.posargs or default)
 
 
-@env_session('dev', tags=['test'])
+@env_session('dev')
 def pytest(session: nox.Session) -> None:
     """Unit and functional tests on ansible-core 2.21, in parallel (pytest-xdist); posargs replace the paths."""
     session.run(*pytest_command(session, ['tests/unit', 'tests/functional']))
@@ -91,7 +92,7 @@ def core_matrix(session: nox.Session) -> None:
 
 
 for _core in ('2.17', '2.19'):
-    env_session(_core, tags=['test'], name='core-' + _core)(core_matrix)
+    env_session(_core, name='core-' + _core)(core_matrix)
 
 
 # --- ansible-test ----------------------------------------------------------------------------------------------------
@@ -155,34 +156,37 @@ def ansible_test(session: nox.Session, lock: str, command: str) -> None:
     hosts = ['--controller', 'origin:python=%s@%s' % (controller, Path(session.bin) / 'python')]
     for target in targets:
         hosts += ['--target-python', '%s@%s' % (target, find_python(target))]
+    # ansible-test makes its venvs with the first pythonX.Y on PATH whatever path it was given, and a pyenv shim
+    # there fails for a version outside PYENV_VERSION: the chosen interpreters' own directories go first, no shims.
+    path = [session.bin] + [os.path.dirname(find_python(target)) for target in targets]
+    path += [entry for entry in os.environ['PATH'].split(os.pathsep) if not entry.rstrip('/').endswith('shims')]
     with session.chdir(staged):
-        session.run('ansible-test', command, *hosts, *session.posargs,
-                    env={'HOME': str(ANSIBLE_TEST_HOME), 'PIP_CACHE_DIR': str(ANSIBLE_TEST_HOME / 'pip-cache')}, external=True)
+        session.run('ansible-test', command, *hosts, *session.posargs, external=True,
+                    env={'HOME': str(ANSIBLE_TEST_HOME), 'PIP_CACHE_DIR': str(ANSIBLE_TEST_HOME / 'pip-cache'),
+                         'PATH': os.pathsep.join(path)})
 
 
-@env_session('dev', tags=['test'])
+@env_session('dev')
 def sanity(session: nox.Session) -> None:
     """ansible-test sanity (ansible-core 2.21), every test, zero ignore entries; posargs go to ansible-test."""
     ansible_test(session, 'dev', 'sanity')
 
 
-@env_session('2.17', tags=['test'], name='sanity-2.17')
+@env_session('2.17', name='sanity-2.17')
 def sanity_2_17(session: nox.Session) -> None:
     """ansible-test sanity of the oldest supported ansible-core (2.17): its validate-modules and import rules."""
     ansible_test(session, '2.17', 'sanity')
 
 
-
-
 # --- quality gates and packaging -------------------------------------------------------------------------------------
 
-@env_session('dev', tags=['test'])
+@env_session('dev')
 def lint(session: nox.Session) -> None:
     """ansible-lint, production profile (.ansible-lint)."""
     session.run('ansible-lint')
 
 
-@env_session('dev', tags=['test'])
+@env_session('dev')
 def types(session: nox.Session) -> None:
     """mypy (mypy.ini, strict): modules and module_utils for Python 3.9, action plugins for 3.12; ruff (ruff.toml)."""
     # Two runs with their own caches; the action plugins are checked against ansible-core's controller code (3.12 syntax).
@@ -203,32 +207,32 @@ def types(session: nox.Session) -> None:
         session.error('failed: ' + ', '.join(failed))
 
 
-@env_session('dev', tags=['test'])
+@env_session('dev')
 def changelog(session: nox.Session) -> None:
     """antsibull-changelog lint: every fragment and changelogs/changelog.yaml valid."""
     session.run('antsibull-changelog', 'lint')
     session.run('antsibull-changelog', 'lint-changelog-yaml', 'changelogs/changelog.yaml')
 
 
-@env_session('dev', tags=['test'])
+@env_session('dev')
 def docs(session: nox.Session) -> None:
     """docs/*.md and the generated module and role pages to HTML (docs/build/html), failing on any warning."""
     session.run('bash', 'tests/tools/docs.sh', session.virtualenv.location, external=True)
 
 
-@env_session('dev', tags=['test'])
+@env_session('dev')
 def galaxy(session: nox.Session) -> None:
     """Build the tarball, check its files, install it and run a smoke play and the gate from the installed copy."""
     session.run('bash', 'tests/tools/galaxy.sh', session.virtualenv.location, external=True)
 
 
-@env_session('dev', tags=['test'])
+@env_session('dev')
 def ee(session: nox.Session) -> None:
     """ansible-builder create with the built tarball: the execution environment context and its requirements."""
     session.run('bash', 'tests/tools/ee.sh', session.virtualenv.location, external=True)
 
 
-@env_session('dev', tags=['test'])
+@env_session('dev')
 def molecule(session: nox.Session) -> None:
     """The role's molecule scenarios (extensions/molecule) against the emulator; posargs replace --all."""
     session.run('molecule', 'test', *(session.posargs or ['--all']))
@@ -263,3 +267,14 @@ def lock(session: nox.Session) -> None:
     for python_version, pinned in list(LOCKS.values()) + [('3.12', 'requirements/bootstrap.txt')]:
         session.run('uv', 'pip', 'compile', '--quiet', '--python-version', python_version, *session.posargs,
                     pinned.replace('.txt', '.in'), '-o', pinned, external=True)
+
+
+# What `make test` and CI run, longest first so that the two lanes of `nox --parallel 2` end close together.
+TEST_SESSIONS = ['pytest', 'sanity', 'core-2.17', 'core-2.19', 'sanity-2.17', 'molecule', 'galaxy', 'docs', 'lint', 'types',
+                 'ee', 'changelog']
+
+
+@nox.session(venv_backend='none', requires=TEST_SESSIONS)
+def test(session: nox.Session) -> None:
+    """Every check: the sessions it requires (TEST_SESSIONS); `make test` runs them two at a time."""
+    session.log('every session of TEST_SESSIONS passed')

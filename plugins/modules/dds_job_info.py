@@ -83,7 +83,7 @@ EXAMPLES = r"""
     group/dbtasks.cloud.huaweicloud:
       access_key: "{{ lookup('ansible.builtin.env', 'HW_ACCESS_KEY') }}"
       secret_key: "{{ lookup('ansible.builtin.env', 'HW_SECRET_KEY') }}"
-      project_id: 0123456789abcdef0123456789abcdef
+      project_id: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_PROJECT_ID') }}"
       region: cn-north-4
   block:
     - name: Running DDS jobs

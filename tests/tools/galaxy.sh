@@ -90,6 +90,8 @@ if paths != [expected]:
 PY
 
 # The launcher gives the playbooks the emulator's URL and credentials in the environment a user would set.
+# The script in single quotes is expanded by the inner bash, with $1 = the work directory.
+# shellcheck disable=SC2016
 "$venv/bin/python" -m tests.emulator.launcher run --scenario tests/emulator/scenarios/demo.yml --speed "$speed" -- \
     bash -euo pipefail -c '
         cd "$1"

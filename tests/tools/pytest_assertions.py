@@ -4,7 +4,7 @@
 """pytest plugin: a test function that asserts nothing fails ("has no assertion").
 
 A test checks something when its body, or a function it calls by name (followed three calls deep, when it is
-part of tests/), holds an ``assert``, a ``raise``, or a call of ``pytest.raises``/``warns``/``fail``/``skip`` or of
+part of tests/ or of the test's own file), holds an ``assert``, a ``raise``, or a call of ``pytest.raises``/``warns``/``fail``/``skip`` or of
 anything named ``assert*`` (``mock.assert_called_once()``). Loaded by tests/conftest.py.
 """
 
@@ -63,15 +63,16 @@ def checks_something(function: Any, depth: int = DEPTH) -> bool:
     scope = function.__globals__
     for name in called:
         helper = scope.get(name)
-        if isinstance(helper, types.FunctionType) and helper is not function and _is_test_code(helper) \
+        if isinstance(helper, types.FunctionType) and helper is not function and _is_test_code(helper, function) \
                 and checks_something(helper, depth - 1):
             return True
     return False
 
 
-def _is_test_code(function: types.FunctionType) -> bool:
+def _is_test_code(helper: types.FunctionType, caller: types.FunctionType) -> bool:
     """Helpers of the test suite count; the code under test raising an error proves nothing by itself."""
-    return TESTS_DIR in os.path.realpath(function.__code__.co_filename)
+    path = os.path.realpath(helper.__code__.co_filename)
+    return path.startswith(TESTS_DIR) or path == os.path.realpath(caller.__code__.co_filename)
 
 
 @pytest.hookimpl(tryfirst=True)

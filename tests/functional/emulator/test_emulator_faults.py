@@ -11,6 +11,7 @@ import time
 import pytest
 import requests
 from conftest import dds_time  # pylint: disable=import-error
+
 from tests.emulator import credentials
 
 SCENARIOS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'emulator', 'scenarios')

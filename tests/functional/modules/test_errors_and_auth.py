@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+
 from tests.emulator import credentials
 
 EMULATOR_ARGS = ['--scenario', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scenarios', 'catalog.yml')]
