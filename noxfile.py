@@ -58,6 +58,9 @@ def install_lock(session: nox.Session, lock: str) -> None:
     session.run_install('uv', 'pip', 'sync', '--quiet', '--python', session.virtualenv.location, str(ROOT / LOCKS[lock][1]),
                         silent=True)
     session.env['ANSIBLE_COLLECTIONS_PATH'] = str(ROOT / '.build')
+    # Ansible's and molecule's state (local temp, galaxy cache, molecule's scenario directory) stays in the session.
+    session.env['ANSIBLE_HOME'] = str(Path(session.virtualenv.location) / 'tmp' / 'ansible-home')
+    session.env['MOLECULE_EPHEMERAL_DIRECTORY'] = str(Path(session.virtualenv.location) / 'tmp' / 'molecule')
     session.env.pop('PYTHONPATH', None)
 
 
