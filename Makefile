@@ -44,9 +44,7 @@ venv: bootstrap  ## .venv (Python 3.12, exactly requirements/dev.txt) for your e
 
 .PHONY: link
 link:  ## .build/ansible_collections/dbtasks/cloud -> the checkout (every session and tests/conftest.py make it too)
-	@if [[ "$$(cd .build/ansible_collections/dbtasks/cloud 2>/dev/null && pwd -P)" != "$$(pwd -P)" ]]; then \
-		mkdir -p .build/ansible_collections/dbtasks && ln -sfn ../../.. .build/ansible_collections/dbtasks/cloud; \
-	fi
+	@python3 tests/tools/collection_link.py
 
 .PHONY: test
 test: bootstrap  ## everything, two sessions at a time, then a summary with each session's time

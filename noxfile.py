@@ -22,6 +22,7 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / 'tests' / 'tools'))
 
+from collection_link import link_collection  # noqa: E402  pylint: disable=wrong-import-position
 from pythons import find_python  # noqa: E402  pylint: disable=wrong-import-position
 
 nox.options.default_venv_backend = 'uv'
@@ -34,22 +35,12 @@ LOCKS = {
     '2.17': ('3.11', 'requirements/matrix-2.17.txt'),  # meta/runtime.yml requires_ansible, the oldest supported
     '2.19': ('3.11', 'requirements/matrix-2.19.txt'),  # what `pip install ansible-core` gives on Python 3.11
 }
-COLLECTION_LINK = ROOT / '.build' / 'ansible_collections' / 'dbtasks' / 'cloud'
 # ansible-test's own caches (sanity venvs, the get-pip script) go to a HOME of their own, never the user's ~/.ansible.
 ANSIBLE_TEST_HOME = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'dbtasks-cloud' / 'ansible-test-home'
 # Python versions ansible-test checks the modules with (README "How the tests run" says why these).
 SANITY_TARGETS = {'dev': ('3.9', '3.12', '3.13'), '2.17': ('3.11',)}
 # pytest workers: the functional tests mostly wait on subprocesses and the emulator's clock, so more than the cores.
 PYTEST_WORKERS = os.environ.get('PYTEST_WORKERS', '4')
-
-
-def link_collection() -> None:
-    """``.build/ansible_collections/dbtasks/cloud`` -> the checkout, for ANSIBLE_COLLECTIONS_PATH (tests/conftest.py does the same)."""
-    if COLLECTION_LINK.resolve() != ROOT:
-        COLLECTION_LINK.parent.mkdir(parents=True, exist_ok=True)
-        if COLLECTION_LINK.is_symlink() or COLLECTION_LINK.exists():
-            COLLECTION_LINK.unlink()
-        COLLECTION_LINK.symlink_to(Path('..', '..', '..'))
 
 
 def install_lock(session: nox.Session, lock: str) -> None:

@@ -19,23 +19,14 @@ import sys
 import pytest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(REPO_ROOT, '.build')
-LINK = os.path.join(BUILD, 'ansible_collections', 'dbtasks', 'cloud')
+sys.path.append(os.path.join(REPO_ROOT, 'tests', 'tools'))
 
+from collection_link import BUILD, link_collection  # noqa: E402  pylint: disable=wrong-import-position
 
-def _link_collection() -> None:
-    if os.path.realpath(LINK) == os.path.realpath(REPO_ROOT):
-        return
-    os.makedirs(os.path.dirname(LINK), exist_ok=True)
-    if os.path.lexists(LINK):
-        os.unlink(LINK)
-    os.symlink(os.path.join('..', '..', '..'), LINK)
-    # .build may have been on sys.path before it existed: forget the negative lookups made meanwhile.
+if link_collection():
+    # .build may have been on sys.path before the link existed: forget the negative lookups made meanwhile.
     sys.path_importer_cache.pop(BUILD, None)
     importlib.invalidate_caches()
-
-
-_link_collection()
 for _path in (BUILD, REPO_ROOT):
     if _path not in sys.path:
         sys.path.insert(0, _path)
