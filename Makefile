@@ -50,6 +50,7 @@ link:  ## .build/ansible_collections/dbtasks/cloud -> the checkout (every sessio
 test: bootstrap  ## everything, two sessions at a time, then a summary with each session's time
 	@mkdir -p .build
 	@rc=0; $(NOX) --parallel $(TEST_JOBS) --allow-parallel -s test 2>&1 | tee .build/test.log || rc=$$?; \
+	printf '\nsession times (wall clock, two at a time):\n'; grep -o 'session time: .*' .build/test.log || true; \
 	grep -E '^=+ .*[0-9]+ (passed|failed).* in [0-9.]+s.* =+$$' .build/test.log | sort -t' ' -k2 -n | tail -n 3 || true; \
 	exit $$rc
 

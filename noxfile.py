@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nox
@@ -59,8 +60,13 @@ def env_session(lock: str, **kwargs):
     """A nox session in a venv of ``lock`` (its interpreter found by tests/tools/pythons.py)."""
     def decorate(function):
         def run(session: nox.Session) -> None:
-            install_lock(session, lock)
-            function(session)
+            started = time.monotonic()
+            try:
+                install_lock(session, lock)
+                function(session)
+            finally:
+                # nox rounds its own times to minutes; `make test` collects these lines into its summary
+                session.log('session time: %-12s %4.0f s' % (session.name, time.monotonic() - started))
         run.__doc__ = function.__doc__
         run.__name__ = function.__name__
         kwargs.setdefault('name', function.__name__.replace('_', '-'))
@@ -70,19 +76,21 @@ def env_session(lock: str, **kwargs):
 
 # --- pytest ----------------------------------------------------------------------------------------------------------
 
-def pytest_command(session: nox.Session, default: list[str]) -> list[str]:
-    return ['python', '-m', 'pytest', '-n', PYTEST_WORKERS] + (session.posargs or default)
+def pytest_command(session: nox.Session, workers: str, default: list[str]) -> list[str]:
+    # worksteal: an idle worker takes queued tests from a busy one, so a few long functional tests do not hold up the end
+    return ['python', '-m', 'pytest', '-n', workers, '--dist', 'worksteal'] + (session.posargs or default)
 
 
 @env_session('dev')
 def pytest(session: nox.Session) -> None:
     """Unit and functional tests on ansible-core 2.21, in parallel (pytest-xdist); posargs replace the paths."""
-    session.run(*pytest_command(session, ['tests/unit', 'tests/functional']))
+    session.run(*pytest_command(session, PYTEST_WORKERS, ['tests/unit', 'tests/functional']))
 
 
 def core_matrix(session: nox.Session) -> None:
     """Every unit test, plus the functional tests marked core_smoke (the paths that depend on ansible-core's version)."""
-    session.run(*pytest_command(session, ['tests/unit', 'tests/functional', '-m', 'unit or core_smoke']))
+    # two workers: the unit tests only need the cores, and the few smoke tests then wait on a less loaded machine
+    session.run(*pytest_command(session, '2', ['tests/unit', 'tests/functional', '-m', 'unit or core_smoke']))
 
 
 for _core in ('2.17', '2.19'):
@@ -119,6 +127,7 @@ print(re.search(r"""\\bpip=['"]([0-9][0-9.]*)['"]""", open(source, encoding="utf
 GET_PIP_STAND_IN = '''"""Offline stand-in for get-pip.py, written by the dbtasks.cloud noxfile into ansible-test's own HOME."""
 import subprocess
 import sys
+import time
 
 # ansible-test passes get-pip options; pip install does not know the two --no-* ones.
 args = [arg for arg in sys.argv[1:] if arg not in ("--no-setuptools", "--no-wheel")]

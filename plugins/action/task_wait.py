@@ -14,6 +14,7 @@ prints and returns.
 
 from __future__ import annotations
 
+import copy
 import typing as t
 from collections.abc import Mapping
 
@@ -81,7 +82,8 @@ class ActionModule(ActionBase):
             args = self._arguments()
         except ParameterError as error:
             return _error_result(result, error.to_fail_kwargs(), Redactor())
-        validation = ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args)
+        # a copy: the validator fills the connection options' shared default {} in place
+        validation = ArgumentSpecValidator(copy.deepcopy(TASK_WAIT_SPEC)).validate(args)
         params = validation.validated_parameters
         redactor = Redactor(_secrets(args) + _secrets(params))
         if validation.error_messages:

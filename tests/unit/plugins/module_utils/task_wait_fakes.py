@@ -8,6 +8,7 @@ Import as ``ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.ta
 
 from __future__ import annotations
 
+import copy
 import typing as t
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
@@ -76,7 +77,7 @@ def validated(**args: t.Any) -> dict:
     """The parameters as the action validates them (the connections filled with the fake clouds' settings)."""
     args.setdefault("ucloud", dict(UCLOUD))
     args.setdefault("huaweicloud", dict(HUAWEI))
-    result = ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args)
+    result = ArgumentSpecValidator(copy.deepcopy(TASK_WAIT_SPEC)).validate(args)  # it fills the spec's defaults in place
     if result.error_messages:
         raise AssertionError(result.error_messages)
     return result.validated_parameters

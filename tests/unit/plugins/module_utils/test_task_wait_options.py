@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
@@ -27,7 +29,7 @@ def _no_connection_env(monkeypatch):
 
 
 def spec_errors(**args):
-    return ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args).error_messages
+    return ArgumentSpecValidator(copy.deepcopy(TASK_WAIT_SPEC)).validate(args).error_messages
 
 
 @pytest.mark.parametrize("args, fragment", [
