@@ -14,7 +14,6 @@ prints and returns.
 
 from __future__ import annotations
 
-import copy
 import typing as t
 from collections.abc import Mapping
 
@@ -31,10 +30,10 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Runt
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
     CONNECTION_SPECS,
-    TASK_WAIT_SPEC,
     group_member,
     merge_connection,
     parse_plan,
+    task_wait_spec,
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import summary_lines
 
@@ -82,8 +81,7 @@ class ActionModule(ActionBase):
             args = self._arguments()
         except ParameterError as error:
             return _error_result(result, error.to_fail_kwargs(), Redactor())
-        # a copy: the validator fills the connection options' shared default {} in place
-        validation = ArgumentSpecValidator(copy.deepcopy(TASK_WAIT_SPEC)).validate(args)
+        validation = ArgumentSpecValidator(task_wait_spec()).validate(args)
         params = validation.validated_parameters
         redactor = Redactor(_secrets(args) + _secrets(params))
         if validation.error_messages:

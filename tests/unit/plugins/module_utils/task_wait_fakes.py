@@ -8,7 +8,6 @@ Import as ``ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.ta
 
 from __future__ import annotations
 
-import copy
 import typing as t
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
@@ -17,7 +16,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TASK_WAIT_SPEC
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import task_wait_spec
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, huawei_api, ucloud_api
 
@@ -77,7 +76,7 @@ def validated(**args: t.Any) -> dict:
     """The parameters as the action validates them (the connections filled with the fake clouds' settings)."""
     args.setdefault("ucloud", dict(UCLOUD))
     args.setdefault("huaweicloud", dict(HUAWEI))
-    result = ArgumentSpecValidator(copy.deepcopy(TASK_WAIT_SPEC)).validate(args)  # it fills the spec's defaults in place
+    result = ArgumentSpecValidator(task_wait_spec()).validate(args)
     if result.error_messages:
         raise AssertionError(result.error_messages)
     return result.validated_parameters
