@@ -21,6 +21,8 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).resolve().parent
+# uv, installed next to nox (requirements/bootstrap.txt)
+UV = str(Path(sys.executable).parent / 'uv')
 sys.path.insert(0, str(ROOT / 'tests' / 'tools'))
 
 from collection_link import link_collection  # noqa: E402  pylint: disable=wrong-import-position
@@ -260,16 +262,16 @@ def venv(session: nox.Session) -> None:
     """.venv for your editor and `.venv/bin/python -m pytest`: Python 3.12 with exactly requirements/dev.txt."""
     link_collection()
     if not (ROOT / '.venv' / 'bin' / 'python').exists():
-        session.run('uv', 'venv', '--quiet', '--python', find_python(LOCKS['dev'][0]), str(ROOT / '.venv'), external=True)
-    session.run('uv', 'pip', 'sync', '--quiet', '--python', str(ROOT / '.venv'), str(ROOT / LOCKS['dev'][1]), external=True)
+        session.run(UV, 'venv', '--quiet', '--python', find_python(LOCKS['dev'][0]), str(ROOT / '.venv'), external=True)
+    session.run(UV, 'pip', 'sync', '--quiet', '--python', str(ROOT / '.venv'), str(ROOT / LOCKS['dev'][1]), external=True)
 
 
 @nox.session(venv_backend='none')
 def lock(session: nox.Session) -> None:
     """Re-resolve requirements/*.in into the pinned requirements/*.txt (uv pip compile keeps pins that still fit)."""
     for python_version, pinned in list(LOCKS.values()) + [('3.12', 'requirements/bootstrap.txt')]:
-        session.run('uv', 'pip', 'compile', '--quiet', '--python-version', python_version, *session.posargs,
-                    pinned.replace('.txt', '.in'), '-o', pinned, external=True)
+        session.run(UV, 'pip', 'compile', '--quiet', '--python-version', python_version, '--custom-compile-command', 'make lock',
+                    *session.posargs, pinned.replace('.txt', '.in'), '-o', pinned, external=True)
 
 
 # What `make test` and CI run, longest first so that the two lanes of `nox --parallel 2` end close together.
