@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_signer import sign_request
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_signer import encode_value, sign_ucloud_params
 
-SDK_MISSING = "the official SDK is a test-only requirement (tests/unit/requirements.txt); install it to run the cross-check"
+SDK_MISSING = "the official SDK is a test-only requirement (requirements/*.in); install it to run the cross-check"
 CROSSCHECK = settings(max_examples=300, deadline=None)
 
 TRICKY_TEXT = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)), st.sampled_from(list(" +&=~*'!/%"))), max_size=10)
