@@ -66,7 +66,8 @@ def _call_every_route(base_url, ca_path=None, security_token=None):
     dds = _huawei(dds_v3.DdsClient.new_builder(), base_url, ca_path, security_token)
     start, end = _dds_window()
     jobs = dds.list_tasks(dds_v3.ListTasksRequest(start_time=start, end_time=end, offset=0, limit=100))
-    assert jobs.total_count == 3 and DDS_JOB in [job.id for job in jobs.jobs]
+    # the demo's resize job is created 5 scenario seconds in: listed too when the machine is slow to get here
+    assert jobs.total_count in (3, 4) and jobs.total_count == len(jobs.jobs) and DDS_JOB in [job.id for job in jobs.jobs]
     job = dds.show_job_detail(dds_v3.ShowJobDetailRequest(id=DDS_JOB)).job
     assert job.id == DDS_JOB and job.instance.id == '1f311e6a299345d7bbc878874844e233in02'
 
