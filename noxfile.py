@@ -274,8 +274,10 @@ def lock(session: nox.Session) -> None:
                     *session.posargs, pinned.replace('.txt', '.in'), '-o', pinned, external=True)
 
 
-# What `make test` and CI run, longest first so that the two lanes of `nox --parallel 2` end close together.
-TEST_SESSIONS = ['pytest', 'sanity', 'core-2.17', 'core-2.19', 'sanity-2.17', 'molecule', 'galaxy', 'docs', 'lint', 'types',
+# What `make test` and CI run, in the order `nox --parallel 2` starts them: pytest (4 workers, mostly waiting on
+# Ansible and the emulator's clock) beside the single-process sessions; the unit-test-heavy core sessions, which keep
+# both cores busy, after it, so that the functional tests' timing is not starved.
+TEST_SESSIONS = ['pytest', 'sanity', 'sanity-2.17', 'molecule', 'lint', 'docs', 'galaxy', 'core-2.17', 'core-2.19', 'types',
                  'ee', 'changelog']
 
 
