@@ -26,6 +26,7 @@ from ansible.utils.display import Display
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import secret_values
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
@@ -90,11 +91,12 @@ class ActionModule(ActionBase):
         def emit(line: str) -> None:
             display.display(redactor.text(line))
 
+        notices = Notices()
         try:
             plan = parse_plan(params)
-            outcome, warnings = run_task_wait(plan, params, emit, hooks=self.hooks, redactor=redactor)
+            outcome, warnings = run_task_wait(plan, params, emit, hooks=self.hooks, redactor=redactor, notices=notices)
         except DbTasksError as error:
-            return _error_result(result, error.to_fail_kwargs(), redactor)
+            return _error_result(result, error.to_fail_kwargs(), redactor, notices.drain())
         result.update(outcome)
         result["msg"] = redactor.text(result["msg"])
         if warnings:
@@ -102,11 +104,15 @@ class ActionModule(ActionBase):
         return result
 
 
-def _error_result(result: dict[str, t.Any], fields: Mapping[str, t.Any], redactor: Redactor) -> dict[str, t.Any]:
+def _error_result(result: dict[str, t.Any], fields: Mapping[str, t.Any], redactor: Redactor,
+                  warnings: list[str] | None = None) -> dict[str, t.Any]:
     """``result`` failed with ``fields`` (text redacted) before or instead of a wait: outcome ``error``."""
     result.update((name, redactor.text(value) if isinstance(value, str) else value) for name, value in fields.items())
     result.update(failed=True, outcome="error")
-    result["summary"] = summary_lines(result)
+    shown = [redactor.text(warning) for warning in warnings or ()]
+    if shown:
+        result["warnings"] = shown
+    result["summary"] = summary_lines(result, shown)
     return result
 
 

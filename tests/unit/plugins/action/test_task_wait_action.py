@@ -82,7 +82,7 @@ def test_credentials_come_from_the_group_module_defaults_and_the_task_wins(monke
                                               "huaweicloud": {"project_id": "p1"}},
                         module_defaults=[{"group/dbtasks.cloud.huaweicloud": group}, {"group/dbtasks.cloud.ucloud": {"public_key": "x"}}])
     assert (result["outcome"], result["changed"], result.get("failed")) == ("succeeded", False, None)
-    assert clouds.transport.requests[0].url.startswith("http://rds.test/v3/p1/jobs?")
+    assert clouds.transport.requests[0].url.startswith("https://rds.test/v3/p1/jobs?")
     lines = [call.args[0] for call in display.display.call_args_list]
     assert lines[0] == "task_wait     0s | 0 of 1 tasks done, waiting for 1:"
     assert lines[-1].endswith('done rds r1 [Job-r1]: Completed (succeeded)')
@@ -90,7 +90,7 @@ def test_credentials_come_from_the_group_module_defaults_and_the_task_wins(monke
 
 def test_connection_options_fall_back_to_the_controller_environment(monkeypatch, display):
     for name, value in (("HUAWEICLOUD_SDK_AK", "AK"), ("HUAWEICLOUD_SDK_SK", "SK"), ("HUAWEICLOUD_SDK_PROJECT_ID", "p1"),
-                        ("HUAWEICLOUD_SDK_ENDPOINT", "http://{service}.test")):
+                        ("HUAWEICLOUD_SDK_ENDPOINT", "https://{service}.test")):
         monkeypatch.setenv(name, value)
     result = run_action(monkeypatch, rds_cloud(), {"tasks": [{"provider": "rds", "id": "r1"}], "poll_interval": 5})
     assert result["outcome"] == "succeeded"
@@ -104,7 +104,7 @@ def test_check_mode_waits_as_usual(monkeypatch, display):
 @pytest.mark.parametrize("args, fragment", [
     ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": "not a dict"}, "huaweicloud"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": dict(HUAWEI, typo=1)}, "huaweicloud.typo"),
-    ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": {"project_id": "p1", "endpoint": "http://x.test"}}, "huaweicloud.access_key"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": {"project_id": "p1", "endpoint": "https://x.test"}}, "huaweicloud.access_key"),
     ({"tasks": [], "selectors": []}, "tasks: list at least one task"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "timeout": -3, "huaweicloud": HUAWEI}, "timeout: must be 0 or more seconds"),
 ])

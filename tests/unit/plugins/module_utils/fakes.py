@@ -36,6 +36,7 @@ class RecordedRequest(t.NamedTuple):
     url: str
     headers: dict
     body: bytes | None
+    time_limit: float | None = None  # what the client allowed this request (seconds left before its deadline)
 
 
 def json_response(payload: t.Any, status: int = 200, headers: dict | None = None) -> HttpResponse:
@@ -64,8 +65,9 @@ class FakeTransport:
         self.closed = False
         self._lock = threading.Lock()
 
-    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None) -> HttpResponse:
-        request = RecordedRequest(method, url, dict(headers), body)
+    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None,
+             time_limit: float | None = None) -> HttpResponse:
+        request = RecordedRequest(method, url, dict(headers), body, time_limit)
         with self._lock:
             self.requests.append(request)
             if self.handler is not None:

@@ -21,8 +21,8 @@ from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes imp
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, huawei_api, ucloud_api
 
 EPOCH = datetime(2026, 3, 1, tzinfo=timezone.utc)  # utcnow() is EPOCH + the FakeClock's seconds
-UCLOUD = {"public_key": "pub-key", "private_key": "ucloud-private-secret", "base_url": "http://ucloud.test"}
-HUAWEI = {"access_key": "AK", "secret_key": "huawei-secret-key", "project_id": "p1", "endpoint": "http://{service}.test"}
+UCLOUD = {"public_key": "pub-key", "private_key": "ucloud-private-secret", "base_url": "https://ucloud.test"}
+HUAWEI = {"access_key": "AK", "secret_key": "huawei-secret-key", "project_id": "p1", "endpoint": "https://{service}.test"}
 # Every environment variable the connection options fall back to: tests must not see the developer's.
 CONNECTION_ENV = ("UCLOUD_PUBLIC_KEY", "UCLOUD_PRIVATE_KEY", "UCLOUD_PROJECT_ID", "UCLOUD_REGION", "UCLOUD_API_BASE_URL",
                   "HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY", "HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_SECURITY_TOKEN",

@@ -168,7 +168,7 @@ def test_real_transport_is_built_from_options(monkeypatch, tmp_path):
     def capture():
         module = DbTasksModule({}, DDS, hooks=RuntimeHooks())
         transport = module.connections.transport("huaweicloud")
-        built.update(timeout=transport.timeout, verify=transport.verify, same=module.connections.transport("huaweicloud") is transport,
+        built.update(timeout=(transport.connect_timeout, transport.timeout), verify=transport.verify, same=module.connections.transport("huaweicloud") is transport,
                      client_transport=module.client.transport is transport, service=module.client.service)
         module.run(dict)
 

@@ -88,10 +88,10 @@ def test_udts_statuses_are_matched_ignoring_case_and_repeats_dropped():
 
 
 def test_connection_options_fall_back_to_the_environment(monkeypatch):
-    monkeypatch.setenv("HUAWEICLOUD_SDK_ENDPOINT", "http://emulator.test")
+    monkeypatch.setenv("HUAWEICLOUD_SDK_ENDPOINT", "https://emulator.test")
     monkeypatch.setenv("HUAWEICLOUD_SDK_SK", "from-env")
     params = validated(tasks=RDS_TASK, huaweicloud={"access_key": "AK"}, ucloud={})
-    assert params["huaweicloud"]["endpoint"] == "http://emulator.test"
+    assert params["huaweicloud"]["endpoint"] == "https://emulator.test"
     assert params["huaweicloud"]["secret_key"] == "from-env"
     assert params["huaweicloud"]["retries"] == 4 and params["ucloud"]["base_url"] == "https://api.ucloud.cn"
 

@@ -81,7 +81,7 @@ def server():
 
 
 def transport(**kwargs):
-    options = dict(validate_certs=True, ca_bundle=None, connect_timeout=2.0, read_timeout=2.0)
+    options = dict(validate_certs=True, ca_bundle=None, connect_timeout=2.0, timeout=2.0)
     options.update(kwargs)
     return RequestsTransport(**options)
 
@@ -143,7 +143,7 @@ def test_refused_connection_is_a_connect_error():
 def test_slow_server_is_a_timeout(server):
     httpd, base = server
     with pytest.raises(TransportError) as caught:
-        transport(read_timeout=0.2).send("GET", base + "/hang", {})
+        transport(timeout=0.2).send("GET", base + "/hang", {})
     assert caught.value.kind == "timeout"
 
 
@@ -191,7 +191,7 @@ def test_certificate_verification_setting(validate_certs, ca_bundle, expected):
     # Per request, so REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment cannot override it.
     assert sent["verify"] == expected
     assert client.session.trust_env is True  # proxies and CA bundle from the environment
-    assert client.timeout == (2.0, 2.0)
+    assert sent["timeout"] == (2.0, 2.0) and sent["stream"] is True  # the whole-request deadline is the transport's own
     assert client.session.get_adapter("https://x/")._pool_maxsize >= 8
 
 
