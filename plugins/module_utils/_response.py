@@ -193,7 +193,7 @@ class RequestContext:
         except BodyError as err:
             raise self._body_error(failure, response, err.description, err.truncated) from None
         if constants:
-            self.notices.add("%s %s answered %s, which JSON does not allow; read as null"
+            self.notices.add("%s %s answered numbers JSON does not allow (%s); they are reported as null"
                              % (self.label, self.operation, ", ".join(sorted(set(constants)))))
         return data
 

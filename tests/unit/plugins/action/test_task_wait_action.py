@@ -11,7 +11,8 @@ from unittest import mock
 
 import pytest
 
-from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import CONNECTION_ENV, HUAWEI, Clouds, huawei
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import TransportError
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import CONNECTION_ENV, HUAWEI, UCLOUD, Clouds, huawei, udts
 
 ACTION_GROUPS = {
     "dbtasks.cloud.udts_task_info": ["dbtasks.cloud.ucloud"],
@@ -159,6 +160,25 @@ def test_a_failed_wait_is_a_failed_task_with_the_rows(monkeypatch, display):
     assert (result["failed"], result["outcome"]) == (True, "failed")
     assert result["tasks"][0]["failure_reason"] == "disk full"
     assert 'rds r1 [Job-r1]: Failed - disk full' in result["msg"]
+
+
+def test_transport_warnings_are_returned_once_also_when_the_wait_fails(monkeypatch, display):
+    clouds = Clouds(rds_items=[huawei("r1", "Completed")], udts_items=[udts("u1", "Done")])
+    args = {"tasks": [{"provider": "rds", "id": "r1"}, {"provider": "udts", "id": "u1"}],
+            "huaweicloud": dict(HUAWEI, validate_certs=False), "ucloud": dict(UCLOUD, validate_certs=False)}
+    result = run_action(monkeypatch, clouds, args)
+    # Both clouds skip verification: one warning says so.
+    assert result["outcome"] == "succeeded"
+    assert [warning.split(":")[0] for warning in result["warnings"]] == ["validate_certs is false"]
+    assert any("validate_certs is false" in line for line in result["summary"])
+
+    def refuse(request):
+        return TransportError("tls", "TLS handshake or certificate verification failed for %s" % request.url)
+
+    result = run_action(monkeypatch, Clouds(rds_items=[huawei("r1")], fail=refuse), args)
+    assert result["failed"] and result["outcome"] == "error" and "TLS handshake" in result["msg"]
+    assert [warning.split(":")[0] for warning in result["warnings"]] == ["validate_certs is false"]
+    assert any("validate_certs is false" in line for line in result["summary"])
 
 
 def test_warnings_are_returned(monkeypatch, display):
