@@ -51,6 +51,7 @@ _ENCODINGS = {"gzip": 31, "x-gzip": 31, "deflate": 15}  # zlib wbits: 31 a gzip 
 ACCEPT_ENCODING = "gzip, deflate"
 _MAX_ENCODING_LAYERS = 3
 _CHUNK = 64 * 1024
+_INFLATE_STEP = 1024 * 1024
 
 
 class CaseInsensitiveHeaders(Mapping[str, str]):
@@ -165,7 +166,10 @@ def content_encodings(header: str | None) -> list[str]:
 
 
 def _inflate(data: bytes, encoding: str, limit: int) -> bytes:
-    """``data`` decoded from one ``encoding`` layer, stopped as soon as the result passes ``limit``."""
+    """``data`` decoded from one ``encoding`` layer, stopped as soon as the result passes ``limit``.
+
+    Decoded a step at a time, so a bomb costs ``limit`` bytes of memory and no more.
+    """
     wbits = _ENCODINGS[encoding]
     parts: list[bytes] = []
     size = 0
@@ -173,16 +177,23 @@ def _inflate(data: bytes, encoding: str, limit: int) -> bytes:
     while data:
         members += 1
         decoder = zlib.decompressobj(wbits)
-        try:
-            part = decoder.decompress(data, limit + 1 - size)
-        except zlib.error:
-            if members > 1:  # bytes after a complete stream are ignored, as browsers and urllib3 do
+        pending = data
+        while True:
+            room = min(_INFLATE_STEP, limit + 1 - size)
+            try:
+                part = decoder.decompress(pending, room)
+            except zlib.error:
+                if members > 1:  # bytes after a complete stream are ignored, as browsers and urllib3 do
+                    return b"".join(parts)
+                raise _Undecodable("%s body that does not decode" % encoding) from None
+            size += len(part)
+            if size > limit:
+                raise _TooLarge("decodes (%s) to more than %s" % (encoding, _mib(limit)))
+            parts.append(part)
+            progressed = bool(part) or len(decoder.unconsumed_tail) < len(pending)
+            pending = decoder.unconsumed_tail
+            if decoder.eof or not progressed or (not pending and len(part) < room):
                 break
-            raise _Undecodable("%s body that does not decode" % encoding) from None
-        size += len(part)
-        if size > limit:
-            raise _TooLarge("decodes (%s) to more than %s" % (encoding, _mib(limit)))
-        parts.append(part)
         if not decoder.eof:
             raise _Undecodable("%s body cut short" % encoding, truncated=True)
         data = decoder.unused_data if encoding != "deflate" else b""
