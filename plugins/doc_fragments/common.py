@@ -13,7 +13,7 @@ options:
     description:
       - Seconds one request may take at most, from connecting to the last byte of the answer; a server that sends its
         answer slowly is cut off then. Connecting waits at most 10 seconds, or O(timeout) if lower.
-      - While the module waits (O(wait=true)), no request outlives the wait.
+      - While the module waits (O(wait=true)), no request outlives the wait by more than 2 seconds (the last look at its end).
       - Must be greater than 0 and at most 300.
     type: float
     default: 30

@@ -135,7 +135,7 @@ class HuaweiClient:
 
         def attempt() -> dict[str, t.Any]:
             request_url, headers = self._request(url, query)
-            response = context.send(self.transport, "GET", request_url, headers, time_limit=self.retry_policy.time_left())
+            response = context.send(self.transport, "GET", request_url, headers, time_limit=self.retry_policy.request_time())
             if 200 <= response.status < 300:
                 return context.json_object(response)
             raise self._http_error(context, response)

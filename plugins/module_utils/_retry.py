@@ -60,12 +60,17 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+# A wait looks at its tasks one last time when it ends: a request then keeps this much time past the
+# deadline, so that look gets an answer or its real error, not "no time left" in place of the cause.
+FINAL_LOOK_SECONDS = 2.0
+
+
 class Deadline:
     """When the requests of a run must end at the latest (``clock`` time): the end of a wait, shared by every client.
 
     ``remaining()`` is None while no deadline is set; the engine sets one for the length of a wait with
     ``with deadline.within(seconds): ...`` (nested calls keep the earlier end). Each request then gets at
-    most the time left (``RetryPolicy.time_left``), and no retry waits past it.
+    most the time left, or ``FINAL_LOOK_SECONDS`` (``RetryPolicy.request_time``), and no retry starts past it.
     """
 
     def __init__(self, clock: t.Callable[[], float] = time.monotonic) -> None:
@@ -120,8 +125,13 @@ class RetryPolicy:
         self.deadline = deadline or Deadline(clock)
 
     def time_left(self) -> float | None:
-        """Seconds left before the deadline (what one request may take at most), None without one."""
+        """Seconds left before the deadline, None without one."""
         return self.deadline.remaining()
+
+    def request_time(self) -> float | None:
+        """What the next request may take at most: the time left, ``FINAL_LOOK_SECONDS`` at least; None without a deadline."""
+        left = self.time_left()
+        return None if left is None else max(left, FINAL_LOOK_SECONDS)
 
     def backoff(self, retry_index: int) -> float:
         """Full jitter: uniform in [0, min(max_delay, base_delay * 2**retry_index))."""

@@ -166,11 +166,18 @@ def content_encodings(header: str | None) -> list[str]:
 
 
 def _inflate(data: bytes, encoding: str, limit: int) -> bytes:
-    """``data`` decoded from one ``encoding`` layer, stopped as soon as the result passes ``limit``.
+    """``data`` decoded from one ``encoding`` layer, stopped as soon as the result passes ``limit``."""
+    try:
+        return _inflate_with(data, encoding, _ENCODINGS[encoding], limit)
+    except _Undecodable as err:
+        if encoding != "deflate" or isinstance(err, _TooLarge) or err.truncated:
+            raise
+    # Some servers send deflate without its zlib wrapper; browsers and urllib3 accept that too.
+    return _inflate_with(data, encoding, -15, limit)
 
-    Decoded a step at a time, so a bomb costs ``limit`` bytes of memory and no more.
-    """
-    wbits = _ENCODINGS[encoding]
+
+def _inflate_with(data: bytes, encoding: str, wbits: int, limit: int) -> bytes:
+    """Decoded a step at a time, so a bomb costs ``limit`` bytes of memory and no more."""
     parts: list[bytes] = []
     size = 0
     members = 0

@@ -103,7 +103,7 @@ class UCloudClient:
             # Masked before it is sent: an error text quoting it must not show it (it never expires).
             self.redactor.add_signatures(signed[SIGNATURE_PARAM])
             response = context.send(self.transport, "POST", self.url, _HEADERS, urlencode(signed).encode("utf-8"),
-                                    time_limit=self.retry_policy.time_left())
+                                    time_limit=self.retry_policy.request_time())
             return self._result(context, response)
 
         return self.retry_policy.run(attempt)

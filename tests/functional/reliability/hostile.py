@@ -33,11 +33,12 @@ import gzip
 import json
 import re
 import threading
-import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import drip
 
 CASES = ('ok', 'drip', 'drip_headers', 'gzip_bomb', 'gzip_gzip', 'oversized', 'echo_signature', 'deep_json', 'nan')
 KEEP = 200
@@ -161,18 +162,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(_listing(request, tasks[:1] if request.one else tasks, count))
 
     def _drip(self, data: bytes) -> None:
-        """Send ``data`` one byte per interval, for at most ``drip_for`` seconds or until the client hangs up."""
         options = self.server.options
-        ends = time.monotonic() + options['drip_for']
-        for byte in data:
-            if time.monotonic() >= ends or self.server.stopping.is_set():
-                break
-            try:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-            except OSError:
-                break
-            time.sleep(options['drip_interval'])
+        drip(self.wfile, data, options['drip_interval'], options['drip_for'], self.server.stopping)
         self.close_connection = True
 
     def _case_drip(self, request: _Request) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 import typing as t
 from collections.abc import Iterator, Mapping
 from unittest import mock
@@ -84,6 +85,20 @@ class FakeTransport:
 
     def close(self) -> None:
         self.closed = True
+
+
+def drip(stream: t.Any, data: bytes, interval: float, seconds: float, stop: threading.Event | None = None) -> None:
+    """Write ``data`` to ``stream`` one byte per ``interval``, for at most ``seconds`` or until the reader hangs up (test servers)."""
+    ends = time.monotonic() + seconds
+    for byte in data:
+        if time.monotonic() >= ends or (stop is not None and stop.is_set()):
+            return
+        try:
+            stream.write(bytes([byte]))
+            stream.flush()
+        except OSError:
+            return
+        time.sleep(interval)
 
 
 class FakeClock:

@@ -11,7 +11,7 @@ from email.utils import format_datetime
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import Deadline, RetryPolicy, is_retryable, parse_retry_after
+from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import FINAL_LOOK_SECONDS, Deadline, RetryPolicy, is_retryable, parse_retry_after
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import retcode_retryable
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock
 
@@ -273,3 +273,15 @@ def test_nested_deadlines_keep_the_earlier_end():
             assert deadline.remaining() == pytest.approx(3)
         assert deadline.remaining() == pytest.approx(10)
     assert deadline.remaining() is None
+
+
+def test_a_request_at_the_end_of_a_wait_still_gets_the_final_look():
+    clock = FakeClock()
+    policy = RetryPolicy(clock=clock.monotonic, sleep=clock.sleep)
+    assert policy.request_time() is None
+    with policy.deadline.within(30):
+        assert policy.request_time() == pytest.approx(30)
+        clock.sleep(29.5)
+        assert policy.request_time() == FINAL_LOOK_SECONDS
+        clock.sleep(10)
+        assert policy.time_left() == pytest.approx(-9.5) and policy.request_time() == FINAL_LOOK_SECONDS
