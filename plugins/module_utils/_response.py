@@ -165,7 +165,8 @@ class RequestContext:
             err.message = self.redactor.text(err.message)
             raise
         except BodyRejected as err:
-            raise self._body_error("unexpected response: %s", err.response, err.description, err.truncated) from None
+            failure = "unexpected response: %s"
+            raise self._body_error(failure, err.response, err.description, err.truncated) from None
 
     def error(self, message: str, response: HttpResponse | None = None, code: t.Any = None, request_id: str | None = None) -> ApiError:
         """An ``ApiError`` with status, request id and Retry-After taken from ``response``."""

@@ -25,6 +25,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                                     % (secrets.runs, secrets.processes, secrets.secrets, secrets.leaks,
                                        (': ' + ', '.join(secrets.leaked)) if secrets.leaked else ''))
     if hostile.cases:
+        counts = (hostile.cases, hostile.handled, hostile.tracebacks, hostile.measured, hostile.peak_rss_mib)
         terminalreporter.write_line('hostile server: %d cases, %d handled as expected, %d tracebacks; peak RSS of %d module processes %.1f MiB'
-                                    ' (bound 200 MiB)' % (hostile.cases, hostile.handled, hostile.tracebacks, hostile.measured,
-                                                         hostile.peak_rss_mib))
+                                    ' (bound 200 MiB)' % counts)

@@ -198,10 +198,9 @@ def test_task_wait_ends_at_its_timeout_against_a_dripping_server(tally: dict[str
     results = str(tmp_path / 'waited.json')
     with HostileServer('drip', drip_for=60) as server:
         huawei = dict(connection_args('rds', server.base_url), timeout=30, retries=4)
+        wait = {'tasks': [{'provider': 'rds', 'id': 'ba' + '0' * 30}], 'timeout': 3, 'poll_interval': 1, 'huaweicloud': huawei}
         tasks = [
-            {'name': 'Wait', 'dbtasks.cloud.task_wait': {'tasks': [{'provider': 'rds', 'id': 'ba' + '0' * 30}], 'timeout': 3,
-                                                          'poll_interval': 1, 'huaweicloud': huawei},
-             'register': 'waited', 'ignore_errors': True},
+            {'name': 'Wait', 'dbtasks.cloud.task_wait': wait, 'register': 'waited', 'ignore_errors': True},
             {'name': 'Save', 'ansible.builtin.copy': {'dest': results, 'mode': '0600', 'content': '{{ waited | to_json }}'}},
         ]
         started = time.monotonic()

@@ -191,8 +191,9 @@ def test_real_transport_is_built_from_options(monkeypatch, tmp_path):
     def capture():
         module = DbTasksModule({}, DDS, hooks=RuntimeHooks())
         transport = module.connections.transport("huaweicloud")
-        built.update(timeout=(transport.connect_timeout, transport.timeout), verify=transport.verify, same=module.connections.transport("huaweicloud") is transport,
-                     client_transport=module.client.transport is transport, service=module.client.service)
+        built.update(timeout=(transport.connect_timeout, transport.timeout), verify=transport.verify,
+                     same=module.connections.transport("huaweicloud") is transport, client_transport=module.client.transport is transport,
+                     service=module.client.service)
         module.run(dict)
 
     result = run_module(capture, dict(HUAWEI_ARGS, timeout=45, ca_bundle=str(bundle)))

@@ -93,7 +93,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-
     def _drip(self, headers):
         """A byte every 0.05 s, for at most 5 s: in the body, or in the status line and headers themselves."""
         if headers:
