@@ -131,12 +131,6 @@ def test_an_empty_list_ends_at_once_as_succeeded_and_leaves_the_judgement_to_the
     assert fake_time.sleeps == []
 
 
-def test_the_normalized_state_under_its_collision_name_wins():
-    item = dict(task("a", "running"), dbtasks_state="succeeded")
-    fake_time = FakeTime()
-    assert make_waiter(fake_time, Script(fake_time, [item])).run().outcome == "succeeded"
-
-
 def test_timeout_lists_each_unfinished_task_with_its_status_progress_and_the_time_waited():
     fake_time = FakeTime()
     items = [task("676e0b2a", "running", percent=60, name="orders copy"), task("0c1d", "retrying", status="Failed"),

@@ -95,3 +95,17 @@ def test_unknown_status_is_a_module_warning(monkeypatch):
     assert result["tasks"][0]["state"] == "unknown"
     messages = ansible_warnings.get_warning_messages()
     assert messages.count("RDS status 'Paused' is not recognised; the state is reported as unknown") == 1, messages
+
+
+@pytest.mark.parametrize("own_fields", [{"dbtasks_state": "succeeded"}, {"state": "succeeded", "terminal": True},
+                                        {"dbtasks_state": ["x"]}, {"state": {"v": ["x"]}, "progress_percent": ["x"]}])
+def test_an_answer_naming_the_collections_own_fields_never_overrules_the_wait(monkeypatch, own_fields):
+    failed = dict({"status": "Failed", "process": "", "fail_reason": "disk full"}, **own_fields)
+    store = TaskStore([RUNNING], timeline={"t1": [(10, failed)]})
+    install_api(monkeypatch, store, huawei_api)
+    result = run_module(rds_task_info.main, dict(CREDENTIALS, job_id="t1", wait=True))
+    assert result.get("failed") is None and result["wait_outcome"] == "failed"
+    task = result["tasks"][0]
+    assert (task["state"], task["terminal"], task["failure_reason"]) == ("failed", True, "disk full")
+    # what the API sent is still returned, as data
+    assert all(task.get("api_" + name, task.get(name)) == value for name, value in own_fields.items())
