@@ -43,6 +43,9 @@ WAIT_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "wait_fail_fast": {"type": "bool", "default": True},
 }
 PAGING_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {"offset": {"type": "int"}, "limit": {"type": "int"}}
+# The seconds each duration option of the wait takes, both bounds included (stated in doc_fragments/task_info.py, checked
+# by tests/functional/meta/test_option_docs.py).
+WAIT_BOUNDS: dict[str, tuple[int, int]] = {"wait_timeout": (0, MAX_TIMEOUT), "wait_sleep": (MIN_INTERVAL, MAX_INTERVAL)}
 
 
 def _ids(params: Mapping[str, Any], provider: Provider) -> tuple[tuple[str, ...] | None, str | None]:
@@ -107,8 +110,7 @@ def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[
     waiter = None
     if params.get("wait"):
         clock = waiter_options.get("clock") or _monotonic
-        timeout = check_seconds("wait_timeout", params["wait_timeout"], 0, MAX_TIMEOUT)
-        first_interval = check_seconds("wait_sleep", params["wait_sleep"], MIN_INTERVAL, MAX_INTERVAL)
+        timeout, first_interval = (check_seconds(option, params[option], *WAIT_BOUNDS[option]) for option in ("wait_timeout", "wait_sleep"))
         # One provider: a read is waited for until it ends or the wait times out.
         watch = Watch([group], params["wait_for"], clock, transient, timeout=timeout)
 

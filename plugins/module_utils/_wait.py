@@ -82,8 +82,12 @@ def check_seconds(option: str, value: Any, minimum: float, maximum: float) -> fl
     except (OverflowError, TypeError, ValueError):
         seconds = math.nan
     if not (math.isfinite(seconds) and minimum <= seconds <= maximum):
-        raise ParameterError(option, "must be from %g to %g seconds, got %s" % (minimum, maximum, value))
+        raise ParameterError(option, "must be from %s to %s seconds, got %s" % (_number_text(minimum), _number_text(maximum), value))
     return seconds
+
+
+def _number_text(number: float) -> str:
+    return "%d" % number if float(number).is_integer() else "%g" % number
 
 
 class WaitResult(NamedTuple):
