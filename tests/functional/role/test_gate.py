@@ -76,8 +76,9 @@ def test_one_list_request_per_provider_per_poll_and_target_synced_passes_with_sy
     assert max(requests.values()) == polls and min(requests.values()) >= 1
     assert polls >= 3
     assert 'synced after ' in run.output and '  synced     udts udts-inc [incremental-sync] after ' in run.output
-    # one connection per cloud, kept for the whole wait
-    assert stats['connections'] <= 3
+    # Connections are kept for the whole wait: one per provider (DDS and RDS share the Huawei Cloud session but are read
+    # at the same time, and are different hosts on the real cloud anyway), plus the connection of this stats request.
+    assert stats['connections'] <= 4
 
 
 def test_selectors_and_credentials_given_as_role_variables_never_show_even_at_vvvv(gate_for):
