@@ -20,8 +20,8 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTas
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
 from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import SHOW, Show
+from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import (
     MAX_INTERVAL,
     MAX_TIMEOUT,

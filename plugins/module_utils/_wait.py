@@ -477,7 +477,7 @@ class Followed:
         if not self.provider.detail_on_report:
             return items
         bad = frozenset(bad_states)
-        reported = []
+        reported: Items = []
         for item in items:
             if item is not None and (self.detail_all or (normalized(item, "state") in bad and not normalized(item, "failure_reason"))):
                 task = show(normalized(item, "id"))
