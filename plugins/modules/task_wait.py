@@ -328,7 +328,7 @@ tasks:
   type: list
   elements: dict
   contains:
-    provider:
+    provider: &provider_field
       description: V(udts), V(dds) or V(rds).
       type: str
       sample: rds
@@ -376,10 +376,7 @@ unreadable:
   type: list
   elements: dict
   contains:
-    provider:
-      description: V(udts), V(dds) or V(rds).
-      type: str
-      sample: udts
+    provider: *provider_field
     since:
       description: Seconds into the wait of the first read that failed or did not answer.
       type: float

@@ -12,9 +12,6 @@ import threading
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import parse_plan
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import json_response
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import (
     CONNECTION_ENV,
@@ -22,8 +19,8 @@ from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait
     UCLOUD,
     Clouds,
     huawei,
+    run_wait,
     udts,
-    validated,
 )
 
 TASKS = [{"provider": "udts", "id": "u1"}, {"provider": "dds", "id": "d1"}]
@@ -36,14 +33,6 @@ HOSTILE = "\x1b[2J\x1b[32mPASSED\x1b[0m\rok: [localhost]\ntask_wait    1s | done
 def _no_connection_env(monkeypatch):
     for name in CONNECTION_ENV:
         monkeypatch.delenv(name, raising=False)
-
-
-def run(clouds, **args):
-    params = validated(**args)
-    lines = []
-    result, warnings = run_task_wait(parse_plan(params), params, lines.append, hooks=clouds.hooks,
-                                     redactor=Redactor([UCLOUD["private_key"], HUAWEI["secret_key"]]))
-    return result, warnings, lines
 
 
 def with_outages(*outages, **items):
@@ -81,7 +70,7 @@ class Stall:
 def test_a_provider_in_outage_does_not_hide_a_failure_elsewhere():
     clouds = with_outages(("ucloud.test", 5, math.inf), udts_items=[udts("u1")], dds_items=[huawei("d1", progress_key="progress")],
                           timeline={"d1": [(15, {"status": "Failed", "fail_reason": "port in use"})]})
-    result, warnings, lines = run(clouds, tasks=TASKS, poll_interval=1, progress_interval=5, timeout=60, **NO_RETRIES)
+    result, warnings, lines = run_wait(clouds, tasks=TASKS, poll_interval=1, progress_interval=5, timeout=60, **NO_RETRIES)
     # ended by the DDS failure within one poll of it, not by the timeout
     assert (result["outcome"], clouds.elapsed) == ("failed", 15)
     assert result["msg"].startswith("1 of 2 tasks failed or stopped after 15s: dds d1 [Job-d1]: Failed - port in use "
@@ -108,7 +97,7 @@ def test_a_provider_that_stalls_does_not_hold_up_the_others():
     clouds = Clouds(udts_items=[udts("u1")], dds_items=[huawei("d1", progress_key="progress")],
                     timeline={"d1": [(2, {"status": "Failed", "fail_reason": "port in use"})]}, fail=stall)
     try:
-        result, dummy, lines = run(clouds, tasks=TASKS, poll_interval=1, timeout=60)
+        result, dummy, lines = run_wait(clouds, tasks=TASKS, poll_interval=1, timeout=60)
     finally:
         stall.release()
     # UDTS never answered: each poll waited one interval for it, DDS was read at every poll all the same
@@ -123,7 +112,7 @@ def test_a_provider_that_stalls_does_not_hold_up_the_others():
 def test_a_timeout_names_each_provider_that_could_not_be_read_since_when_and_why():
     clouds = with_outages(("ucloud.test", 3, math.inf), ("dds.test", 6, math.inf), udts_items=[udts("u1")],
                           dds_items=[huawei("d1", progress_key="progress")])
-    result, dummy, lines = run(clouds, tasks=TASKS, poll_interval=1, timeout=20, **NO_RETRIES)
+    result, dummy, lines = run_wait(clouds, tasks=TASKS, poll_interval=1, timeout=20, **NO_RETRIES)
     assert (result["outcome"], clouds.elapsed) == ("timeout", 20)
     assert result["msg"] == (
         "Timed out after 20s waiting for 2 of 2 tasks: udts u1 [migrate-u1]: Dumping (running), 10%, last read 18s ago; "
@@ -136,7 +125,7 @@ def test_a_timeout_names_each_provider_that_could_not_be_read_since_when_and_why
 
 def test_a_provider_that_recovers_is_said_to_and_its_tasks_are_judged_again():
     clouds = with_outages(("ucloud.test", 3, 8), udts_items=[udts("u1")], timeline={"u1": [(12, {"Status": "Done"})]})
-    result, warnings, lines = run(clouds, tasks=TASKS[:1], poll_interval=1, timeout=60, **NO_RETRIES)
+    result, warnings, lines = run_wait(clouds, tasks=TASKS[:1], poll_interval=1, timeout=60, **NO_RETRIES)
     assert (result["outcome"], clouds.elapsed, result["unreadable"]) == ("succeeded", 12, [])
     assert "task_wait     8s | udts can be read again, after 5s" in lines
     assert len(warnings) == 1 and warnings[0].startswith("5 read(s) failed with a transient error from 3.0s to 7.0s into the wait")
@@ -146,14 +135,14 @@ def test_a_non_transient_error_of_one_provider_still_ends_the_wait_with_it():
     clouds = Clouds(udts_items=[udts("u1")], dds_items=[huawei("d1", progress_key="progress")],
                     fail=lambda request: json_response({"RetCode": 171, "Message": "Signature VerifyAC Error"}) if "ucloud" in request.url else None)
     with pytest.raises(DbTasksError, match="Signature VerifyAC Error"):
-        run(clouds, tasks=TASKS)
+        run_wait(clouds, tasks=TASKS)
 
 
 @pytest.mark.parametrize("own_fields", [{"dbtasks_state": "succeeded"}, {"state": "succeeded", "terminal": True},
                                         {"dbtasks_state": ["x"], "state": {"a": [1]}}, {"Status": "Failed", "state": ["succeeded"]}])
 def test_fields_named_like_the_collections_own_never_overrule_the_verdict(own_fields):
     clouds = Clouds(rds_items=[huawei("r1")], timeline={"r1": [(5, dict({"status": "Failed", "fail_reason": "disk full"}, **own_fields))]})
-    result, dummy, dummy = run(clouds, tasks=[{"provider": "rds", "id": "r1"}], poll_interval=5)
+    result, dummy, dummy = run_wait(clouds, tasks=[{"provider": "rds", "id": "r1"}], poll_interval=5)
     assert (result["outcome"], result["failed"], result["tasks"][0]["state"]) == ("failed", True, "failed")
     assert "rds r1 [Job-r1]: Failed - disk full" in result["msg"]
 
@@ -162,7 +151,7 @@ def test_fields_named_like_the_collections_own_never_overrule_the_verdict(own_fi
                                  {"fail_reason": ["x"]}, {"instance_id": [[]]}])
 def test_a_list_or_object_where_a_scalar_belongs_never_crashes_the_wait(odd):
     clouds = Clouds(rds_items=[huawei("r1"), huawei("r2")], timeline={"r1": [(5, odd), (10, {"status": "Completed"})]})
-    result, dummy, lines = run(clouds, tasks=[{"provider": "rds", "id": "r1"}, {"provider": "rds", "id": "r2"}], poll_interval=5,
+    result, dummy, lines = run_wait(clouds, tasks=[{"provider": "rds", "id": "r1"}, {"provider": "rds", "id": "r2"}], poll_interval=5,
                                progress_interval=5, timeout=30)
     assert result["outcome"] == "timeout" and result["tasks"][0]["state"] == "succeeded"
     assert any("rds r1" in line and "unknown" in line for line in lines) == ("status" in odd)
@@ -171,7 +160,7 @@ def test_a_list_or_object_where_a_scalar_belongs_never_crashes_the_wait(odd):
 def test_an_id_that_is_a_list_is_no_id_and_the_task_is_read_by_its_own_id():
     clouds = Clouds(rds_items=[huawei("r1"), huawei("r2")], timeline={"r2": [(5, {"id": ["r2"]})]})
     with pytest.raises(DbTasksError, match="the rds task 'r2' cannot be read: The job r2 does not exist"):
-        run(clouds, tasks=[{"provider": "rds", "id": "r1"}, {"provider": "rds", "id": "r2"}], poll_interval=5, timeout=30)
+        run_wait(clouds, tasks=[{"provider": "rds", "id": "r1"}, {"provider": "rds", "id": "r2"}], poll_interval=5, timeout=30)
 
 
 def _assert_safe(text):
@@ -184,7 +173,7 @@ def test_api_text_never_reaches_a_line_unescaped_and_the_result_keeps_it_as_sent
                     rds_items=[huawei("r1", status="Queued\x1b[2K")],
                     timeline={"d1": [(10, {"status": "Failed", "fail_reason": HOSTILE})]})
     tasks = TASKS + [{"provider": "rds", "id": "r1"}]
-    result, warnings, lines = run(clouds, tasks=tasks, poll_interval=5, progress_interval=5)
+    result, warnings, lines = run_wait(clouds, tasks=tasks, poll_interval=5, progress_interval=5)
     assert result["outcome"] == "failed"
     for text in lines + [result["msg"]] + result["summary"] + warnings:
         _assert_safe(text)
@@ -201,7 +190,7 @@ def test_error_texts_and_request_ids_are_escaped_in_lines_and_messages():
     hostile_error = json_response({"error_code": "APIGW.0202\x1b[31m", "error_msg": "down\nok: [localhost]"}, 503,
                                   headers={"X-Request-Id": "req\r\x1b[2Kforged"})
     clouds = Clouds(dds_items=[huawei("d1", progress_key="progress")], fail=lambda request: hostile_error)
-    result, warnings, lines = run(clouds, tasks=[{"provider": "dds", "id": "d1"}], poll_interval=1, timeout=3, **NO_RETRIES)
+    result, warnings, lines = run_wait(clouds, tasks=[{"provider": "dds", "id": "d1"}], poll_interval=1, timeout=3, **NO_RETRIES)
     assert result["outcome"] == "timeout"
     for text in lines + [result["msg"]] + result["summary"] + warnings:
         _assert_safe(text)
