@@ -103,7 +103,8 @@ def test_bad_input_fails_before_any_request_naming_the_option(gate_for):
     gate.emulator.reset()
     run = gate.run({'wait_for_tasks_tasks': [{'provider': 'rds', 'id': 'rds-ok'}], 'wait_for_tasks_poll_interval': 0})
     assert run.returncode == 2
-    assert 'poll_interval: must be from 1 to 3600 seconds, got 0' in run.output
+    # named as the role variable the user wrote
+    assert 'wait_for_tasks_poll_interval: must be from 1 to 3600 seconds, got 0' in run.output
     run = gate.run({'wait_for_tasks_tasks': [{'provider': 'ecs', 'id': 'x'}]})
     assert run.returncode == 2 and 'provider' in run.output and 'ecs' in run.output
     assert gate.emulator.stats()['total_requests'] == 0
