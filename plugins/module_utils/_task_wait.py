@@ -87,12 +87,13 @@ class TaskWait:
         transient = TransientErrors()
         # Progress lines are due every progress_interval, so a poll is too.
         interval = min(plan.poll_interval, plan.progress_interval)
-        # Results follow the order of tasks, then selectors; groups answer provider by provider. A provider that has
-        # not answered within one interval is judged on its last reading, so the others are still seen every interval.
+
         def on_transient_error(error: ApiError, elapsed: float) -> None:
             transient(error, elapsed)
             progress.on_transient_error(error, elapsed)
 
+        # Results follow the order of tasks, then selectors; groups answer provider by provider. A provider that has
+        # not answered within one interval is judged on its last reading, so the others are still seen every interval.
         watch = Watch(groups, plan.target, self.hooks.clock, on_transient_error, order=[grouped.index(ref) for ref in refs],
                       timeout=plan.timeout, read_budget=interval)
         progress = ProgressLog(refs, plan, self.emit, watch, show)

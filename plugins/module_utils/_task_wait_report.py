@@ -271,8 +271,8 @@ def summary_lines(result: dict[str, Any], warnings: Sequence[str] = ()) -> list[
         else:
             detail = " after %s" % format_duration(row["finished_after"])
         lines.append("  %-10s %s%s" % (state, label, detail))
-    lines.extend("  unreadable %s" % describe_unreadable(entry["provider"], entry["since"], entry["read_at"],
-                                                          None if entry["error"] is None else safe_text(entry["error"], ERROR_LIMIT))
-                 for entry in unreadable)
+    for entry in unreadable:
+        error = None if entry["error"] is None else safe_text(entry["error"], ERROR_LIMIT)
+        lines.append("  unreadable %s" % describe_unreadable(entry["provider"], entry["since"], entry["read_at"], error))
     lines.extend("warning: %s" % safe_text(warning, 0) for warning in warnings)
     return lines

@@ -175,7 +175,7 @@ def test_selectors_are_resolved_once_and_their_tasks_followed_after_they_stop_ma
     selectors = [{"provider": "rds", "instance_id": "db-1", "status": ["Running"]},
                  {"provider": "dds", "status": ["Running"], "name": "Job-d1"}]
     result, dummy, dummy = run_wait(clouds, selectors=selectors, tasks=[{"provider": "rds", "id": "r1", "name": "given name"}],
-                               poll_interval=5)
+                                    poll_interval=5)
     assert result["outcome"] == "succeeded"
     # the task named in tasks keeps its display name; r1 is selected twice but awaited once
     assert [(row["id"], row["name"]) for row in result["tasks"]] == [("r1", "given name"), ("d1", "Job-d1")]

@@ -152,7 +152,7 @@ def test_fields_named_like_the_collections_own_never_overrule_the_verdict(own_fi
 def test_a_list_or_object_where_a_scalar_belongs_never_crashes_the_wait(odd):
     clouds = Clouds(rds_items=[huawei("r1"), huawei("r2")], timeline={"r1": [(5, odd), (10, {"status": "Completed"})]})
     result, dummy, lines = run_wait(clouds, tasks=[{"provider": "rds", "id": "r1"}, {"provider": "rds", "id": "r2"}], poll_interval=5,
-                               progress_interval=5, timeout=30)
+                                    progress_interval=5, timeout=30)
     assert result["outcome"] == "timeout" and result["tasks"][0]["state"] == "succeeded"
     assert any("rds r1" in line and "unknown" in line for line in lines) == ("status" in odd)
 
