@@ -17,9 +17,9 @@ description:
     ends the wait within one poll even while tasks of another provider are still running, or while another provider
     fails or does not answer (its tasks then keep their last-read state, marked with its age in progress lines).
   - Per provider, a poll lists the tasks page by page (C(ListUDTSTask), DDS C(ListJobs) or RDS C(ListTasks), up to 100,
-    100 or 50 tasks a page), however many tasks it follows. For DDS and RDS it reads the unfinished tasks by ID instead when that takes fewer requests than the last
-    listing did (a single task is always read by ID), and stops reading a task by ID once it has finished. A provider
-    whose tasks have all finished is not read again.
+    100 or 50 tasks a page), however many tasks it follows. For DDS and RDS it reads the unfinished tasks by ID instead
+    when that takes fewer requests than the last listing did (a single task is always read by ID), and stops reading a
+    task by ID once it has finished. A provider whose tasks have all finished is not read again.
   - The task fails when a task ends V(failed) or V(stopped) (see O(fail_on)) or when O(timeout) passes first; the message
     lists every failed or stopped task with its reason, or every unfinished task with its last status and progress.
     It succeeds when every task succeeded, or with O(target=synced) succeeded or is synced.
