@@ -30,10 +30,10 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Runt
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
     CONNECTION_SPECS,
-    TASK_WAIT_SPEC,
     group_member,
     merge_connection,
     parse_plan,
+    task_wait_spec,
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import summary_lines
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import MESSAGE_LIMIT, safe_text
@@ -82,7 +82,7 @@ class ActionModule(ActionBase):
             args = self._arguments()
         except ParameterError as error:
             return _error_result(result, error.to_fail_kwargs(), Redactor())
-        validation = ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args)
+        validation = ArgumentSpecValidator(task_wait_spec()).validate(args)
         params = validation.validated_parameters
         redactor = Redactor(_secrets(args) + _secrets(params))
         if validation.error_messages:

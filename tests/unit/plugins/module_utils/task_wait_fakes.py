@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TASK_WAIT_SPEC
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import task_wait_spec
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, huawei_api, ucloud_api
 
@@ -76,7 +76,7 @@ def validated(**args: t.Any) -> dict:
     """The parameters as the action validates them (the connections filled with the fake clouds' settings)."""
     args.setdefault("ucloud", dict(UCLOUD))
     args.setdefault("huaweicloud", dict(HUAWEI))
-    result = ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args)
+    result = ArgumentSpecValidator(task_wait_spec()).validate(args)
     if result.error_messages:
         raise AssertionError(result.error_messages)
     return result.validated_parameters

@@ -10,10 +10,10 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
-    TASK_WAIT_SPEC,
     TaskRef,
     merge_connection,
     parse_plan,
+    task_wait_spec,
 )
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import CONNECTION_ENV, validated
 
@@ -27,7 +27,7 @@ def _no_connection_env(monkeypatch):
 
 
 def spec_errors(**args):
-    return ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args).error_messages
+    return ArgumentSpecValidator(task_wait_spec()).validate(args).error_messages
 
 
 @pytest.mark.parametrize("args, fragment", [
