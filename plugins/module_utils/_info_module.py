@@ -23,9 +23,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Pro
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import SHOW, Show
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import (
-    MAX_INTERVAL,
-    MAX_TIMEOUT,
-    MIN_INTERVAL,
+    WAIT_BOUNDS,
     Followed,
     TransientErrors,
     Waiter,
@@ -43,9 +41,6 @@ WAIT_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "wait_fail_fast": {"type": "bool", "default": True},
 }
 PAGING_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {"offset": {"type": "int"}, "limit": {"type": "int"}}
-# The seconds each duration option of the wait takes, both bounds included (stated in doc_fragments/task_info.py, checked
-# by tests/functional/meta/test_option_docs.py).
-WAIT_BOUNDS: dict[str, tuple[int, int]] = {"wait_timeout": (0, MAX_TIMEOUT), "wait_sleep": (MIN_INTERVAL, MAX_INTERVAL)}
 
 
 def _ids(params: Mapping[str, Any], provider: Provider) -> tuple[tuple[str, ...] | None, str | None]:

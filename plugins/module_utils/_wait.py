@@ -65,6 +65,9 @@ MIN_INTERVAL = 1
 MAX_INTERVAL = 3600
 MAX_PROGRESS_INTERVAL = 86400
 MAX_TIMEOUT = 30 * 86400
+# The info modules' wait options and their bounds, both included (stated in doc_fragments/task_info.py, checked by
+# tests/functional/meta/test_option_docs.py).
+WAIT_BOUNDS: dict[str, tuple[int, int]] = {"wait_timeout": (0, MAX_TIMEOUT), "wait_sleep": (MIN_INTERVAL, MAX_INTERVAL)}
 _BACKOFF_FACTOR = 1.5
 _LISTED_IN_MESSAGE = 10
 _MAX_NAME_IN_MESSAGE = 60
@@ -320,9 +323,9 @@ class Waiter:
                  on_transient_error: OnTransientError | None = None,
                  fail_fast_states: Iterable[str] = ENDED_BADLY, interval: Any = None,
                  describe: Describe = describe_listed, unreadable: Callable[[], Sequence[Unreadable]] = lambda: ()) -> None:
-        check_seconds("wait_timeout", timeout, 0, MAX_TIMEOUT)
+        check_seconds("wait_timeout", timeout, *WAIT_BOUNDS["wait_timeout"])
         if interval is None:
-            check_seconds("wait_sleep", first_interval, MIN_INTERVAL, MAX_INTERVAL)
+            check_seconds("wait_sleep", first_interval, *WAIT_BOUNDS["wait_sleep"])
         if target not in TARGETS:
             raise ParameterError("wait_for", "must be one of %s, got %s" % (", ".join(TARGETS), target))
         self._interval = interval or AdaptiveInterval(first_interval, min_interval, max_interval)

@@ -30,8 +30,8 @@ import yaml
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
 from ansible_collections.dbtasks.cloud.plugins.doc_fragments.task_info import ModuleDocFragment as TaskInfoFragment
-from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import WAIT_BOUNDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import DURATION_BOUNDS, TASK_WAIT_SPEC
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import WAIT_BOUNDS
 
 
 def registry_providers() -> list[str]:

@@ -69,7 +69,7 @@ def test_a_ucloud_outage_does_not_hide_a_dds_failure(gate_for):
     assert started_at + speed * failure_seen <= DDS_FAILS_AT + speed * 3 * POLL, run.output
     # Every line of the wait carries the time into the wait, the failed-read line too; the stale UDTS state says its age.
     assert all(re.match(r'task_wait +(\d+[smh])+ \| ', line) for dummy, line in progress), run.output
-    assert any(re.search(r'udts udts-demofi01 \[orders-mysql-to-mysql\]: \w+ \(running\), \d+%, last read \S+ ago', line)
+    assert any(re.search(r'udts udts-demofi01 \[orders-mysql-to-mysql\]: \w+ \(\w+\), \d+%, last read \S+ ago', line)
                for dummy, line in progress), run.output
     assert re.search(r'unreadable udts could not be read since', run.output)
 
