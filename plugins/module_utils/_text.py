@@ -9,8 +9,8 @@ flood every progress block. Returned data keeps the original values: only
 what is printed goes through ``safe_text``.
 
 ``safe_text`` is idempotent: text it already made safe passes through it
-unchanged (``safe_text(safe_text(x, n), m) == safe_text(x, n)`` for ``m`` 0 or
-at least ``n``). So a value is made safe where it is put into a line (cut to
+unchanged (``safe_text(safe_text(x, n), m) == safe_text(x, n)`` for ``m`` 0, or
+``m`` at least ``n`` when ``n`` is not 0). So a value is made safe where it is put into a line (cut to
 its own limit, so that one long field does not push the rest of the line
 out), an error message may be made safe where it is raised, and the output
 boundary (the module's ``warn``/``fail``, the action's lines and result)
