@@ -13,7 +13,7 @@ from typing import Any
 from .reply import Reply, json_reply
 
 UCLOUD_ROUTES = ('udts.ListUDTSTask', 'udts.GetUDTSTaskStatus')
-HUAWEI_ROUTES = ('dds.ListJobs', 'dds.ShowJob', 'rds.ListTasks', 'rds.ShowJob')
+HUAWEI_ROUTES = ('dds.ListJobs', 'dds.ShowJob', 'rds.ListTasks', 'rds.ShowJob', 'iam.KeystoneListProjects')
 ROUTES = UCLOUD_ROUTES + HUAWEI_ROUTES
 LIST_ROUTES = ('udts.ListUDTSTask', 'dds.ListJobs', 'rds.ListTasks')
 
@@ -142,6 +142,10 @@ def error_reply(fault: Fault, route: str, action: str) -> Reply:
     if route in UCLOUD_ROUTES:
         code, message = (153, 'API Request Rate Limit Exceeded') if status == 429 else (150, 'Service Unavailable')
         reply = json_reply(status, {'Action': action + 'Response', 'RetCode': code, 'Message': message}, outcome='fault')
+    elif status == 500 and route.startswith('iam.'):
+        # IAM (Keystone) answers its own errors nested: {"error": {"code", "message", "title"}}
+        reply = json_reply(status, {'error': {'code': 500, 'message': 'An unexpected error prevented the server from fulfilling '
+                                                                     'your request.', 'title': 'Internal Server Error'}}, outcome='fault')
     else:
         code_text, message = HUAWEI_ERRORS[status]
         if status == 500 and route.startswith('rds.'):
