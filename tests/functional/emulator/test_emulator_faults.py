@@ -26,7 +26,8 @@ def dds_window():
 @pytest.fixture
 def api(start_emulator, clients):
     """(emulator, call, control): ``call(route, **query)`` performs one request on the named route."""
-    emu = start_emulator(generate=GENERATED, seed=7)
+    # every list answer has a total here, so the total faults can be seen
+    emu = start_emulator({'options': {'udts_total_count': True, 'dds_total_count': True}}, generate=GENERATED, seed=7)
     ucloud, huawei, control = clients(emu)
     some_dds, some_rds = emu.state.tasks['dds'].ordered[0].id, emu.state.tasks['rds'].ordered[0].id
 
