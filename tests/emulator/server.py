@@ -151,7 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.kind == 'slow':
                 time.sleep(fault.delay)
             elif fault.kind != 'truncated_json':
-                self._send(error_reply(fault, route, params.get('Action', '')), provider)
+                self._send(error_reply(fault, route, params.get('Action', ''), state.scenario.options.rds_err_code_body), provider)
                 return
         if provider == 'ucloud':
             reply = ucloud.handle(params, state) if req.method in ('GET', 'POST') else Reply(405, b'', headers=[('Allow', 'GET, POST')])
