@@ -3,15 +3,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Waits that end succeeded, failed, synced and by timeout, against scenarios/waits.yml at 10 times speed.
 
-The tasks end about 10 (RDS), 12 (DDS) and 14 (UDTS synced) wall seconds after the emulator starts, so each
-wait below polls more than once; the emulator is started by the test itself to keep that timing.
+The tasks end about 10 (RDS), 20 (DDS, listed after the RDS wait) and 14 (UDTS synced) wall seconds after the
+emulator starts, so each wait below polls more than once; the emulator is started by the test itself to keep that
+timing. Both emulator modes.
 """
 
 from __future__ import annotations
 
 import os
 
+from tests.emulator.launcher import MODES
+
 WAITS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scenarios', 'waits.yml')
+EMULATOR_MODES = MODES
 
 
 def test_waits_end_succeeded_failed_synced_and_by_timeout(emulator_factory, ansible_runner_for):
@@ -47,8 +51,9 @@ def test_waits_end_succeeded_failed_synced_and_by_timeout(emulator_factory, ansi
     assert timeout['tasks'][0]['id'] == 'udts-wait-stuck'
 
     requests = runner.emulator.stats()['requests']
-    # one followed Huawei task costs one single-job request per poll: the DDS listing only chose the job
+    # one followed Huawei task costs one single-job request per poll: the DDS listing only chose the job (its page
+    # and, without a total, the page after it)
     assert 'rds.ListTasks' not in requests and requests['rds.ShowJob'] >= 2
-    assert requests['dds.ListJobs'] == 1 and requests['dds.ShowJob'] >= 1
+    assert requests['dds.ListJobs'] == 2 and requests['dds.ShowJob'] >= 1
     # UDTS: a listing per poll, and the status detail once per selected task for the report (none for the timeout)
     assert requests['udts.GetUDTSTaskStatus'] == 1 and requests['udts.ListUDTSTask'] >= 3
