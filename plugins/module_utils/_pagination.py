@@ -18,6 +18,9 @@ How a listing ends:
   is not empty is not the end. Pages are read ahead speculatively from the start
   (``max_workers`` at once, ``memory`` of the last listing aims them), so the
   empty page costs no round trip of its own.
+* with ``wanted`` (the keys of the tasks a wait follows): as soon as every one of
+  them was read; page 0 is read alone first, as it usually holds them all. The
+  caller reads a wanted task the listing did not reach by its id.
 
 Reading ahead assumes whole pages until a short page is followed by more items
 (a page cap, proven): then it steps by the cap. A short page with nothing known
@@ -46,7 +49,7 @@ is not checked with one more request.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Callable, NamedTuple
 
@@ -105,7 +108,9 @@ def _listing_offsets(offsets: Sequence[int]) -> str:
 class _Listing:
     """The reads of one listing: merged in offset order as far as they are contiguous, and what to read next."""
 
-    def __init__(self, page_size: int, item_key: ItemKey, trust_total: bool, memory: ListingMemory | None) -> None:
+    def __init__(self, page_size: int, item_key: ItemKey, trust_total: bool, memory: ListingMemory | None,
+                 wanted: Collection[Any] | None) -> None:
+        self.wanted = set(wanted) if wanted is not None else None
         self.page_size = page_size
         self.item_key = item_key
         self.trust_total = trust_total
@@ -134,6 +139,7 @@ class _Listing:
         self.last_hole_end = -1
         self.recovered_offsets: list[int] = []
         self.notes: list[str] = []
+        self.partial = False  # ended once every wanted key was read
 
     @property
     def total(self) -> int | None:
@@ -196,7 +202,8 @@ class _Listing:
         if self.done or slots <= 0:
             return []
         offsets = [offset for offset in self.due if offset not in in_flight][:slots]
-        if self.trust_total and not self.reads and (self.memory is None or self.memory.end is None or self.memory.total_seen):
+        expect_total = self.memory is None or self.memory.end is None or self.memory.total_seen
+        if not self.reads and (self.wanted is not None or (self.trust_total and expect_total)):
             # A total will probably come with page 0 and tell how many pages remain.
             return offsets or ([] if in_flight else [0])
         step, trusted, expected = self.step(), self.trusted_total(), self._expected_end()
@@ -276,6 +283,8 @@ class _Listing:
             elif first is None:
                 self.position[key] = position
                 self.items.append(item)
+                if self.wanted is not None:
+                    self.wanted.discard(key)
             in_read.add(key)
         read.end -= shift
         self.frontier = max(self.frontier, read.end)
@@ -287,6 +296,9 @@ class _Listing:
                 offset, index = self.unmerged.pop(0)
                 self._merge(self.reads[offset][index])
                 continue
+            if self.wanted is not None and not self.wanted:
+                self.done = self.partial = True
+                return
             trusted = self.trusted_total()
             if trusted is not None and self.frontier >= trusted:
                 self.done = True
@@ -338,7 +350,7 @@ class _Listing:
     def finish(self, memory: ListingMemory | None) -> None:
         self.recovered_offsets = [offset for offset, reads in self.reads.items()
                                   if len(reads) > 1 and not reads[0].items and any(read.items for read in reads)]
-        if memory is not None and self.done:
+        if memory is not None and self.done and not self.partial:
             memory.end = self.frontier
             memory.step = self.step() or self.biggest or None
             memory.total_seen = self.total is not None
@@ -366,8 +378,9 @@ class _Listing:
 
 
 def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_workers: int = 4, max_pages: int = 1000,
-              trust_total: bool = True, memory: ListingMemory | None = None) -> Collected:
-    """Read every page of a listing; see the module docstring for how it ends and how anomalies end.
+              trust_total: bool = True, memory: ListingMemory | None = None, wanted: Collection[Any] | None = None) -> Collected:
+    """Read every page of a listing, or (``wanted``) as far as the wanted keys; see the module docstring for how it ends
+    and how anomalies end.
 
     ``fetch_page(offset, limit)`` is called from worker threads and its
     exceptions propagate unchanged (retrying is the client's job): after the
@@ -376,7 +389,7 @@ def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_work
     """
     if page_size < 1 or max_workers < 1 or max_pages < 1:
         raise ValueError("page_size, max_workers and max_pages must be at least 1")
-    listing = _Listing(page_size, item_key, trust_total, memory)
+    listing = _Listing(page_size, item_key, trust_total, memory, wanted)
     errors: dict[int, BaseException] = {}
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dbtasks-page") as pool:
         in_flight: dict[Future[Page], int] = {}

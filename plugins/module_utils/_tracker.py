@@ -159,10 +159,11 @@ class TaskTracker:
         self._looked_up.add(task_id)
         return raw
 
-    def _collect(self, fetch_page: FetchPage, memory: ListingMemory) -> Collected:
+    def _collect(self, fetch_page: FetchPage, memory: ListingMemory, wanted: set[Any] | None) -> Collected:
         selection = self.selection
         if selection.offset is None and selection.limit is None:
-            return fetch_all(fetch_page, self.provider.page_size, self.source.raw_id, trust_total=self.provider.trusted_total, memory=memory)
+            return fetch_all(fetch_page, self.provider.page_size, self.source.raw_id, trust_total=self.provider.trusted_total,
+                             memory=memory, wanted=wanted)
         return fetch_one_page(fetch_page, selection.offset or 0, selection.limit or self.provider.page_size)
 
     def _list(self) -> list[Raw]:
@@ -173,8 +174,12 @@ class TaskTracker:
         pages = 0
         fetchers = self.source.page_fetchers(self.utcnow())
         self._warn(self.source.warnings)
+        # Following known tasks, a listing may stop once it has shown them all (one missing is read by id).
+        wanted = None if self.ids is None else {task_id for task_id in self.ids if task_id not in self._finished}
         for index, fetch_page in enumerate(fetchers):
-            collected = self._collect(fetch_page, self._memories.setdefault(index, ListingMemory()))
+            collected = self._collect(fetch_page, self._memories.setdefault(index, ListingMemory()), wanted)
+            if wanted is not None:
+                wanted.difference_update(self.source.raw_id(raw) for raw in collected.items)
             pages += collected.pages_fetched
             self._warn(collected.warnings)
             totals.append(collected.total_count)

@@ -180,6 +180,22 @@ def test_memory_that_is_out_of_date_costs_reads_never_items():
         assert ids(fetch_all(api, 100, item_id, trust_total=False, memory=memory).items) == ids(api.source)
 
 
+@pytest.mark.parametrize("trust_total", [True, False])
+def test_a_listing_for_wanted_keys_ends_once_it_has_shown_them(trust_total):
+    memory = ListingMemory()
+    api = FakeApi(make_source(250), report_total=False)
+    result = fetch_all(api, 100, item_id, trust_total=trust_total, memory=memory, wanted={"task-00003", "task-00042"})
+    assert api.offsets() == [0] and ids(result.items) == ids(api.source[:100]) and result.warnings == []
+    assert memory.end is None  # a partial listing says nothing of where the listing ends
+    api.calls.clear()
+    further = fetch_all(api, 100, item_id, trust_total=trust_total, wanted={"task-00003", "task-00142"})
+    # page 0, then one wave read ahead: nothing after the wave that found it
+    assert sorted(api.offsets()) == [0, 100, 200, 300, 400] and "task-00142" in ids(further.items)
+    api.calls.clear()
+    absent = fetch_all(api, 100, item_id, trust_total=trust_total, wanted={"task-99999"})
+    assert ids(absent.items) == ids(api.source) and 250 in api.offsets()
+
+
 def test_an_untrusted_total_aims_the_reads_but_does_not_end_the_listing():
     source = make_source(130)
 
