@@ -16,7 +16,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_signer import canonical_query, format_sdk_date, sign_request
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
-from ansible_collections.dbtasks.cloud.plugins.module_utils._response import RequestContext
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices, RequestContext
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT, HttpResponse
 
@@ -91,11 +91,11 @@ class HuaweiClient:
 
     @classmethod
     def connect(cls, config: HuaweiConfig, service: str | None, transport: t.Any, retry_policy: RetryPolicy, redactor: Redactor,
-                utcnow: t.Callable[[], datetime] | None = None) -> HuaweiClient:
+                utcnow: t.Callable[[], datetime] | None = None, notices: Notices | None = None) -> HuaweiClient:
         """The client of one service of the cloud."""
         if not service:
             raise ValueError("a Huawei Cloud client serves one service (dds, rds)")
-        return cls(config, service, transport, retry_policy, redactor=redactor, utcnow=utcnow)
+        return cls(config, service, transport, retry_policy, redactor=redactor, utcnow=utcnow, notices=notices)
 
     def __init__(
         self,
@@ -105,6 +105,7 @@ class HuaweiClient:
         retry_policy: RetryPolicy,
         redactor: Redactor | None = None,
         utcnow: t.Callable[[], datetime] | None = None,
+        notices: Notices | None = None,
     ) -> None:
         self.config = config
         self.service = service
@@ -112,6 +113,7 @@ class HuaweiClient:
         self.retry_policy = retry_policy
         self.redactor = redactor or Redactor()
         self.redactor.add(*config.secrets())
+        self.notices = notices or Notices()
         self.utcnow = utcnow or (lambda: datetime.now(timezone.utc))
         self.base_url = config.base_url(service)
 
@@ -149,18 +151,20 @@ class HuaweiClient:
             security_token=config.security_token,
             project_id=project_id,
         )
+        # Masked before it is sent, so an error text quoting the signature does not show it.
+        self.redactor.add_signatures(signed.headers["Authorization"])
         return signed.url, signed.headers
 
     def get(self, operation: str, path: str, query: Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
         """GET ``path`` (a template, see the class) and return the decoded JSON object."""
         url = self.url_for(path)
-        context = RequestContext(CLOUD, operation, self.redactor, REQUEST_ID_HEADER, self.service.upper(), error_hint)
+        context = RequestContext(CLOUD, operation, self.redactor, REQUEST_ID_HEADER, self.service.upper(), error_hint, notices=self.notices)
         return self._send(context, url, query or {}, self.project_id())
 
     def _send(self, context: RequestContext, url: str, query: Mapping[str, t.Any], project_id: str | None) -> dict[str, t.Any]:
         def attempt() -> dict[str, t.Any]:
             request_url, headers = self._request(url, query, project_id)
-            response = context.send(self.transport, "GET", request_url, headers)
+            response = context.send(self.transport, "GET", request_url, headers, time_limit=self.retry_policy.request_time())
             if 200 <= response.status < 300:
                 return context.json_object(response)
             raise self._http_error(context, response)
@@ -171,7 +175,7 @@ class HuaweiClient:
         """IAM ``GET /v3/projects?name=<region>``, signed without a project: the id of the one project named so."""
         config = self.config
         region = config.region or ""
-        context = RequestContext(CLOUD, IAM_OPERATION, self.redactor, IAM_REQUEST_ID_HEADER, "IAM", error_hint)
+        context = RequestContext(CLOUD, IAM_OPERATION, self.redactor, IAM_REQUEST_ID_HEADER, "IAM", error_hint, notices=self.notices)
         body = self._send(context, config.iam_url() + IAM_PROJECTS_PATH, {"name": region}, None)
         projects = body.get("projects")
         if not isinstance(projects, list):

@@ -39,7 +39,11 @@ Anomalies never loop and end up in ``Collected.warnings``:
   trusted and reading goes on until an empty page. Items moved to earlier
   offsets (deletions) need a new listing; the warning says so;
 * a page adding no new item at all is read once more, then ends the listing (an
-  API ignoring ``offset`` would repeat forever); ``max_pages`` caps the requests.
+  API ignoring ``offset`` would repeat forever); ``max_pages`` caps the requests;
+* a page holding more items than the limit asked for (an API ignoring ``limit``)
+  is cut to the limit in the reading thread, and no read starts more than
+  ``2 * max_workers`` pages ahead of the merged ones, so memory stays bounded by
+  the pages read.
 
 Blind spots, by choice: with nothing read beyond it an empty page is the end
 (nothing tells a glitch from it), and a trusted total matching what was read
@@ -105,12 +109,26 @@ def _listing_offsets(offsets: Sequence[int]) -> str:
     return shown + (", ..." if len(offsets) > 5 else "")
 
 
+def _read(fetch_page: FetchPage, offset: int, limit: int) -> tuple[Page, bool]:
+    """The page at ``offset`` cut to ``limit`` items, and whether it held more."""
+    page = fetch_page(offset, limit)
+    if len(page.items) <= limit:
+        return page, False
+    return Page(page.items[:limit], page.total_count), True
+
+
+def cut_warning(pages: int, limit: int, offsets: Sequence[int]) -> str:
+    return ("%d page(s) held more items than the %d asked for (offsets %s): only the first %d of each were kept; "
+            "the API ignores the page size, so results may be incomplete" % (pages, limit, _listing_offsets(offsets), limit))
+
+
 class _Listing:
     """The reads of one listing: merged in offset order as far as they are contiguous, and what to read next."""
 
     def __init__(self, page_size: int, item_key: ItemKey, trust_total: bool, memory: ListingMemory | None,
-                 wanted: Collection[Any] | None) -> None:
+                 wanted: Collection[Any] | None, max_workers: int) -> None:
         self.wanted = set(wanted) if wanted is not None else None
+        self.max_workers = max_workers
         self.page_size = page_size
         self.item_key = item_key
         self.trust_total = trust_total
@@ -138,6 +156,7 @@ class _Listing:
         self.skip = 0  # how far the last empty page skipped
         self.last_hole_end = -1
         self.recovered_offsets: list[int] = []
+        self.cut_offsets: list[int] = []  # pages holding more items than the limit asked for
         self.notes: list[str] = []
         self.partial = False  # ended once every wanted key was read
 
@@ -199,6 +218,10 @@ class _Listing:
         free up; offsets past it are read ahead in waves, the next wave once the last one is back, so no read
         ahead is still on its way when the end turns up.
         """
+        # Few pages wait in memory: none starts more than 2 * max_workers pages ahead of the merged ones.
+        # With nothing in flight one read is always allowed: the frontier's, which lets the merge go on.
+        waiting = set(in_flight) | {offset for offset, dummy in self.unmerged}
+        slots = min(slots, max(2 * self.max_workers - len(waiting), 0 if in_flight else 1))
         if self.done or slots <= 0:
             return []
         offsets = [offset for offset in self.due if offset not in in_flight][:slots]
@@ -241,8 +264,10 @@ class _Listing:
 
     # ---------------------------------------------------------------- reading back
 
-    def record(self, offset: int, page: Page) -> None:
+    def record(self, offset: int, page: Page, cut: bool) -> None:
         self.ahead.discard(offset)
+        if cut:
+            self.cut_offsets.append(offset)
         if page.total_count is None:
             self.pages_without_total += 1
         else:
@@ -374,6 +399,8 @@ class _Listing:
         if self.recovered_offsets:
             found.append("%d page(s) came back empty and held items when read again (offsets %s)"
                          % (len(self.recovered_offsets), _listing_offsets(sorted(self.recovered_offsets))))
+        if self.cut_offsets:
+            found.append(cut_warning(len(self.cut_offsets), self.page_size, sorted(self.cut_offsets)))
         return found + self.notes
 
 
@@ -389,15 +416,16 @@ def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_work
     """
     if page_size < 1 or max_workers < 1 or max_pages < 1:
         raise ValueError("page_size, max_workers and max_pages must be at least 1")
-    listing = _Listing(page_size, item_key, trust_total, memory, wanted)
+    listing = _Listing(page_size, item_key, trust_total, memory, wanted, max_workers)
     errors: dict[int, BaseException] = {}
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dbtasks-page") as pool:
-        in_flight: dict[Future[Page], int] = {}
+        in_flight: dict[Future[tuple[Page, bool]], int] = {}
         while True:
             if not errors:
                 slots = min(max_workers - len(in_flight), max_pages - listing.requests)
                 for offset in listing.plan(list(in_flight.values()), slots):
-                    in_flight[pool.submit(fetch_page, offset, page_size)] = offset
+                    # Cut in the reading thread: an API ignoring limit never has its whole answer kept.
+                    in_flight[pool.submit(_read, fetch_page, offset, page_size)] = offset
                     listing.submitted(offset)
             if not in_flight:
                 break
@@ -407,7 +435,7 @@ def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_work
                 if error is not None:
                     errors[offset] = error
                 else:
-                    listing.record(offset, future.result())
+                    listing.record(offset, *future.result())
             if not errors:
                 listing.advance(list(in_flight.values()))
     if errors:
@@ -420,6 +448,6 @@ def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_work
 
 
 def fetch_one_page(fetch_page: FetchPage, offset: int, limit: int) -> Collected:
-    """Exactly the page the user asked for with explicit offset/limit, as the API returned it."""
-    page = fetch_page(offset, limit)
-    return Collected(list(page.items), page.total_count, [], 1)
+    """Exactly the page the user asked for with explicit offset/limit, as the API returned it (cut to ``limit``)."""
+    page, cut = _read(fetch_page, offset, limit)
+    return Collected(list(page.items), page.total_count, [cut_warning(1, limit, [offset])] if cut else [], 1)

@@ -28,7 +28,7 @@ def test_bad_input_fails_naming_option_and_rule_without_any_request(ansible_runn
         ('dds_range_too_old', DDS, {'start_time': '-60d', 'end_time': '-40d'}, 'end_time: must be within the last 30 days'),
         ('udts_type', UDTS, {'type': 'incremental'}, 'type must be one of: transfer, integration'),
         ('paging_and_wait', UDTS, {'limit': 10, 'wait': True}, 'limit: cannot be combined with wait'),
-        ('wait_sleep', RDS, {'job_id': 'rds-cat-1h', 'wait': True, 'wait_sleep': 0}, 'wait_sleep: must be more than 0 seconds'),
+        ('wait_sleep', RDS, {'job_id': 'rds-cat-1h', 'wait': True, 'wait_sleep': 0}, 'wait_sleep: must be from 1 to 3600 seconds'),
     ]
     tasks = [{'name': name, module: args, 'register': name, 'ignore_errors': True} for name, module, args, dummy in cases]
     rc, results, output = ansible_runner.playbook(tasks)

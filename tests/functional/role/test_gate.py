@@ -76,18 +76,17 @@ def test_one_listing_per_provider_per_poll_and_target_synced_passes_with_synced_
     assert run.returncode == 0, run.output
     polls = run.polls()
     stats = gate.emulator.stats()
-    # Two tasks per provider: one listing per provider per poll, none once a provider's tasks are all done (the DDS
-    # and RDS tasks end first here), and no per-task request (the task ids are never read one by one). An RDS
-    # listing is one request (its total ends it); DDS and UDTS send none here, so theirs read the page after the
-    # last task too, in the same round trip once the first listing has shown where that is (UDTS's first one
-    # reads a wave of pages ahead).
+    # Two tasks per provider: at most one list request per provider per poll, none once a provider's tasks are all
+    # done (the DDS and RDS tasks end first here), and no per-task request (the task ids are never read one by one).
+    # DDS and UDTS send no total here, yet their listings end once they have shown the tasks followed.
     requests = stats['requests']
     assert set(requests) == {'udts.ListUDTSTask', 'dds.ListJobs', 'rds.ListTasks'}, requests
-    assert 1 <= requests['rds.ListTasks'] <= polls and polls >= 3
-    assert requests['dds.ListJobs'] <= 2 * polls and requests['udts.ListUDTSTask'] <= 3 + 2 * polls
+    assert max(requests.values()) == polls and min(requests.values()) >= 1
+    assert polls >= 3
     assert 'synced after ' in run.output and '  synced     udts udts-inc [incremental-sync] after ' in run.output
-    # connections kept for the whole wait, not opened per poll: at most one per page read at once (four) per cloud
-    assert stats['connections'] <= 2 * 4
+    # Connections are kept for the whole wait: one per provider (DDS and RDS share the Huawei Cloud session but are read
+    # at the same time, and are different hosts on the real cloud anyway), plus the connection of this stats request.
+    assert stats['connections'] <= 4
 
 
 @pytest.mark.emulator_modes(*MODES)
@@ -124,7 +123,8 @@ def test_bad_input_fails_before_any_request_naming_the_option(gate_for):
     gate.emulator.reset()
     run = gate.run({'wait_for_tasks_tasks': [{'provider': 'rds', 'id': 'rds-ok'}], 'wait_for_tasks_poll_interval': 0})
     assert run.returncode == 2
-    assert 'poll_interval: must be more than 0 and at most 3600 seconds, got 0' in run.output
+    # named as the role variable the user wrote
+    assert 'wait_for_tasks_poll_interval: must be from 1 to 3600 seconds, got 0' in run.output
     run = gate.run({'wait_for_tasks_tasks': [{'provider': 'ecs', 'id': 'x'}]})
     assert run.returncode == 2 and 'provider' in run.output and 'ecs' in run.output
     assert gate.emulator.stats()['total_requests'] == 0
