@@ -409,24 +409,36 @@ def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_work
     """Read every page of a listing, or (``wanted``) as far as the wanted keys; see the module docstring for how it ends
     and how anomalies end.
 
-    ``fetch_page(offset, limit)`` is called from worker threads and its
-    exceptions propagate unchanged (retrying is the client's job): after the
-    first error nothing new starts, the reads in flight finish, and the error
-    of the lowest offset is raised. ``memory`` is read and updated.
+    ``fetch_page(offset, limit)`` is called from worker threads (or, for a read
+    alone, this one) and its exceptions propagate unchanged (retrying is the
+    client's job): after the first error nothing new starts, the reads in
+    flight finish, and the error of the lowest offset is raised. ``memory`` is
+    read and updated.
     """
     if page_size < 1 or max_workers < 1 or max_pages < 1:
         raise ValueError("page_size, max_workers and max_pages must be at least 1")
     listing = _Listing(page_size, item_key, trust_total, memory, wanted, max_workers)
     errors: dict[int, BaseException] = {}
-    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dbtasks-page") as pool:
-        in_flight: dict[Future[tuple[Page, bool]], int] = {}
+    pool: ThreadPoolExecutor | None = None  # made when two reads are to run at once: most listings are one page
+    in_flight: dict[Future[tuple[Page, bool]], int] = {}
+    try:
         while True:
-            if not errors:
-                slots = min(max_workers - len(in_flight), max_pages - listing.requests)
-                for offset in listing.plan(list(in_flight.values()), slots):
-                    # Cut in the reading thread: an API ignoring limit never has its whole answer kept.
-                    in_flight[pool.submit(_read, fetch_page, offset, page_size)] = offset
-                    listing.submitted(offset)
+            planned = [] if errors else listing.plan(list(in_flight.values()), min(max_workers - len(in_flight), max_pages - listing.requests))
+            if len(planned) == 1 and not in_flight:
+                listing.submitted(planned[0])
+                try:
+                    listing.record(planned[0], *_read(fetch_page, planned[0], page_size))
+                except Exception as error:  # pylint: disable=broad-exception-caught  # raised below, as from a worker
+                    errors[planned[0]] = error
+                    break
+                listing.advance([])
+                continue
+            for offset in planned:
+                if pool is None:
+                    pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dbtasks-page")
+                # Cut in the reading thread: an API ignoring limit never has its whole answer kept.
+                in_flight[pool.submit(_read, fetch_page, offset, page_size)] = offset
+                listing.submitted(offset)
             if not in_flight:
                 break
             for future in wait(list(in_flight), return_when=FIRST_COMPLETED).done:
@@ -438,6 +450,9 @@ def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_work
                     listing.record(offset, *future.result())
             if not errors:
                 listing.advance(list(in_flight.values()))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)  # the reads in flight end before anything is returned or raised
     if errors:
         raise errors[min(errors)]
     if not listing.done:
