@@ -443,9 +443,9 @@ def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_work
                 break
             for future in wait(list(in_flight), return_when=FIRST_COMPLETED).done:
                 offset = in_flight.pop(future)
-                error = future.exception()
-                if error is not None:
-                    errors[offset] = error
+                failure = future.exception()
+                if failure is not None:
+                    errors[offset] = failure
                 else:
                     listing.record(offset, *future.result())
             if not errors:

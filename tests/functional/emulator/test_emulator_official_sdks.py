@@ -14,9 +14,9 @@ import pytest
 import ucloud.client as ucloud_client
 import ucloud.core.exc as ucloud_exc
 from huaweicloudsdkcore.auth import credentials as sdk_credentials
-from huaweicloudsdkcore.region.region import Region
 from huaweicloudsdkcore.exceptions import exceptions as sdk_exceptions
 from huaweicloudsdkcore.http import http_config as sdk_http_config
+from huaweicloudsdkcore.region.region import Region
 from huaweicloudsdkdds import v3 as dds_v3
 from huaweicloudsdkrds import v3 as rds_v3
 

@@ -8,8 +8,7 @@ import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils import _huawei_client, _ucloud_client
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError, TransportError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import CLOCK_SKEW_HINT
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import SIGNATURE_OR_CLOCK_HINT
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import CLOCK_SKEW_HINT, SIGNATURE_OR_CLOCK_HINT
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import TOKEN_HINT as HUAWEI_TOKEN_HINT
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import SIGNATURE_HINT as UCLOUD_SIGNATURE_HINT
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UNKNOWN_USER_HINT as UCLOUD_UNKNOWN_USER_HINT
