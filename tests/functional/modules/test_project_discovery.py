@@ -12,12 +12,13 @@ import os
 import pytest
 import yaml
 
+from tests.emulator import credentials
 from tests.emulator.launcher import MODES
 
 TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR_ARGS = ['--scenario', os.path.join(TESTS, 'emulator', 'scenarios', 'demo.yml'), '--speed', '5']
 EMULATOR_MODES = MODES
-PROJECT = '0123456789abcdef0123456789abcdef'
+PROJECT = credentials.HUAWEI_PROJECT_ID
 RDS_JOB = '676e9f17f9b74289883a44a47b8101f5'
 DDS_JOB = '2f406db7-bdc4-402f-9dc4-2c1b094a5f93'
 
@@ -80,7 +81,7 @@ def test_a_region_iam_does_not_know_is_named(ansible_runner):
 
 def test_a_token_still_needs_the_project_id(ansible_runner):
     environment = dict(discovering(ansible_runner.emulator), HUAWEICLOUD_SDK_AK=None, HUAWEICLOUD_SDK_SK=None,
-                       HUAWEICLOUD_SDK_AUTH_TOKEN='emulator-token')
+                       HUAWEICLOUD_SDK_AUTH_TOKEN=credentials.HUAWEI_TOKEN)
     rc, result, output = ansible_runner.adhoc('rds_task_info', extra_env=environment)
     assert rc != 0 and result['msg'].startswith('project_id: is required with auth_token')
     assert ansible_runner.emulator.stats()['total_requests'] == 0
