@@ -6,7 +6,9 @@
 - The collection is imported as ``ansible_collections.dbtasks.cloud`` through ``.build/ansible_collections/dbtasks/cloud``,
   a symlink to the checkout (pytest.ini puts ``.build`` on sys.path; ansible-playbook finds it with
   ANSIBLE_COLLECTIONS_PATH=.build): made here when it is missing, before any test module imports the collection.
-- Tests under tests/unit get the ``unit`` marker (the older ansible-core sessions select ``unit or core_smoke``).
+- Tests under tests/unit get the ``unit`` marker, tests run against a non-default emulator mode ``emulator_variant``
+  (the older ansible-core sessions select ``unit or (core_smoke and not emulator_variant)``: the emulator's mode does not
+  change what ansible-core does).
 - tests/tools/pytest_assertions.py fails a test function that asserts nothing.
 """
 
@@ -39,3 +41,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if str(item.path).startswith(unit_dir):
             item.add_marker(pytest.mark.unit)
+        callspec = getattr(item, 'callspec', None)
+        if callspec is not None and callspec.params.get('emulator_mode', 'default') != 'default':
+            item.add_marker(pytest.mark.emulator_variant)
