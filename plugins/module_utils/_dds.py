@@ -64,5 +64,7 @@ DDS = Provider(
     page_size=DDS_PAGE_SIZE,
     list_operation="ListJobs",
     service="dds",
+    created_paths=(("created_at",), ("created",)),  # the listing's names, then the single-job read's
+    ended_paths=(("ended_at",), ("ended",)),
     **HUAWEI_RECORD,
 )

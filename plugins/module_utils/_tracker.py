@@ -127,6 +127,10 @@ class TaskTracker:
             return item
         return self._normalize(self._look_up(task_id))
 
+    def raw(self, task_id: Any) -> Raw | None:
+        """The raw fields last read for a followed task (the listing's, updated by any read by id), else None."""
+        return self._last_raw.get(task_id)
+
     def _current(self, task_id: str, listed: Raw | None) -> Item:
         if listed is not None:
             self._last_raw[task_id] = listed
