@@ -31,7 +31,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Pro
 from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Connections
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalized
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
     CONNECTION_SPECS,
     _selector,
@@ -297,8 +297,25 @@ class ProviderFeed:
         for item in tracker.poll():
             task_id = normalized(item, "id")
             if task_id is not None and task_id not in readings:
+                if self._lacks_failure(task_id, item):
+                    item = self._detailed(tracker, item)
                 readings[task_id] = (item, tracker.raw(task_id) or {})
         self.warnings.update(tracker.warnings)
+
+    def _lacks_failure(self, task_id: Any, item: Item) -> bool:
+        """Whether a task just seen ending badly lacks the failure message its provider's detail read has (UDTS)."""
+        state = normalized(item, "state")
+        before = self.seen.get(task_id)
+        return (self.provider.detail_on_report and state in ENDED_BADLY and not normalized(item, "failure_reason")
+                and (before is None or before.state != state))
+
+    def _detailed(self, tracker: TaskTracker, item: Item) -> Item:
+        # One request per task that ended badly, as task_wait's report; the event goes out without the message if it fails.
+        try:
+            return tracker.detailed(item)
+        except ApiError as error:
+            self.warnings["the failure message of %s task %s could not be read: %s" % (self.provider.name, normalized(item, "id"), error)] = None
+            return item
 
     def events(self, readings: Sequence[Reading], progress_step: float | None) -> list[Event]:
         """The events of one read: first sight, state change and (with ``progress_step``) progress; secrets masked."""
