@@ -275,23 +275,22 @@ class ProviderFeed:
         return TaskTracker(self.tracking, Selection(ids, "the %s task seen earlier" % self.provider.name, None, None), self.utcnow)
 
     def _read_left(self, left: tuple[Any, ...], readings: dict[Any, Reading]) -> None:
+        # DDS and RDS read a task by ID in one request: each alone costs no more than listing every task would.
+        for group in [(task_id,) for task_id in left] if self.provider.single_lookup else [left]:
+            self._read_or_lose(group, readings)
+
+    def _read_or_lose(self, ids: tuple[Any, ...], readings: dict[Any, Reading]) -> None:
         try:
-            self._take(self._by_id(left), readings)
-            return
+            self._take(self._by_id(ids), readings)
         except ApiError as error:
             if error.retryable:
                 raise
-            unknown = {left[0]: error} if len(left) == 1 else {}
-        if not unknown:
-            # One id the API no longer answers for must not hide the others: read each alone to find it.
-            for task_id in left:
-                try:
-                    self._take(self._by_id((task_id,)), readings)
-                except ApiError as error:
-                    if error.retryable:
-                        raise
-                    unknown[task_id] = error
-        self.lost.update(unknown)
+            if len(ids) == 1:
+                self.lost[ids[0]] = error
+                return
+            # One task the API no longer knows must not hide the others: read each alone to find it.
+            for task_id in ids:
+                self._read_or_lose((task_id,), readings)
 
     def _take(self, tracker: TaskTracker, readings: dict[Any, Reading]) -> None:
         for item in tracker.poll():

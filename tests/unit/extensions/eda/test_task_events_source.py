@@ -165,6 +165,17 @@ def test_each_task_gives_an_event_when_first_seen_and_one_per_state_change():
     assert task_events_of(log, "udts", "u1")[0][1]["raw"]["TaskId"] == "u1"
 
 
+def test_a_udts_task_that_fails_gets_its_failure_message_with_one_detail_read():
+    # ListUDTSTask lacks FailedMessage: the task that is seen failing is read once by GetUDTSTaskStatus, as task_wait reports it.
+    clouds = Clouds(udts_items=[udts("u1", FailReason="Access denied"), udts("u3", "Done", 100)],
+                    timeline={"u1": [(12, {"Status": "FailedUnrecoverable"})]})
+    log = run_source(clouds, 40, selectors=[{"provider": "udts"}], poll_interval=10)
+    (_at, failed), = [(at, event) for at, event in task_events_of(log, "udts", "u1") if event["change"] == "state"]
+    assert (failed["previous_state"], failed["state"], failed["failure_reason"]) == ("running", "failed", "Access denied")
+    assert failed["raw"]["FailedMessage"] == "Access denied"
+    assert clouds.calls()["udts"]["GetUDTSTaskStatus"] == 1
+
+
 def test_progress_events_need_the_option_and_a_step():
     timeline = {"d1": [(seconds, {"progress": "%d%%" % percent}) for seconds, percent in
                        ((10, 13), (20, 18), (30, 25), (40, 27), (50, 60), (60, 55))]}
@@ -236,6 +247,22 @@ def test_a_task_the_api_no_longer_knows_is_given_up_with_one_event():
     assert not any("dbtasks_api_error" in event for _at, event in log)
     # each lost task was read by id once, then never again
     assert store.calls["ShowJob"] == 2
+
+
+def test_udts_tasks_that_left_the_listing_are_read_with_one_listing_and_an_unknown_one_is_given_up():
+    # UDTS has no cheap read by id: the tasks that left the Dumping listing are found in one listing of every task;
+    # u2 is gone from the API at 15 s, so that read fails, and each task is then read alone to find which one.
+    clouds = Clouds(udts_items=[udts("u1"), udts("u2"), udts("u3")], timeline={"u1": [(15, {"Status": "Syncing"})], "u2": [(15, {"Status": "Loading"})]})
+    store = clouds.stores["udts"]
+    listed = store.current
+    store.current = lambda: [item for item in listed() if not (item["TaskId"] == "u2" and clouds.elapsed >= 15)]
+    log = run_source(clouds, 40, selectors=[{"provider": "udts", "status": ["Dumping"]}], poll_interval=10)
+    lost = [(at, event["dbtasks_task_lost"]) for at, event in log if "dbtasks_task_lost" in event]
+    assert [(at, entry["id"], entry["last_state"], entry["code"]) for at, entry in lost] == [(20, "u2", "running", 1404)]
+    assert not any("dbtasks_api_error" in event for _at, event in log)
+    assert changes(log, "udts", "u1") == [("seen", None, "running")]
+    # 0, 10 s: one listing each; 20 s: the Dumping listing, the failed read of both, u1 alone, u2 alone; 30, 40 s: the listing, u1
+    assert store.calls["ListUDTSTask"] == 2 + 4 + 2 * 2 and store.calls["GetUDTSTaskStatus"] == 2
 
 
 def test_tasks_named_by_id_are_followed_until_they_end():
