@@ -380,5 +380,9 @@ def test_the_documentation_lists_every_argument_of_the_spec():
     for name, spec in selector_spec.items():
         assert selector_docs[name]["type"] == spec["type"], name
         assert selector_docs[name].get("choices") == spec.get("choices"), name
+    # docs/events.md names every argument and selector key
+    with open(os.path.join(os.path.dirname(PLUGIN), "..", "..", "..", "..", "docs", "events.md"), encoding="utf-8") as handle:
+        guide = handle.read()
+    assert [name for name in list(SOURCE_SPEC) + list(selector_spec) if "`%s`" % name not in guide] == []
     example = yaml.safe_load(task_events.EXAMPLES)[0]["dbtasks.cloud.task_events"]
     TaskEvents(source_args(**example), hooks=RuntimeHooks(transport=FakeTransport()))
