@@ -187,22 +187,26 @@ def test_progress_events_need_the_option_and_a_step():
     assert [change["change"] for _at, change in task_events_of(run_source(clouds, 70, selectors=[{"provider": "dds"}], poll_interval=10))] == ["seen"]
 
 
-def outage(provider_host, start, end, clouds):
-    """A ``fail`` hook: HTTP 503 for every request to ``provider_host`` between ``start`` and ``end`` fake seconds."""
+class Outage503:
+    """A ``fail`` hook: HTTP 503 for every request to ``host`` from ``start`` to ``end`` seconds into the run of ``clouds``."""
 
-    def fail(request):
-        if provider_host in request.url and start <= clouds.elapsed < end:
-            return json_response({"error_code": "APIGW.0202", "error_msg": "Backend unavailable"}, 503,
-                                 headers={"X-Request-Id": "req-503"})
+    def __init__(self, host, start, end):
+        self.host, self.start, self.end = host, start, end
+        self.clouds = None
+
+    def __call__(self, request):
+        if self.host in request.url and self.start <= self.clouds.elapsed < self.end:
+            return json_response({"error_code": "APIGW.0202", "error_msg": "Backend unavailable"}, 503, headers={"X-Request-Id": "req-503"})
         return None
 
-    return fail
+    def of(self, clouds):
+        self.clouds = clouds
+        return clouds
 
 
 def test_an_outage_gives_one_error_and_one_recovery_event_and_the_other_providers_go_on():
-    holder: dict = {}
-    clouds = three_clouds(fail=lambda request: holder["fail"](request))
-    holder["fail"] = outage("rds.test", 15, 75, clouds)
+    failing = Outage503("rds.test", 15, 75)
+    clouds = failing.of(three_clouds(fail=failing))
     log = run_source(clouds, 120, selectors=SELECTORS, poll_interval=10, huaweicloud=dict(HUAWEI, retries=1))
     errors = [(at, event["dbtasks_api_error"]) for at, event in log if "dbtasks_api_error" in event]
     recoveries = [(at, event["dbtasks_api_recovered"]) for at, event in log if "dbtasks_api_recovered" in event]
@@ -225,9 +229,8 @@ def test_an_outage_gives_one_error_and_one_recovery_event_and_the_other_provider
 
 
 def test_an_outage_at_start_is_an_outage_not_a_failure():
-    holder: dict = {}
-    clouds = three_clouds(fail=lambda request: holder["fail"](request))
-    holder["fail"] = outage("dds.test", 0, 25, clouds)
+    failing = Outage503("dds.test", 0, 25)
+    clouds = failing.of(three_clouds(fail=failing))
     log = run_source(clouds, 70, selectors=[{"provider": "dds"}], poll_interval=10, huaweicloud=dict(HUAWEI, retries=0))
     # reads at 0 and 20 s fail (the pause doubles after each), the one at 60 s succeeds
     kinds = [next(iter(event)) for _at, event in log]
