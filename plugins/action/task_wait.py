@@ -26,16 +26,18 @@ from ansible.utils.display import Display
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import secret_values
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
     CONNECTION_SPECS,
-    TASK_WAIT_SPEC,
     group_member,
     merge_connection,
     parse_plan,
+    task_wait_spec,
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import summary_lines
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import MESSAGE_LIMIT, safe_text
 
 # How module_defaults are resolved for an action differs by ansible-core version.
 _apply_action_arg_defaults = getattr(module_common, "_apply_action_arg_defaults", None)  # 2.19 and later
@@ -81,33 +83,46 @@ class ActionModule(ActionBase):
             args = self._arguments()
         except ParameterError as error:
             return _error_result(result, error.to_fail_kwargs(), Redactor())
-        validation = ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args)
+        validation = ArgumentSpecValidator(task_wait_spec()).validate(args)
         params = validation.validated_parameters
         redactor = Redactor(_secrets(args) + _secrets(params))
         if validation.error_messages:
             return _error_result(result, {"msg": "Invalid options: " + "; ".join(validation.error_messages)}, redactor)
 
         def emit(line: str) -> None:
-            display.display(redactor.text(line))
+            display.display(_shown(redactor, line))
 
+        notices = Notices()
         try:
             plan = parse_plan(params)
-            outcome, warnings = run_task_wait(plan, params, emit, hooks=self.hooks, redactor=redactor)
+            outcome, warnings = run_task_wait(plan, params, emit, hooks=self.hooks, redactor=redactor, notices=notices)
         except DbTasksError as error:
-            return _error_result(result, error.to_fail_kwargs(), redactor)
+            return _error_result(result, error.to_fail_kwargs(), redactor, notices.drain())
         result.update(outcome)
-        result["msg"] = redactor.text(result["msg"])
+        result["msg"] = _shown(redactor, result["msg"])
         if warnings:
-            result["warnings"] = [redactor.text(warning) for warning in warnings]
+            result["warnings"] = [_shown(redactor, warning) for warning in warnings]
+        result["summary"] = [_shown(redactor, line) for line in result["summary"]]
         return result
 
 
-def _error_result(result: dict[str, t.Any], fields: Mapping[str, t.Any], redactor: Redactor) -> dict[str, t.Any]:
+def _error_result(result: dict[str, t.Any], fields: Mapping[str, t.Any], redactor: Redactor,
+                  warnings: list[str] | None = None) -> dict[str, t.Any]:
     """``result`` failed with ``fields`` (text redacted) before or instead of a wait: outcome ``error``."""
     result.update((name, redactor.text(value) if isinstance(value, str) else value) for name, value in fields.items())
+    result["msg"] = _shown(redactor, result["msg"])
     result.update(failed=True, outcome="error")
-    result["summary"] = summary_lines(result)
+    shown = [redactor.text(warning) for warning in warnings or ()]
+    if shown:
+        result["warnings"] = shown
+    result["summary"] = summary_lines(result, shown)
     return result
+
+
+def _shown(redactor: Redactor, text: str) -> str:
+    """A line, message or warning as it is printed: redacted, then one safe line (``safe_text`` is idempotent: the
+    engine already made each API value safe where it put it into the text, this catches anything else)."""
+    return safe_text(redactor.text(text), MESSAGE_LIMIT)
 
 
 def _connection_dict(cloud: str, value: t.Any) -> Mapping[str, t.Any] | None:
