@@ -38,9 +38,10 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
     option_prefix,
     task_wait_spec,
 )
-from ansible_collections.dbtasks.cloud.plugins.module_utils._text import safe_text
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, Show
 from ansible_collections.dbtasks.cloud.plugins.module_utils._times import parse_api_time
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import MAX_INTERVAL, MIN_INTERVAL, check_seconds
 
 Item = dict[str, Any]
 Raw = dict[str, Any]
@@ -49,8 +50,6 @@ Event = dict[str, Any]
 
 # What ansible-rulebook adds to a source's arguments.
 RULEBOOK_ARGUMENTS = ("eda_feedback_queue",)
-MIN_POLL_INTERVAL = 1.0
-MAX_POLL_INTERVAL = 3600.0
 # A provider that keeps failing is read ever less often: the interval doubles per failed read up to this
 # (or up to poll_interval, when that is longer), so an outage costs few requests and recovery is seen soon.
 MAX_BACKOFF = 300.0
@@ -74,6 +73,7 @@ def source_spec(providers: Mapping[str, Provider]) -> dict[str, dict[str, Any]]:
     return spec
 
 
+# For reading (docs, tests): validate with a fresh ``source_spec``, as ArgumentSpecValidator fills dict defaults into its spec.
 SOURCE_SPEC = source_spec(PROVIDERS)
 
 
@@ -120,17 +120,16 @@ def _check_selector(index: int, selector: Mapping[str, Any], providers: Mapping[
     return {"provider": selector["provider"], "ids": list(dict.fromkeys(ids))}
 
 
-def _bounded(params: Mapping[str, Any], option: str, low: float, high: float, unit: str) -> float:
-    value = float(params[option])
-    if not (math.isfinite(value) and low <= value <= high):
-        raise ParameterError(option, "must be from %g to %g %s, got %s" % (low, high, unit, params[option]))
+def _percent_step(value: float) -> float:
+    if not (math.isfinite(value) and 0.1 <= value <= 100):
+        raise ParameterError("progress_step", "must be from 0.1 to 100 percent, got %s" % value)
     return value
 
 
 def parse_source_args(args: Mapping[str, Any], providers: Mapping[str, Provider] = PROVIDERS) -> SourcePlan:
     """Check the source's arguments before any request; raises ``DbTasksError`` naming the bad one (secrets masked)."""
     given = {name: value for name, value in args.items() if name not in RULEBOOK_ARGUMENTS}
-    validation = ArgumentSpecValidator(SOURCE_SPEC if providers is PROVIDERS else source_spec(providers)).validate(given)
+    validation = ArgumentSpecValidator(source_spec(providers)).validate(given)
     params = validation.validated_parameters
     secrets = tuple(_secrets(given) + _secrets(params))
     if validation.error_messages:
@@ -140,11 +139,11 @@ def parse_source_args(args: Mapping[str, Any], providers: Mapping[str, Provider]
     selectors = params["selectors"]
     if not selectors:
         raise ParameterError("selectors", "list at least one selector, such as {provider: dds, status: [Running]}")
-    progress_step = _bounded(params, "progress_step", 0.1, 100, "percent") if params["progress"] else None
+    progress_step = _percent_step(params["progress_step"]) if params["progress"] else None
     return SourcePlan(
         providers=providers,
         selectors=tuple(("selectors[%d]" % index, _check_selector(index, selector, providers)) for index, selector in enumerate(selectors)),
-        poll_interval=_bounded(params, "poll_interval", MIN_POLL_INTERVAL, MAX_POLL_INTERVAL, "seconds"),
+        poll_interval=check_seconds("poll_interval", params["poll_interval"], MIN_INTERVAL, MAX_INTERVAL),
         progress_step=progress_step,
         settings={cloud: params[cloud] for cloud in CONNECTION_SPECS},
         secrets=secrets,
@@ -345,7 +344,7 @@ class ProviderFeed:
             "id": redacted(task_id, self.redactor),
             "last_state": self.seen[task_id].state,
             "code": redacted(error.code, self.redactor),
-            "message": safe_text(self.redactor.text(error)),
+            "message": Show(self.redactor.text)(error, ERROR_LIMIT),
         }}
 
 
@@ -372,7 +371,7 @@ class Outage:
             "http_status": None if api is None else api.http_status,
             "request_id": None if api is None else redacted(api.request_id, self.redactor),
             "operation": None if api is None else api.operation,
-            "message": safe_text(self.redactor.text(error)),
+            "message": Show(self.redactor.text)(error, ERROR_LIMIT),
             "since": iso_utc(now),
         }}
 

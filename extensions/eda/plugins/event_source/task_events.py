@@ -133,7 +133,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_events import 
     fails_at_start,
     parse_source_args,
 )
-from ansible_collections.dbtasks.cloud.plugins.module_utils._text import safe_text  # noqa: E402
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, Show  # noqa: E402
 
 T = TypeVar("T")
 NAME = "dbtasks.cloud.task_events"
@@ -206,7 +206,7 @@ class TaskEvents:
             raise TaskEventsError(self._message(error)) from None
 
     def _message(self, error: BaseException) -> str:
-        return "%s: %s" % (NAME, safe_text(self.redactor.text(error), limit=1000))
+        return "%s: %s" % (NAME, Show(self.redactor.text)(error, ERROR_LIMIT))
 
     def _retry_pause(self, seconds: float) -> None:
         # The client's pauses between retries end when the source stops, so its thread ends soon too.
@@ -234,7 +234,7 @@ class TaskEvents:
             for event in await self._read(feed):
                 await queue.put(event)
             for warning in feed.warnings:
-                logger.warning("%s: %s", NAME, safe_text(self.redactor.text(warning)))
+                logger.warning("%s: %s", NAME, Show(self.redactor.text)(warning, ERROR_LIMIT))
             feed.warnings.clear()
             pause = feed.outage.delay(interval) - (self.hooks.clock() - started)
             await self.sleep(max(0.0, pause))

@@ -149,7 +149,7 @@ def test_an_outage_gives_one_error_event_then_one_recovery_and_backs_off():
 
 
 def test_api_text_in_an_error_event_is_escaped_and_cut():
-    event = Outage(RDS, Redactor()).failed(api_error(message="\x1b[2Jfake line\nok: done" + "x" * 500), NOW)
+    event = Outage(RDS, Redactor()).failed(api_error(message="\x1b[2Jfake line\nok: done" + "x" * 2000), NOW)
     message = event["dbtasks_api_error"]["message"]
     assert "\x1b" not in message and "\n" not in message and "\\x1b[2Jfake line\\nok: done" in message
     assert message.endswith("more characters]")
