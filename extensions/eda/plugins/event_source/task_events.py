@@ -55,29 +55,14 @@ options:
         description: Tasks named by ID (UDTS C(TaskId), DDS or RDS job ID), followed until they end. No other filter may be set.
         type: list
         elements: str
-      status:
-        description: Only tasks with one of these statuses, as the provider spells them.
-        type: list
-        elements: str
-      name:
-        description: Only tasks with exactly this name.
-        type: str
-      type:
-        description: UDTS only. Sent as C(Type) to C(ListUDTSTask).
-        type: str
-      instance_id:
-        description: DDS and RDS only. Only tasks of this DB instance.
-        type: str
-      order_id:
-        description: RDS only. Only tasks of this order.
-        type: str
-      start_time:
-        description:
-          - DDS and RDS only. Only tasks created at or after this time. A relative time (V(-1d)) moves with every poll.
-        type: raw
-      end_time:
-        description: DDS and RDS only. Only tasks created before this time.
-        type: raw
+      # The filters of task_wait's selectors, with the same rules (plugins/modules/task_wait.py documents each).
+      status: {type: list, elements: str, description: Only tasks with one of these statuses, as the provider spells them.}
+      name: {type: str, description: Only tasks with exactly this name.}
+      type: {type: str, description: UDTS only, sent as C(Type) to C(ListUDTSTask).}
+      instance_id: {type: str, description: DDS and RDS only, the tasks of this DB instance.}
+      order_id: {type: str, description: RDS only, the tasks of this order.}
+      start_time: {type: raw, description: "DDS and RDS only, tasks created at or after this time; a relative time (V(-1d)) moves with every read."}
+      end_time: {type: raw, description: DDS and RDS only, tasks created before this time.}
   poll_interval:
     description: Seconds between two reads of a provider, from 1 to 3600.
     type: float
