@@ -40,7 +40,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, Show
 from ansible_collections.dbtasks.cloud.plugins.module_utils._times import parse_api_time
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
+from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import MAX_INTERVAL, MIN_INTERVAL, check_seconds
 
 Item = dict[str, Any]
@@ -240,7 +240,7 @@ class ProviderFeed:
         self.redactor = redactor
         client = connections.client(provider)
         now = utcnow()
-        self.listings: list[TaskSource] = []
+        self.listings: list[TaskTracker] = []
         self.named: list[TaskTracker] = []
         for where, selector in selectors:
             with option_prefix(where):
@@ -248,8 +248,9 @@ class ProviderFeed:
                     named = Selection(tuple(selector["ids"]), where + ".ids", None, None)
                     self.named.append(TaskTracker(provider.source(provider, client, {}, now), named, utcnow))
                 else:
-                    self.listings.append(provider.source(provider, client, selector, now))
+                    self.listings.append(TaskTracker(provider.source(provider, client, selector, now), Selection(None, None, None, None), utcnow))
         self.tracking = provider.source(provider, client, {}, now)
+        self.left = self._by_id(())  # one tracker for the tasks that left the listings, where one listing finds them all
         self.seen: dict[Any, _Seen] = {}
         self.lost: dict[Any, ApiError] = {}
         self.warnings: dict[str, None] = {}  # insertion-ordered set, taken by the caller
@@ -259,8 +260,9 @@ class ProviderFeed:
     def read(self) -> list[Reading]:
         """One look at the provider's tasks; blocking (the plugin runs it in a thread). Raises ``DbTasksError``."""
         readings: dict[Any, Reading] = {}
-        for source in self.listings:
-            self._take(TaskTracker(source, Selection(None, None, None, None), self.utcnow), readings)
+        for tracker in self.listings:
+            tracker.follow(None)
+            self._take(tracker, readings)
         for tracker in self.named:
             self._take(tracker, readings)
         left = tuple(task_id for task_id, seen in self.seen.items() if not seen.terminal and task_id not in readings)
@@ -274,13 +276,17 @@ class ProviderFeed:
         return TaskTracker(self.tracking, Selection(ids, "the %s task seen earlier" % self.provider.name, None, None), self.utcnow)
 
     def _read_left(self, left: tuple[Any, ...], readings: dict[Any, Reading]) -> None:
-        # DDS and RDS read a task by ID in one request: each alone costs no more than listing every task would.
-        for group in [(task_id,) for task_id in left] if self.provider.single_lookup else [left]:
-            self._read_or_lose(group, readings)
+        if self.provider.single_lookup:
+            # DDS and RDS read a task by ID in one request: each alone costs no more than listing every task would.
+            for task_id in left:
+                self._read_or_lose((task_id,), readings)
+        else:
+            self.left.follow(left)
+            self._read_or_lose(left, readings, self.left)
 
-    def _read_or_lose(self, ids: tuple[Any, ...], readings: dict[Any, Reading]) -> None:
+    def _read_or_lose(self, ids: tuple[Any, ...], readings: dict[Any, Reading], tracker: TaskTracker | None = None) -> None:
         try:
-            self._take(self._by_id(ids), readings)
+            self._take(tracker or self._by_id(ids), readings)
         except ApiError as error:
             if error.retryable:
                 raise

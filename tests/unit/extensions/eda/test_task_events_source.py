@@ -264,8 +264,8 @@ def test_udts_tasks_that_left_the_listing_are_read_with_one_listing_and_an_unkno
     assert [(at, entry["id"], entry["last_state"], entry["code"]) for at, entry in lost] == [(20, "u2", "running", 1404)]
     assert not any("dbtasks_api_error" in event for _at, event in log)
     assert changes(log, "udts", "u1") == [("seen", None, "running")]
-    # 0, 10 s: one listing each; 20 s: the Dumping listing, the failed read of both, u1 alone, u2 alone; 30, 40 s: the listing, u1
-    assert store.calls["ListUDTSTask"] == 2 + 4 + 2 * 2 and store.calls["GetUDTSTaskStatus"] == 2
+    # u2 is asked for by id twice at 20 s: in the read of both, then alone; u1, found in the listings, never is
+    assert [params["TaskId"] for operation, params in store.queries if operation == "GetUDTSTaskStatus"] == ["u2", "u2"]
 
 
 def test_tasks_named_by_id_are_followed_until_they_end():
@@ -295,7 +295,9 @@ def test_an_unknown_id_or_bad_credentials_end_the_source_at_start(selectors, fai
 @pytest.mark.parametrize("args, named", [
     ({"selectors": [{"provider": "rds"}], "pol_interval": 5}, "unknown argument(s) pol_interval"),
     ({"selectors": [{"provider": "dds", "start_time": "yesterday"}]}, "selectors[0].start_time: must be ISO 8601"),
-    ({"selectors": [{"provider": "rds"}], "huaweicloud": {"access_key": "AK", "secret_key": "huawei-secret-key"}}, "huaweicloud.project_id"),
+    # without project_id the project of the region is looked up (docs/authentication.md); without region it cannot be
+    ({"selectors": [{"provider": "rds"}], "huaweicloud": {"access_key": "AK", "secret_key": "huawei-secret-key"}},
+     "huaweicloud.region: is required unless endpoint is set"),
     ({"selectors": [{"provider": "udts"}], "ucloud": {"public_key": "pub"}}, "ucloud.private_key: is required"),
 ])
 def test_a_bad_argument_ends_the_source_before_any_request(args, named):
@@ -315,6 +317,23 @@ def test_connection_options_come_from_the_environment(monkeypatch):
     log = run_source(clouds, 5, selectors=[{"provider": "rds", "name": "Job-r1"}], huaweicloud={})
     assert changes(log, "rds", "r1") == [("seen", None, "running")]
     assert clouds.transport.requests[0].url.startswith("http://rds.test/v3/p1/tasklist")
+
+
+def test_the_project_is_found_through_iam_when_not_given():
+    # The connection layer's project discovery: the source asks IAM once for the project of the region.
+    def iam(request):
+        if request.url.startswith("http://iam.test/"):
+            return json_response({"projects": [{"id": "p1", "name": "cn-north-4", "enabled": True}]})
+        return None
+
+    clouds = Clouds(rds_items=[huawei("r1")], fail=iam)
+    huaweicloud = {"access_key": "AK", "secret_key": HUAWEI["secret_key"], "region": "cn-north-4", "endpoint": "http://{service}.test",
+                   "iam_endpoint": "http://iam.test"}
+    log = run_source(clouds, 25, selectors=[{"provider": "rds"}], poll_interval=10, huaweicloud=huaweicloud)
+    assert changes(log, "rds", "r1") == [("seen", None, "running")]
+    urls = [request.url for request in clouds.transport.requests]
+    assert urls[0] == "http://iam.test/v3/projects?name=cn-north-4" and sum("iam.test" in url for url in urls) == 1
+    assert all(url.startswith("http://rds.test/v3/p1/tasklist") for url in urls[1:]) and len(urls) == 4
 
 
 def test_a_secret_the_api_echoes_never_reaches_an_event():
