@@ -80,7 +80,8 @@ options:
         description: Only tasks with exactly this name (for example RDS V(RestartInstance)).
         type: str
       type:
-        description: UDTS only. V(transfer) (data migration, the default of the API) or V(integration), sent as C(Type) to C(ListUDTSTask) and C(GetUDTSTaskStatus).
+        description: UDTS only. V(transfer) (data migration, the default of the API) or V(integration), sent as C(Type) to
+          C(ListUDTSTask) and C(GetUDTSTaskStatus).
         type: str
       instance_id:
         description: DDS and RDS only. Only tasks of this DB instance.

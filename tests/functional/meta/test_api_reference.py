@@ -62,7 +62,7 @@ def test_ucloud_vectors_sign_as_stated_and_are_the_unit_tests_vectors() -> None:
 
 
 def test_the_huawei_vector_signs_as_stated_and_is_the_unit_tests_vector() -> None:
-    fields = {name: value for name, value in _section('huawei-vector')}
+    fields = dict(_section('huawei-vector'))
     method, path = (_code(part) for part in fields['request'].split(' '))
     query = dict(_code(part).split('=', 1) for part in fields['query'].split(', '))
     headers = dict(_code(part).split(': ', 1) for part in fields['headers'].split(', '))
@@ -94,8 +94,9 @@ def test_every_unsettled_fact_is_played_by_the_emulator_as_the_table_says() -> N
     assert len(rows) >= 12 and all(len(row) == 5 for row in rows)
     strict, default = Options(strict=True), Options()
     played = [pair for row in rows for pair in _options(row[4])]
-    assert {name for name, dummy in played} == {'udts_total_count', 'udts_page_cap', 'dds_span_under_30_days', 'dds_total_count',
-                                               'rds_end_time_needs_start_time', 'rds_error_body', 'skew_message'}
+    expected = {'udts_total_count', 'udts_page_cap', 'dds_span_under_30_days', 'dds_total_count', 'rds_end_time_needs_start_time',
+                'rds_error_body', 'skew_message'}
+    assert {name for name, dummy in played} == expected
     effective = {'udts_total_count': lambda options: options.udts_total_count, 'dds_total_count': lambda options: options.dds_total_count,
                  'udts_page_cap': lambda options: options.udts_cap, 'dds_span_under_30_days': lambda options: options.dds_strict_span,
                  'rds_end_time_needs_start_time': lambda options: options.rds_needs_start,

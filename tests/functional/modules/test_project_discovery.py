@@ -14,8 +14,8 @@ import yaml
 
 from tests.emulator.launcher import MODES
 
-EMULATOR_ARGS = ['--scenario', os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                                             'emulator', 'scenarios', 'demo.yml'), '--speed', '5']
+TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EMULATOR_ARGS = ['--scenario', os.path.join(TESTS, 'emulator', 'scenarios', 'demo.yml'), '--speed', '5']
 EMULATOR_MODES = MODES
 PROJECT = '0123456789abcdef0123456789abcdef'
 RDS_JOB = '676e9f17f9b74289883a44a47b8101f5'
