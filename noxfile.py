@@ -193,10 +193,10 @@ def lint(session: nox.Session) -> None:
 
 @env_session('dev')
 def types(session: nox.Session) -> None:
-    """mypy (mypy.ini, strict): modules and module_utils for Python 3.9, action plugins for 3.12; ruff (ruff.toml)."""
+    """mypy (mypy.ini, strict): modules, module_utils and the event source for Python 3.9, action plugins for 3.12; ruff."""
     # Two runs with their own caches; the action plugins are checked against ansible-core's controller code (3.12 syntax).
     failed = []
-    for label, args in (('modules, module_utils, doc_fragments (Python 3.9)', ['--cache-dir', '.mypy_cache/target']),
+    for label, args in (('modules, module_utils, doc_fragments, the EDA event source (Python 3.9)', ['--cache-dir', '.mypy_cache/target']),
                         ('action plugins (Python 3.12)', ['--cache-dir', '.mypy_cache/controller', '--python-version', '3.12',
                                                           '-p', 'ansible_collections.dbtasks.cloud.plugins.action'])):
         session.log('mypy: %s', label)
@@ -205,7 +205,7 @@ def types(session: nox.Session) -> None:
         except nox.command.CommandFailed:
             failed.append('mypy ' + label)
     try:
-        session.run('ruff', 'check', '--no-cache', 'plugins', 'tests', 'noxfile.py')
+        session.run('ruff', 'check', '--no-cache', 'plugins', 'extensions', 'tests', 'noxfile.py')
     except nox.command.CommandFailed:
         failed.append('ruff')
     if failed:
