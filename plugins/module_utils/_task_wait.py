@@ -21,7 +21,14 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redac
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Connections, RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan, option_prefix
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, describe, summary_lines, timeout_result
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import (
+    ProgressLog,
+    build_result,
+    describe,
+    describe_selector,
+    summary_lines,
+    timeout_result,
+)
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import FixedInterval, Followed, TransientErrors, Waiter, WaitTimeout, Watch
 
@@ -37,6 +44,7 @@ class TaskWait:
         self.connections = connections
         self.emit = emit
         self.warnings: dict[str, None] = {}
+        self.unmatched_selectors: list[str] = []  # each selector that found no task, as the caller wrote it
         self.hooks = connections.hooks
         now = self.hooks.utcnow()
         # Every source is built (and its filters validated) before the first request.
@@ -49,11 +57,13 @@ class TaskWait:
 
     def _select(self) -> list[TaskRef]:
         refs: dict[tuple[str, str], TaskRef] = {(ref.provider, ref.id): ref for ref in self.plan.tasks}
-        for provider, source in self._selector_sources:
+        for index, (provider, source) in enumerate(self._selector_sources):
             tracker = TaskTracker(source, Selection(None, None, None, None), self.hooks.utcnow)
-            for item in tracker.poll():
-                if item.get("id") is not None:
-                    refs.setdefault((provider.name, str(item["id"])), TaskRef(provider.name, str(item["id"])))
+            found = [item for item in tracker.poll() if item.get("id") is not None]
+            for item in found:
+                refs.setdefault((provider.name, str(item["id"])), TaskRef(provider.name, str(item["id"])))
+            if not found:
+                self.unmatched_selectors.append(describe_selector(self.plan, index))
             self._warn(tracker.warnings)
         return list(refs.values())
 
@@ -98,7 +108,7 @@ class TaskWait:
             try:
                 waited = waiter.run()
             except WaitTimeout as timeout:
-                return timeout_result(refs, timeout, watch.polls, progress.finished_after)
+                return timeout_result(refs, timeout, watch.polls, progress.finished_after, plan)
             items = watch.report_items(waited.items, plan.fail_on | ENDED_BADLY, lambda warning: self._warn([warning]))
             return build_result(plan, refs, items, waited.outcome, waited.elapsed, watch.polls, progress.finished_after)
         finally:
@@ -132,6 +142,8 @@ def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emi
     for row in result["tasks"]:
         row.update((name, redactor.text(value)) for name, value in row.items() if isinstance(value, str))
     warnings = [redactor.text(warning) for warning in wait.warnings]
+    if wait.unmatched_selectors:
+        result["unmatched_selectors"] = [redactor.text(selector) for selector in wait.unmatched_selectors]
     # Also in the summary: a caller that hides the result (no_log) still shows the summary.
     result["summary"] = summary_lines(result, warnings)
     return result, warnings

@@ -48,7 +48,7 @@ def test_the_spec_names_the_option_in_error(args, fragment):
 @pytest.mark.parametrize("args, option, rule", [
     ({"tasks": [{"provider": "rds", "id": " "}]}, "tasks[0].id", "must not be empty"),
     ({"tasks": RDS_TASK + [{"provider": "dds", "id": "d", "name": ""}]}, "tasks[1].name", "must not be empty"),
-    ({}, "tasks", "list at least one task, or select tasks with selectors"),
+    ({}, "tasks", "nothing to wait for: list tasks by id in tasks, or choose them by filters with selectors"),
     ({"selectors": [{"provider": "dds", "order_id": "o"}]}, "selectors[0].order_id", "applies to rds selectors only, not dds"),
     ({"selectors": [{"provider": "udts", "instance_id": "i"}]}, "selectors[0].instance_id", "dds and rds selectors only"),
     ({"selectors": [{"provider": "rds", "type": "full"}]}, "selectors[0].type", "udts selectors only"),
