@@ -27,7 +27,8 @@ description:
   - The connection options come, for each option, from O(ucloud) / O(huaweicloud), else from C(module_defaults) of the
     action groups C(group/dbtasks.cloud.ucloud) / C(group/dbtasks.cloud.huaweicloud) (only their connection options; the
     module itself is not a member of either group, because it spans both), else from the environment variables of the
-    controller that the info modules read, else the defaults. Only the connections of the providers in use are needed.
+    controller that the info modules read, else from a CLI profile (O(ucloud.profile), O(huaweicloud.profile)), else the
+    defaults. Only the connections of the providers in use are needed.
   - Secrets (O(ucloud.private_key), O(huaweicloud.secret_key), O(huaweicloud.security_token), O(huaweicloud.auth_token))
     never appear in the result, messages or progress lines; treat them as C(no_log) values.
   - When the environment variable E(GITHUB_STEP_SUMMARY) is set (a GitHub Actions job), the outcome and a table of the
@@ -187,9 +188,19 @@ options:
         description: Region sent with every request (E(UCLOUD_REGION)).
         type: str
       base_url:
-        description: Base URL of the UCloud API (E(UCLOUD_API_BASE_URL)).
+        description: Base URL of the UCloud API (E(UCLOUD_API_BASE_URL)), else the profile's, else V(https://api.ucloud.cn).
         type: str
-        default: https://api.ucloud.cn
+      profile:
+        description:
+          - UCloud CLI profile for the settings not set otherwise (E(UCLOUD_PROFILE)); without one, the C(active) profile
+            when no key is set at all. See M(dbtasks.cloud.udts_task_info).
+        type: str
+      shared_config_file:
+        description: UCloud CLI configuration file instead of C(~/.ucloud/config.json) (E(UCLOUD_SHARED_CONFIG_FILE)).
+        type: path
+      shared_credentials_file:
+        description: UCloud CLI credentials file instead of C(~/.ucloud/credential.json) (E(UCLOUD_SHARED_CREDENTIAL_FILE)).
+        type: path
       # The same HTTP options for both clouds: the anchor is reused under huaweicloud.
       <<: &http_options
         timeout:
@@ -239,6 +250,14 @@ options:
           - Base URL replacing the public endpoint of both services (E(HUAWEICLOUD_SDK_ENDPOINT)); may contain C({service})
             and C({region}).
         type: str
+      profile:
+        description:
+          - KooCLI profile for the settings not set otherwise (E(HW_PROFILE)); without one, the C(current) profile when no
+            credential is set at all. See M(dbtasks.cloud.rds_task_info).
+        type: str
+      shared_config_file:
+        description: KooCLI configuration file instead of C(~/.hcloud/config.json) (E(HW_SHARED_CONFIG_FILE)).
+        type: path
       <<: *http_options
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
@@ -314,15 +333,11 @@ EXAMPLES = r"""
       private_key: "{{ ucloud_private_key }}"
   register: incremental
 
-- name: Gate in CI with a JUnit report for the merge request and the outcome as JSON
+- name: Keep going after a failure and decide later, with a JUnit report and the outcome as JSON for the pipeline
   dbtasks.cloud.task_wait:
     tasks: "{{ cutover_tasks }}"
     junit_file: reports/database-tasks.xml
     json_file: reports/database-tasks.json
-
-- name: Keep going after a failure and decide later
-  dbtasks.cloud.task_wait:
-    tasks: "{{ cutover_tasks }}"
   register: cutover
   failed_when: false
 
