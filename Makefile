@@ -52,7 +52,7 @@ venv-matrix: link  ## create/refresh .venv-2.17 (ansible-core 2.17, Python 3.11)
 # .build/ansible_collections/dbtasks/cloud -> the checkout (pytest.ini puts .build on sys.path;
 # ANSIBLE_COLLECTIONS_PATH=.build lets ansible-playbook resolve dbtasks.cloud).
 .PHONY: link
-link:
+link:  ## (every target does it first) link .build/ansible_collections/dbtasks/cloud to this checkout
 	@if [[ "$$(cd $(COLLECTION_LINK) 2>/dev/null && pwd -P)" != "$$(pwd -P)" ]]; then \
 		mkdir -p $(dir $(COLLECTION_LINK)) && ln -sfn ../../.. $(COLLECTION_LINK); \
 	fi
@@ -115,19 +115,19 @@ test-matrix:  ## oldest ansible-core (2.17): pytest, sanity, units
 	@$(TOOLS)/run-steps.sh $(MATRIX_STEPS)
 
 .PHONY: matrix-pytest
-matrix-pytest: venv-matrix
+matrix-pytest: venv-matrix  ## pytest on ansible-core 2.17 (.venv-2.17)
 	@$(TOOLS)/pytest.sh $(MATRIX_VENV) tests/unit tests/functional $(PYTEST_ARGS)
 
 .PHONY: matrix-sanity
-matrix-sanity: venv-matrix
+matrix-sanity: venv-matrix  ## ansible-test sanity on ansible-core 2.17
 	@$(TOOLS)/ansible-test.sh $(MATRIX_VENV) $(MATRIX_PYTHON_VERSION) "$(MATRIX_SANITY_TARGET_PYTHONS)" sanity $(ANSIBLE_TEST_ARGS)
 
 .PHONY: matrix-units
-matrix-units: venv-matrix
+matrix-units: venv-matrix  ## ansible-test units on ansible-core 2.17
 	@$(TOOLS)/ansible-test.sh $(MATRIX_VENV) $(MATRIX_PYTHON_VERSION) "$(MATRIX_UNITS_TARGET_PYTHONS)" units $(ANSIBLE_TEST_ARGS)
 
 .PHONY: demo
-demo: venv  ## list tasks, then the gate passing and (as expected) failing, against the emulator
+demo: venv  ## list tasks, then the gate passing and (as expected) failing, against the emulator, with their reports
 	@$(TOOLS)/demo.sh $(VENV) $(EMULATOR_SPEED)
 
 .PHONY: bench

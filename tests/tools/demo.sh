@@ -14,7 +14,9 @@
 #
 # Environment: DEMO_PLAYBOOK (default playbooks/demo.yml), DEMO_SCENARIO (default
 # tests/emulator/scenarios/demo.yml), DEMO_SUCCESS_VARS / DEMO_FAILURE_VARS (the gate inputs,
-# default tests/tools/demo/gate-success.yml and gate-failure.yml). SPEED is scenario seconds per wall second.
+# default tests/tools/demo/gate-success.yml and gate-failure.yml), DEMO_REPORTS (where the two gate
+# runs write their JUnit XML and JSON reports, default tests/output/demo). SPEED is scenario seconds
+# per wall second.
 # The modules read their credentials and endpoints from the same environment variables
 # a user would set; the values are the emulator's fixed demo credentials, not secrets.
 set -euo pipefail
@@ -31,6 +33,7 @@ playbook="${DEMO_PLAYBOOK:-playbooks/demo.yml}"
 scenario="${DEMO_SCENARIO:-tests/emulator/scenarios/demo.yml}"
 success_vars="${DEMO_SUCCESS_VARS:-tests/tools/demo/gate-success.yml}"
 failure_vars="${DEMO_FAILURE_VARS:-tests/tools/demo/gate-failure.yml}"
+reports="${DEMO_REPORTS:-tests/output/demo}"
 [[ -f tests/emulator/__main__.py ]] || dbt_die "the emulator (tests/emulator) is not there yet"
 for file in "$scenario" "$playbook" "$success_vars" "$failure_vars"; do
     [[ -f "$file" ]] || dbt_die "not found: $file"
@@ -116,19 +119,28 @@ banner "2/3  Gate over the tasks that succeed: expect progress lines, a summary 
 start_emulator
 # The last of these tasks is created 10 scenario seconds in.
 wait_for_scenario_time 10.5
+rm -rf "$reports"
 success_rc=0
-"$venv/bin/ansible-playbook" dbtasks.cloud.gate -e "@$success_vars" "$@" || success_rc=$?
+"$venv/bin/ansible-playbook" dbtasks.cloud.gate -e "@$success_vars" -e "wait_for_tasks_junit_file=$reports/gate-success.xml" \
+    -e "wait_for_tasks_json_file=$reports/gate-success.json" "$@" || success_rc=$?
 dbt_say "gate over the succeeding tasks exited with $success_rc (expected 0)"
 
 banner "3/3  Gate over a set WITH FAILING TASKS: the failure below is EXPECTED (non-zero exit)"
 start_emulator
 failure_rc=0
-"$venv/bin/ansible-playbook" dbtasks.cloud.gate -e "@$failure_vars" "$@" >"$work/failure.log" 2>&1 || failure_rc=$?
+"$venv/bin/ansible-playbook" dbtasks.cloud.gate -e "@$failure_vars" -e "wait_for_tasks_junit_file=$reports/gate-failure.xml" \
+    -e "wait_for_tasks_json_file=$reports/gate-failure.json" "$@" >"$work/failure.log" 2>&1 || failure_rc=$?
 cat "$work/failure.log"
 stop_emulator
 
 printf '\n'
 dbt_say "demo finished in $((SECONDS - started))s"
+for file in "$reports"/gate-success.xml "$reports"/gate-success.json "$reports"/gate-failure.xml "$reports"/gate-failure.json; do
+    [[ -s "$file" ]] || dbt_die "the gate did not write its report $file"
+done
+dbt_say "reports of the two gate runs (JUnit XML for a CI test report, and wait_for_tasks_result as JSON):"
+dbt_say "  part 2: $reports/gate-success.xml  $reports/gate-success.json"
+dbt_say "  part 3: $reports/gate-failure.xml  $reports/gate-failure.json"
 if [[ $success_rc -ne 0 ]]; then
     dbt_die "part 2: the gate over the succeeding tasks failed (exit $success_rc); it should pass"
 fi
