@@ -15,9 +15,9 @@ import json
 import os
 import re
 import tempfile
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Callable
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 
@@ -42,6 +42,10 @@ def report(result: Mapping[str, Any]) -> dict[str, Any]:
     found["elapsed"] = found["elapsed"] or 0
     found["polls"] = found["polls"] or 0
     return found
+
+
+def json_report(result: Mapping[str, Any]) -> str:
+    return json.dumps(report(result), indent=2, sort_keys=True) + "\n"
 
 
 def _xml_text(value: Any) -> str:
@@ -164,15 +168,15 @@ def write_atomically(path: str, text: str) -> None:
 
 
 def write_reports(result: Mapping[str, Any], junit_file: str | None, json_file: str | None,
-                  environ: Mapping[str, str] = os.environ) -> list[str]:
+                  environ: Mapping[str, str] | None = None) -> list[str]:
     """Write the files that were asked for (and the step summary when GitHub Actions runs the job); returns warnings."""
+    environ = os.environ if environ is None else environ
     warnings = []
-    outputs = [(junit_file, "junit_file", lambda: junit_xml(result)),
-               (json_file, "json_file", lambda: json.dumps(report(result), indent=2, sort_keys=True) + "\n")]
-    for path, option, render in outputs:
+    renderers: dict[str, Callable[[Mapping[str, Any]], str]] = {"junit_file": junit_xml, "json_file": json_report}
+    for option, path in zip(REPORT_FILES, (junit_file, json_file)):
         if path:
             try:
-                write_atomically(path, render())
+                write_atomically(path, renderers[option](result))
             except OSError as error:
                 warnings.append("%s: could not write %s: %s" % (option, path, error.strerror or error))
     summary_path = environ.get(STEP_SUMMARY_ENV)

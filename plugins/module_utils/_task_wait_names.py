@@ -57,9 +57,7 @@ class OptionNames:
             return []
         known = sorted({self(option) for option in options} | {self(RESULT_VARIABLE)})
         warnings = []
-        for variable in sorted(set(variables) - set(known)):
-            if not isinstance(variable, str):
-                continue
+        for variable in sorted(str(name) for name in set(variables) - set(known)):
             cutoff = 0.0 if variable.startswith(self.prefix) else NEAR_MISS
             closest = difflib.get_close_matches(variable, known, n=1, cutoff=cutoff)
             if closest:

@@ -51,14 +51,16 @@ SKIPPED = {
 SKIPPED_PREFIX = 'make '
 
 
-def skipped(command: str) -> bool:
-    return command in SKIPPED or command.startswith(SKIPPED_PREFIX)
 _FENCE = re.compile(r'^```(\w*)\s*$')
 _INLINE = re.compile(r'`([^`]+)`')
 # A command word and at least one argument: a bare `make` or `python` in the text names a tool.
 _COMMAND_START = re.compile(r'^(?:[A-Z][A-Z0-9_]*=\S+ )*(?:ansible|ansible-playbook|ansible-galaxy|ansible-doc|python|make|source|export)\s+\S')
 _FILE_HEADER = re.compile(r'^# ([\w.-]+\.ya?ml)$')
 _SETUP = re.compile(r'^(?:export|source)\s')
+
+
+def skipped(command: str) -> bool:
+    return command in SKIPPED or command.startswith(SKIPPED_PREFIX)
 
 
 @dataclasses.dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 import types
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 from unittest import mock
 
 import pytest

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 import pytest
 
@@ -79,8 +79,8 @@ def test_text_from_an_api_cannot_break_the_xml():
 def test_the_json_report_is_the_role_result():
     result = {"outcome": "synced", "msg": "m", "tasks": [row()], "elapsed": 3.5, "polls": 2, "summary": ["s"], "changed": False, "failed": None}
     assert report(result) == {"success": True, "outcome": "synced", "msg": "m", "tasks": [row()], "elapsed": 3.5, "polls": 2, "summary": ["s"]}
-    assert report({"outcome": "error", "msg": "bad"}) == {"success": False, "outcome": "error", "msg": "bad", "tasks": [], "elapsed": 0,
-                                                        "polls": 0, "summary": None}
+    expected = {"success": False, "outcome": "error", "msg": "bad", "tasks": [], "elapsed": 0, "polls": 0, "summary": None}
+    assert report({"outcome": "error", "msg": "bad"}) == expected
 
 
 def test_the_step_summary_is_a_markdown_table_with_pipes_escaped():
