@@ -26,6 +26,7 @@ from ansible.utils.display import Display
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import secret_values
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_files import REPORT_FILES, SUCCESS_OUTCOMES, check_path, write_reports
@@ -36,6 +37,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
     group_member,
     merge_connection,
     parse_plan,
+    task_wait_spec,
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import summary_lines
 
@@ -84,13 +86,16 @@ class ActionModule(ActionBase):
         # Reports are written however the wait ends, also when options next to them were rejected.
         files = {option: _text(self._task.args.get(option)) for option in REPORT_FILES}
         redactor = Redactor()
+        notices = Notices()
         try:
-            outcome, wait_warnings = self._wait(names, files, redactor)
+            outcome, wait_warnings = self._wait(names, files, redactor, notices)
             warnings.extend(wait_warnings)
         except DbTasksError as error:
             fields = (names.error(error) if isinstance(error, ParameterError) else error).to_fail_kwargs()
             outcome = {name: redactor.text(value) if isinstance(value, str) else value for name, value in fields.items()}
             outcome.update(failed=True, outcome="error")
+            # The connections' warnings (insecure settings) that the failed run had no chance to show.
+            warnings.extend(redactor.text(warning) for warning in notices.drain())
         outcome["msg"] = redactor.text(outcome["msg"])
         outcome["success"] = outcome["outcome"] in SUCCESS_OUTCOMES
         warnings.extend(write_reports(dict(outcome, summary=summary_lines(outcome, warnings)), files["junit_file"], files["json_file"]))
@@ -101,10 +106,12 @@ class ActionModule(ActionBase):
             result["warnings"] = warnings
         return result
 
-    def _wait(self, names: OptionNames, files: dict[str, str | None], redactor: Redactor) -> tuple[dict[str, t.Any], list[str]]:
+    def _wait(self, names: OptionNames, files: dict[str, str | None], redactor: Redactor,
+              notices: Notices) -> tuple[dict[str, t.Any], list[str]]:
         """Validate the options, then wait: ``(result, warnings)``; raises ``DbTasksError`` before or instead of a wait."""
         args = self._arguments()
-        validation = ArgumentSpecValidator(names.spec(TASK_WAIT_SPEC)).validate(names.wrap(args))
+        # A fresh spec each time: the validator fills the dict defaults of the spec it is given.
+        validation = ArgumentSpecValidator(names.spec(task_wait_spec())).validate(names.wrap(args))
         params = names.unwrap(validation.validated_parameters)
         redactor.add(*_secrets(args), *_secrets(params))
         if validation.error_messages:
@@ -116,7 +123,7 @@ class ActionModule(ActionBase):
         def emit(line: str) -> None:
             display.display(redactor.text(line))
 
-        return run_task_wait(parse_plan(params), params, emit, hooks=self.hooks, redactor=redactor)
+        return run_task_wait(parse_plan(params), params, emit, hooks=self.hooks, redactor=redactor, notices=notices)
 
 
 def _text(value: t.Any) -> str | None:

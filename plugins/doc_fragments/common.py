@@ -11,8 +11,10 @@ class ModuleDocFragment:
 options:
   timeout:
     description:
-      - Seconds to wait for each response (read timeout). Connecting waits at most 10 seconds, or O(timeout) if lower.
-      - Must be greater than 0.
+      - Seconds one request may take at most, from connecting to the last byte of the answer; a server that sends its
+        answer slowly is cut off then. Connecting waits at most 10 seconds, or O(timeout) if lower.
+      - While the module waits (O(wait=true)), no request outlives the wait by more than 2 seconds (the last look at its end).
+      - Must be greater than 0 and at most 300.
     type: float
     default: 30
   retries:
@@ -25,15 +27,20 @@ options:
     default: 4
   validate_certs:
     description:
-      - Whether to verify the TLS certificate of the API endpoint. Set to V(false) only for test endpoints.
+      - Whether to verify the TLS certificate of the API endpoint. Set to V(false) only for test endpoints; the module then
+        returns a warning saying so.
     type: bool
     default: true
   ca_bundle:
     description:
       - Path to a CA certificate bundle (file or directory) used to verify the endpoint instead of the system trust store.
       - When not set and O(validate_certs=true), the E(REQUESTS_CA_BUNDLE) environment variable is honoured.
+      - Cannot be combined with O(validate_certs=false).
     type: path
 notes:
   - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
+    C(~/.netrc) is never read.
   - One HTTP connection is kept open and reused for all requests of a module run.
+  - An answer larger than 32 MiB (after decompression) fails the module; see the troubleshooting guide.
+  - An C(http://) endpoint on another machine than localhost gives a warning that requests travel unencrypted.
 """

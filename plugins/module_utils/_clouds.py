@@ -32,8 +32,9 @@ class Cloud:
     label: str
     spec: Mapping[str, Mapping[str, t.Any]]  # its own connection options, without COMMON_SPEC
     configure: t.Callable[[Mapping[str, t.Any]], t.Any]  # validated options -> config; raises ParameterError
-    # (config, service, transport, retry_policy, redactor, utcnow) -> client
+    # (config, service, transport, retry_policy, redactor, utcnow, notices=...) -> client
     connect: t.Callable[..., t.Any]
+    url_option: str  # the option that overrides the API's URL (checked for plain http://)
     # validated options -> the same with what options and environment left unset taken from a CLI profile
     with_profile: t.Callable[[Mapping[str, t.Any]], dict[str, t.Any]]
 
@@ -43,6 +44,6 @@ class Cloud:
         return dict(self.spec, **COMMON_SPEC)
 
 
-UCLOUD = Cloud("ucloud", "UCloud", UCLOUD_SPEC, ucloud_config, UCloudClient.connect, ucloud_profile)
-HUAWEICLOUD = Cloud("huaweicloud", "Huawei Cloud", HUAWEI_SPEC, huawei_config, HuaweiClient.connect, huawei_profile)
+UCLOUD = Cloud("ucloud", "UCloud", UCLOUD_SPEC, ucloud_config, UCloudClient.connect, "base_url", ucloud_profile)
+HUAWEICLOUD = Cloud("huaweicloud", "Huawei Cloud", HUAWEI_SPEC, huawei_config, HuaweiClient.connect, "endpoint", huawei_profile)
 CLOUDS: dict[str, Cloud] = {cloud.name: cloud for cloud in (UCLOUD, HUAWEICLOUD)}

@@ -11,6 +11,7 @@ Environment variables named here are documented in the doc fragments
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import math
 import os
 import re
@@ -108,9 +109,19 @@ COMMON_SPEC: dict[str, dict[str, t.Any]] = {
 
 MAX_RETRIES = 10
 MAX_CONNECT_TIMEOUT = 10.0
+# One request never needs minutes; a bigger value is a mistake (milliseconds for seconds) or would overflow.
+MAX_TIMEOUT = 300.0
 _REGION = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _USER_INFO = re.compile(r"(?<=//)[^/?#]*@")
 _BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x21-\x7e]")
+# Huawei Cloud issues 32 hex digits; any id of letters, digits, - and _ is accepted (docs/authentication.md),
+# never one that would change the request path (".", "..", "/", "%", "?", "#").
+_HUAWEI_PROJECT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+INSECURE_WARNING = (
+    "validate_certs is false: the API's TLS certificate is not verified, so anyone on the network path can read"
+    " and alter the requests and answers; give ca_bundle for a private CA instead"
+)
 
 
 def _required(spec: Mapping[str, t.Any], option: str, unless: str = "") -> ParameterError:
@@ -120,10 +131,15 @@ def _required(spec: Mapping[str, t.Any], option: str, unless: str = "") -> Param
 
 
 def _check_token_text(option: str, value: str | None) -> None:
-    # Keys, tokens and project ids never hold whitespace. A stray newline from a file or an env var
-    # would give signature errors far from the cause, or a requests error quoting the header value.
-    if value is not None and _BLANK_OR_CONTROL.search(value):
+    # Keys, tokens and project ids are printable ASCII as the clouds issue them. A stray newline from a file
+    # or an env var would give signature errors far from the cause, and a character outside ASCII cannot
+    # travel in a header at all.
+    if value is None:
+        return
+    if _BLANK_OR_CONTROL.search(value):
         raise ParameterError(option, "must not contain whitespace or control characters")
+    if _NOT_PRINTABLE_ASCII.search(value):
+        raise ParameterError(option, "must be printable ASCII (letters, digits and punctuation) as the cloud issues it")
 
 
 def check_url(option: str, value: str) -> None:
@@ -131,6 +147,10 @@ def check_url(option: str, value: str) -> None:
     # A password in the URL must not be echoed; requests would also send it as Basic
     # auth, replacing the Authorization header of a signed Huawei request.
     shown = _USER_INFO.sub("********@", value)
+    # Even a bare "?" or "#" (which urlsplit reads as an empty query or fragment) would cut the path the
+    # collection appends, or break signing.
+    if "?" in value or "#" in value:
+        raise ParameterError(option, "must not contain ? or #: the collection adds the API path and query itself, got %r" % shown)
     try:
         parts = urlsplit(value)
         port_ok = parts.port is None or parts.port > 0
@@ -145,20 +165,44 @@ def check_url(option: str, value: str) -> None:
 def transport_settings(params: Mapping[str, t.Any]) -> dict[str, t.Any]:
     """Validate the common options; return the keyword arguments of ``RequestsTransport``."""
     timeout = params["timeout"]
-    if timeout is None or not math.isfinite(timeout) or timeout <= 0:
-        raise ParameterError("timeout", "must be a number of seconds greater than 0")
+    if timeout is None or not math.isfinite(timeout) or not 0 < timeout <= MAX_TIMEOUT:
+        raise ParameterError("timeout", "must be a number of seconds greater than 0 and at most %g" % MAX_TIMEOUT)
     retries = params["retries"]
     if retries is None or not 0 <= retries <= MAX_RETRIES:
         raise ParameterError("retries", "must be between 0 and %d" % MAX_RETRIES)
     ca_bundle = params.get("ca_bundle")
+    if ca_bundle and not params["validate_certs"]:
+        raise ParameterError("ca_bundle", "cannot be combined with validate_certs=false: certificates are either verified"
+                                          " (against ca_bundle) or not verified at all; remove one of the two")
     if ca_bundle and not os.path.exists(ca_bundle):
         raise ParameterError("ca_bundle", "file or directory %s does not exist" % ca_bundle)
     return {
         "validate_certs": params["validate_certs"],
         "ca_bundle": ca_bundle or None,
         "connect_timeout": min(MAX_CONNECT_TIMEOUT, timeout),
-        "read_timeout": timeout,
+        "timeout": timeout,
     }
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def transport_warnings(params: Mapping[str, t.Any], url_option: str) -> list[str]:
+    """Warnings about validated settings that weaken the transport: no certificate check, credentials in clear."""
+    found = [] if params["validate_certs"] else [INSECURE_WARNING]
+    url = params.get(url_option)
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+            found.append("%s %s uses plain http:// to another machine: requests, signatures and tokens travel unencrypted,"
+                         " where anyone on the network path can read and replay them; use https://" % (url_option, url))
+    return found
 
 
 def ucloud_config(params: Mapping[str, t.Any]) -> UCloudConfig:
@@ -178,8 +222,20 @@ def ucloud_config(params: Mapping[str, t.Any]) -> UCloudConfig:
     )
 
 
+def _check_huawei_project(params: Mapping[str, t.Any]) -> None:
+    project_id = params.get("project_id")
+    if not project_id:
+        raise _required(HUAWEI_SPEC, "project_id")
+    _check_token_text("project_id", project_id)
+    if not _HUAWEI_PROJECT_ID.match(project_id):
+        raise ParameterError("project_id", "must be the project ID (32 hex digits as Huawei Cloud issues it; letters, digits, - and _,"
+                                           " at most 64), got %r" % project_id)
+    if project_id == params.get("region"):
+        raise ParameterError("project_id", "is the project name %r; give the project ID (32 hex digits) of that region" % project_id)
+
+
 def _check_huawei_auth(params: Mapping[str, t.Any]) -> None:
-    for option in ("access_key", "secret_key", "security_token", "auth_token", "project_id"):
+    for option in ("access_key", "secret_key", "security_token", "auth_token"):
         _check_token_text(option, params.get(option))
     if params.get("auth_token"):
         for option in ("access_key", "secret_key", "security_token"):
@@ -195,8 +251,7 @@ def _check_huawei_auth(params: Mapping[str, t.Any]) -> None:
 
 def huawei_config(params: Mapping[str, t.Any]) -> HuaweiConfig:
     _check_huawei_auth(params)
-    if not params.get("project_id"):
-        raise _required(HUAWEI_SPEC, "project_id")
+    _check_huawei_project(params)
     region, endpoint = params.get("region") or None, params.get("endpoint") or None
     if region is None and endpoint is None:
         raise _required(HUAWEI_SPEC, "region", unless=" unless endpoint is set")

@@ -16,7 +16,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_signer import canonical_query, format_sdk_date, sign_request
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
-from ansible_collections.dbtasks.cloud.plugins.module_utils._response import RequestContext
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices, RequestContext
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT, HttpResponse
 
@@ -78,11 +78,11 @@ class HuaweiClient:
 
     @classmethod
     def connect(cls, config: HuaweiConfig, service: str | None, transport: t.Any, retry_policy: RetryPolicy, redactor: Redactor,
-                utcnow: t.Callable[[], datetime] | None = None) -> HuaweiClient:
+                utcnow: t.Callable[[], datetime] | None = None, notices: Notices | None = None) -> HuaweiClient:
         """The client of one service of the cloud."""
         if not service:
             raise ValueError("a Huawei Cloud client serves one service (dds, rds)")
-        return cls(config, service, transport, retry_policy, redactor=redactor, utcnow=utcnow)
+        return cls(config, service, transport, retry_policy, redactor=redactor, utcnow=utcnow, notices=notices)
 
     def __init__(
         self,
@@ -92,6 +92,7 @@ class HuaweiClient:
         retry_policy: RetryPolicy,
         redactor: Redactor | None = None,
         utcnow: t.Callable[[], datetime] | None = None,
+        notices: Notices | None = None,
     ) -> None:
         self.config = config
         self.service = service
@@ -99,6 +100,7 @@ class HuaweiClient:
         self.retry_policy = retry_policy
         self.redactor = redactor or Redactor()
         self.redactor.add(*config.secrets())
+        self.notices = notices or Notices()
         self.utcnow = utcnow or (lambda: datetime.now(timezone.utc))
         self.base_url = config.base_url(service)
 
@@ -121,17 +123,19 @@ class HuaweiClient:
             security_token=config.security_token,
             project_id=config.project_id,
         )
+        # Masked before it is sent, so an error text quoting the signature does not show it.
+        self.redactor.add_signatures(signed.headers["Authorization"])
         return signed.url, signed.headers
 
     def get(self, operation: str, path: str, query: Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
         """GET ``path`` (a template, see the class) and return the decoded JSON object."""
-        context = RequestContext(CLOUD, operation, self.redactor, REQUEST_ID_HEADER, self.service.upper(), error_hint)
+        context = RequestContext(CLOUD, operation, self.redactor, REQUEST_ID_HEADER, self.service.upper(), error_hint, notices=self.notices)
         url = self.url_for(path)
         query = dict(query or {})
 
         def attempt() -> dict[str, t.Any]:
             request_url, headers = self._request(url, query)
-            response = context.send(self.transport, "GET", request_url, headers)
+            response = context.send(self.transport, "GET", request_url, headers, time_limit=self.retry_policy.request_time())
             if 200 <= response.status < 300:
                 return context.json_object(response)
             raise self._http_error(context, response)

@@ -11,6 +11,7 @@ result shape live here; reading is ``_tracker.py``, waiting the engine in
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping
 from datetime import datetime
@@ -21,6 +22,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._hints import synced
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
 from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
+from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import Deadline
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Followed, TransientErrors, Waiter, WaitTimeout, Watch
 
@@ -81,11 +83,12 @@ class TasksTimedOut(DbTasksError):
 
 
 def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[[str], None],
-                  utcnow: Callable[[], datetime], **waiter_options: Any) -> dict[str, Any]:
+                  utcnow: Callable[[], datetime], deadline: Deadline | None = None, **waiter_options: Any) -> dict[str, Any]:
     """Select, read and (with ``wait``) wait for tasks; the module result without ``changed``.
 
     Every option is checked before the first request. ``waiter_options``
     (``sleep``, ``clock``) reach the ``Waiter``, so tests never sleep.
+    ``deadline`` (the clients' shared one) is set to the end of the wait, so no request outlives it.
     """
     provider = source.provider
     selection = parse_selection(params, provider)
@@ -106,7 +109,8 @@ def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[
             items = list(tracker.poll())
         else:
             try:
-                waited = waiter.run()
+                with deadline.within(params["wait_timeout"]) if deadline is not None else contextlib.nullcontext():
+                    waited = waiter.run()
             except WaitTimeout as timeout:
                 hint = synced_hint(timeout.unfinished, params["wait_for"], "wait_for: synced")
                 raise TasksTimedOut(timeout, provider.result_key, hint) from None
@@ -139,6 +143,7 @@ def run_info_module(provider: Provider, argument_spec: dict[str, Any]) -> None:
     def report() -> dict[str, Any]:
         params, hooks = tasks_module.params, tasks_module.hooks
         source = provider.source(provider, tasks_module.client, params, hooks.utcnow())
-        return collect_tasks(source, params, tasks_module.warn, hooks.utcnow, sleep=hooks.sleep, clock=hooks.clock)
+        deadline = tasks_module.connections.deadline if tasks_module.connections is not None else None
+        return collect_tasks(source, params, tasks_module.warn, hooks.utcnow, deadline=deadline, sleep=hooks.sleep, clock=hooks.clock)
 
     tasks_module.run(report)

@@ -74,6 +74,12 @@ class DbTasksModule:
     def warn(self, message: str) -> None:
         self.module.warn(self.redactor.text(message))
 
+    def _show_notices(self) -> None:
+        """The connections' warnings (insecure settings, repaired answers) as module warnings, each once."""
+        if self.connections is not None:
+            for notice in self.connections.notices.drain():
+                self.warn(notice)
+
     def fail(self, error: DbTasksError) -> None:
         """Exit through ``fail_json`` with the error's structured, redacted fields."""
         if isinstance(error, ApiError) and error.provider is None:
@@ -83,6 +89,7 @@ class DbTasksModule:
             for name, value in error.to_fail_kwargs().items()
         }
         self.close()
+        self._show_notices()
         self.module.fail_json(**fields)
 
     def close(self) -> None:
@@ -98,5 +105,6 @@ class DbTasksModule:
             return
         finally:
             self.close()
+        self._show_notices()
         result["changed"] = False
         self.module.exit_json(**result)

@@ -6,7 +6,7 @@
 ``fetch_all`` reads page 0; once it reports ``total_count`` the remaining pages
 are read concurrently by a small thread pool, so N items cost ceil(N / page_size)
 requests. Without a total it reads page after page until a short one. Pages are
-merged in offset order, duplicates removed by key (the first one kept).
+merged in offset order as they arrive, duplicates removed by key (the first one kept).
 
 Anomalies never loop and end up in ``Collected.warnings``:
 
@@ -23,7 +23,9 @@ Anomalies never loop and end up in ``Collected.warnings``:
   new listing; the warning says so;
 * a sequential page adding no new item ends the listing (an API ignoring
   ``offset`` would repeat forever); ``max_pages`` caps the pages read (a page
-  read again may add up to three requests of its own).
+  read again may add up to three requests of its own);
+* a page holding more items than the limit asked for (an API ignoring
+  ``limit``) is cut to the limit, so memory stays bounded by the pages read.
 
 Blind spots, by choice: without a total an empty page is the end (nothing tells
 a glitch from it), and a total matching what was read is trusted (checking it
@@ -32,7 +34,7 @@ would cost a request on every listing).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Callable, NamedTuple
 
@@ -57,42 +59,55 @@ class _Fetched(NamedTuple):
     offset: int
     pages: tuple[Page, ...]  # the first read, then the second read of a short page
     expected: int  # items the known total implies at this offset
+    cut: bool = False  # a read held more items than the limit asked for
 
     @property
     def size(self) -> int:
         return max(len(page.items) for page in self.pages)
 
 
+def _read(fetch_page: FetchPage, offset: int, limit: int) -> tuple[Page, bool]:
+    """The page at ``offset`` cut to ``limit`` items, and whether it held more."""
+    page = fetch_page(offset, limit)
+    if len(page.items) <= limit:
+        return page, False
+    return Page(page.items[:limit], page.total_count), True
+
+
 def _fetch(fetch_page: FetchPage, offset: int, page_size: int, known_total: int | None) -> _Fetched:
-    page = fetch_page(offset, page_size)
+    page, cut = _read(fetch_page, offset, page_size)
     total = known_total if page.total_count is None else page.total_count
     expected = 0 if total is None or offset >= total else min(page_size, total - offset)
     if len(page.items) >= expected:
-        return _Fetched(offset, (page,), expected)
+        return _Fetched(offset, (page,), expected, cut)
     # A short page inside the total is either a glitch or a stale total; one more read tells them apart.
-    return _Fetched(offset, (page, fetch_page(offset, page_size)), expected)
+    again, cut_again = _read(fetch_page, offset, page_size)
+    return _Fetched(offset, (page, again), expected, cut or cut_again)
 
 
-def _fetch_concurrently(fetch_page: FetchPage, offsets: Sequence[int], page_size: int,
-                        known_total: int | None, max_workers: int) -> list[_Fetched]:
-    """Read ``offsets`` with at most ``max_workers`` in flight; results in offset order.
+def _fetch_concurrently(fetch_page: FetchPage, offsets: Sequence[int], page_size: int, known_total: int | None,
+                        max_workers: int, merge: Callable[[_Fetched], Any]) -> _Fetched:
+    """Read ``offsets`` with at most ``max_workers`` in flight, handing each page to ``merge`` in offset order; returns the last.
 
-    Pages are submitted one by one as others finish, so after the first error
-    nothing new starts; the pages in flight finish before the error propagates.
+    A page is merged as soon as every page before it is, and no page starts more than
+    ``2 * max_workers`` ahead of the merged ones, so few pages wait in memory. Pages are
+    submitted one by one as others finish, so after the first error nothing new starts;
+    the pages in flight finish before the error propagates.
     """
-    results: dict[int, _Fetched] = {}
-    waiting: Iterator[int] = iter(offsets)
+    arrived: dict[int, _Fetched] = {}  # index in offsets -> page not merged yet
+    merged = submitted = 0
+    last: _Fetched | None = None
     workers = min(max_workers, len(offsets))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dbtasks-page") as pool:
         in_flight: dict[Future[_Fetched], int] = {}
 
-        def submit_next() -> None:
-            offset = next(waiting, None)
-            if offset is not None:
-                in_flight[pool.submit(_fetch, fetch_page, offset, page_size, known_total)] = offset
+        def submit_more() -> None:
+            nonlocal submitted
+            while len(in_flight) < workers and submitted < min(len(offsets), merged + 2 * workers):
+                in_flight[pool.submit(_fetch, fetch_page, offsets[submitted], page_size, known_total)] = submitted
+                submitted += 1
 
-        for dummy in range(workers):
-            submit_next()
+        submit_more()
         while in_flight:
             done = wait(list(in_flight), return_when=FIRST_COMPLETED).done
             errors: dict[int, BaseException] = {}
@@ -103,9 +118,15 @@ def _fetch_concurrently(fetch_page: FetchPage, offsets: Sequence[int], page_size
             if errors:
                 raise errors[min(errors)]  # leaving the with-block waits for the pages still in flight
             for future in done:
-                results[in_flight.pop(future)] = future.result()
-                submit_next()
-    return [results[offset] for offset in offsets]
+                arrived[in_flight.pop(future)] = future.result()
+            while merged in arrived:
+                last = arrived.pop(merged)
+                merge(last)
+                merged += 1
+            submit_more()
+    if last is None:
+        raise ValueError("no offsets to read")
+    return last
 
 
 def _listing_offsets(pages: Sequence[int]) -> str:
@@ -129,6 +150,8 @@ class _Listing:
         self.short_offsets: list[int] = []
         self.reread_offsets: list[int] = []
         self.overfull_offsets: list[int] = []  # pages holding more items than total_count allows
+        self.cut_offsets: list[int] = []  # pages holding more items than the limit asked for
+        self.reserved = 0  # pages of a concurrent batch not merged yet: they count against max_pages already
         self.notes: list[str] = []
 
     @property
@@ -165,21 +188,30 @@ class _Listing:
 
     def _read_past_repeats(self, offset: int, keep_keyless: bool) -> int:
         """Read a page that repeated earlier items again, to recover what the repeats displaced; returns items added."""
-        if self.requests >= self.max_pages:
+        if self.requests + self.reserved >= self.max_pages:
             return 0
         self.requests += 1
-        again = self.fetch_page(offset, self.page_size).items  # a glitch is gone on the second read
+        again = self._read(offset)  # a glitch is gone on the second read
         added, dummy, repeats = self._add(again, offset, keep_keyless)
         shift = len(repeats)
-        if 0 < shift < len(again) and self.requests < self.max_pages:
+        if 0 < shift < len(again) and self.requests + self.reserved < self.max_pages:
             # The API lastingly sees the listing shifted by that many items: reading that far ahead undoes it.
             self.requests += 1
-            added += self._add(self.fetch_page(offset + shift, self.page_size).items, offset + shift, keep_keyless)[0]
+            added += self._add(self._read(offset + shift), offset + shift, keep_keyless)[0]
         return added
+
+    def _read(self, offset: int) -> list[dict[str, Any]]:
+        page, cut = _read(self.fetch_page, offset, self.page_size)
+        if cut:
+            self.cut_offsets.append(offset)
+        return page.items
 
     def merge(self, fetched: _Fetched) -> int:
         """Add a page's new items; returns how many were new."""
         self.requests += len(fetched.pages)
+        self.reserved = max(0, self.reserved - 1)
+        if fetched.cut:
+            self.cut_offsets.append(fetched.offset)
         for page in fetched.pages:
             if page.total_count is None:
                 self.pages_without_total += 1
@@ -227,7 +259,14 @@ class _Listing:
         if self.reread_offsets:
             found.append("%d page(s) came back short or empty and were complete when read again (offsets %s)"
                          % (len(self.reread_offsets), _listing_offsets(self.reread_offsets)))
+        if self.cut_offsets:
+            found.append(cut_warning(len(self.cut_offsets), self.page_size, self.cut_offsets))
         return found + self.notes
+
+
+def cut_warning(pages: int, limit: int, offsets: Sequence[int]) -> str:
+    return ("%d page(s) held more items than the %d asked for (offsets %s): only the first %d of each were kept; "
+            "the API ignores the page size, so results may be incomplete" % (pages, limit, _listing_offsets(offsets), limit))
 
 
 def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_workers: int = 4, max_pages: int = 1000) -> Collected:
@@ -253,10 +292,10 @@ def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_work
             if len(offsets) > budget:
                 listing.notes.append("total_count %s needs %d more pages; read only %d (max_pages): results are incomplete"
                                      % (total, len(offsets), budget))
-            batch = _fetch_concurrently(fetch_page, offsets[:budget], page_size, total, max_workers)
-            for fetched in batch:
-                listing.merge(fetched)
-            last = batch[-1]
+            batch = offsets[:budget]
+            listing.reserved = len(batch)
+            last = _fetch_concurrently(fetch_page, batch, page_size, total, max_workers, listing.merge)
+            listing.reserved = 0
             if len(offsets) > budget:
                 break
             continue
@@ -269,6 +308,6 @@ def fetch_all(fetch_page: FetchPage, page_size: int, item_key: ItemKey, max_work
 
 
 def fetch_one_page(fetch_page: FetchPage, offset: int, limit: int) -> Collected:
-    """Exactly the page the user asked for with explicit offset/limit, as the API returned it."""
-    page = fetch_page(offset, limit)
-    return Collected(list(page.items), page.total_count, [], 1)
+    """Exactly the page the user asked for with explicit offset/limit, as the API returned it (cut to ``limit``)."""
+    page, cut = _read(fetch_page, offset, limit)
+    return Collected(list(page.items), page.total_count, [cut_warning(1, limit, [offset])] if cut else [], 1)

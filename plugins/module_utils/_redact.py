@@ -38,6 +38,10 @@ _HEADER_VALUE = re.compile(
 )
 
 
+# Signatures are hex digests (UCloud SHA-1, Huawei HMAC-SHA256): found as runs of hex digits.
+_HEX_RUN = re.compile(r"[0-9a-fA-F]{32,}")
+
+
 def _encoded_forms(secret: str) -> set[str]:
     """The spellings a secret can take inside URLs, form bodies, JSON and Python reprs (requests quotes bad header values so)."""
     forms = {secret, quote(secret, safe=""), quote(secret, safe="/~"), quote_plus(secret), json.dumps(secret)[1:-1], repr(secret)[1:-1]}
@@ -50,7 +54,38 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._forms: list[str] = []
+        self._signatures: set[str] = set()
+        self._signature_lengths: frozenset[int] = frozenset()
         self.add(*secrets)
+
+    def add_signatures(self, *values: str | None) -> None:
+        """Register the signatures in ``values`` (a UCloud ``Signature``, a Huawei ``Authorization`` header value).
+
+        Each request has its own, so a long wait registers thousands: they are looked up per hex run
+        of a text rather than searched for one by one, and found in any letter case. A UCloud signature
+        carries no timestamp, so one that is shown could be replayed for ever.
+        """
+        for value in values:
+            for run in _HEX_RUN.findall(value or ""):
+                self._signatures.add(run.lower())
+                if len(run) not in self._signature_lengths:
+                    self._signature_lengths = self._signature_lengths | {len(run)}
+
+    def _mask_signatures(self, match: re.Match[str]) -> str:
+        run = match.group(0)
+        lowered = run.lower()
+        if lowered in self._signatures:
+            return MASK
+        # A signature inside a longer run of hex digits.
+        masked = [False] * len(run)
+        for length in self._signature_lengths:
+            for start in range(len(run) - length + 1):
+                if lowered[start:start + length] in self._signatures:
+                    masked[start:start + length] = [True] * length
+        if not any(masked):
+            return run
+        pieces = [MASK if hidden else char for hidden, char in zip(masked, run)]
+        return re.sub(re.escape(MASK) + "+", MASK, "".join(pieces))
 
     def add(self, *secrets: str | None) -> None:
         forms = set(self._forms)
@@ -68,6 +103,8 @@ class Redactor:
         text = str(value)
         for form in self._forms:
             text = text.replace(form, MASK)
+        if self._signatures:
+            text = _HEX_RUN.sub(self._mask_signatures, text)
         text = _QUOTED_VALUE.sub(lambda m: m.group(1) + m.group(2) + MASK + m.group(2), text)
         text = _QUERY_VALUE.sub(lambda m: m.group(1) + MASK, text)
         return _HEADER_VALUE.sub(lambda m: m.group(1) + MASK, text)

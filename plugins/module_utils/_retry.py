@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 import typing as t
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
@@ -58,13 +60,44 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+# A wait looks at its tasks one last time when it ends: a request then keeps this much time past the
+# deadline, so that look gets an answer or its real error, not "no time left" in place of the cause.
+FINAL_LOOK_SECONDS = 2.0
+
+
+class Deadline:
+    """When the requests of a run must end at the latest (``clock`` time): the end of a wait, shared by every client.
+
+    ``remaining()`` is None while no deadline is set; the engine sets one for the length of a wait with
+    ``with deadline.within(seconds): ...`` (nested calls keep the earlier end). Each request then gets at
+    most the time left, or ``FINAL_LOOK_SECONDS`` (``RetryPolicy.request_time``), and no retry starts past it.
+    """
+
+    def __init__(self, clock: t.Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.at: float | None = None
+
+    def remaining(self) -> float | None:
+        return None if self.at is None else self.at - self.clock()
+
+    @contextlib.contextmanager
+    def within(self, seconds: float) -> Iterator[None]:
+        previous = self.at
+        end = self.clock() + seconds
+        self.at = end if previous is None else min(previous, end)
+        try:
+            yield
+        finally:
+            self.at = previous
+
+
 class RetryPolicy:
     """Runs one request attempt after another with full-jitter backoff within a time budget.
 
     ``retries`` is the number of retries after the first attempt; ``budget``
     bounds the total time from the first attempt (waits are cut to what is
-    left of it). ``sleep``, ``clock`` and ``rand`` are injectable so tests
-    never wait.
+    left of it), and so does ``deadline`` when one is set. ``sleep``, ``clock``
+    and ``rand`` are injectable so tests never wait.
     """
 
     def __init__(
@@ -77,6 +110,7 @@ class RetryPolicy:
         sleep: t.Callable[[float], t.Any] = time.sleep,
         clock: t.Callable[[], float] = time.monotonic,
         rand: t.Callable[[], float] = random.random,
+        deadline: Deadline | None = None,
     ) -> None:
         if retries < 0:
             raise ValueError("retries must be >= 0")
@@ -88,6 +122,16 @@ class RetryPolicy:
         self.sleep = sleep
         self.clock = clock
         self.rand = rand
+        self.deadline = deadline or Deadline(clock)
+
+    def time_left(self) -> float | None:
+        """Seconds left before the deadline, None without one."""
+        return self.deadline.remaining()
+
+    def request_time(self) -> float | None:
+        """What the next request may take at most: the time left, ``FINAL_LOOK_SECONDS`` at least; None without a deadline."""
+        left = self.time_left()
+        return None if left is None else max(left, FINAL_LOOK_SECONDS)
 
     def backoff(self, retry_index: int) -> float:
         """Full jitter: uniform in [0, min(max_delay, base_delay * 2**retry_index))."""
@@ -118,6 +162,10 @@ class RetryPolicy:
                     raise
                 remaining = self.budget - (self.clock() - started)
                 delay = self.delay_for(error, retry_index)
+                time_left = self.time_left()
+                # A retry that could only start at the deadline would fail for want of time, hiding this error.
+                if time_left is not None and delay >= time_left:
+                    raise
                 # Retrying before the server's Retry-After would only be throttled again.
                 if remaining <= 0 or (error.retry_after is not None and delay > remaining):
                     raise

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import secret_values, transport_settings
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import secret_values, transport_settings, transport_warnings
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
-from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices
+from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import Deadline, RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import RequestsTransport
 
 
@@ -43,12 +44,19 @@ class Connections:
     ``settings`` maps a cloud name to its option values; only the clouds in
     ``used`` are validated (an RDS-only wait needs no UCloud key). Building
     clients sends nothing. Raises ``ParameterError`` naming the option.
+
+    ``notices`` collects the warnings to show (insecure settings when a cloud
+    is validated, repaired answers later); the caller drains it. ``deadline``
+    is shared by every client: a wait sets it (``with connections.deadline.within(seconds):``)
+    so that no request outlives the wait.
     """
 
     def __init__(self, settings: Mapping[str, Mapping[str, t.Any]], used: Iterable[str], hooks: RuntimeHooks,
-                 redactor: Redactor) -> None:
+                 redactor: Redactor, notices: Notices | None = None) -> None:
         self.hooks = hooks
         self.redactor = redactor
+        self.notices = notices or Notices()
+        self.deadline = Deadline(hooks.clock)
         self._settings = settings
         self._configs: dict[str, t.Any] = {}
         self._transport_settings: dict[str, dict[str, t.Any]] = {}
@@ -66,6 +74,8 @@ class Connections:
             self.redactor.add(*self.secrets)
             self._transport_settings[cloud] = transport_settings(params)
             self._configs[cloud] = CLOUDS[cloud].configure(params)
+            for warning in transport_warnings(params, CLOUDS[cloud].url_option):
+                self.notices.add(warning)
 
     def config(self, cloud: str) -> t.Any:
         return self._configs[cloud]
@@ -80,9 +90,11 @@ class Connections:
         key = "%s/%s" % (provider.cloud, provider.client_key)
         if key not in self._clients:
             self.validate(provider.cloud)
-            policy = RetryPolicy(retries=self._settings[provider.cloud]["retries"], sleep=self.hooks.sleep, clock=self.hooks.clock)
+            policy = RetryPolicy(retries=self._settings[provider.cloud]["retries"], sleep=self.hooks.sleep, clock=self.hooks.clock,
+                                 deadline=self.deadline)
             self._clients[key] = CLOUDS[provider.cloud].connect(self._configs[provider.cloud], provider.service,
-                                                                self.transport(provider.cloud), policy, self.redactor, self.hooks.utcnow)
+                                                                self.transport(provider.cloud), policy, self.redactor, self.hooks.utcnow,
+                                                                notices=self.notices)
         return self._clients[key]
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Connections, RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan, option_prefix
@@ -106,7 +107,8 @@ class TaskWait:
                         describe=lambda index, item: describe(refs[index], item), unreadable=watch.unreadable)
         try:
             try:
-                waited = waiter.run()
+                with self.connections.deadline.within(plan.timeout):
+                    waited = waiter.run()
             except WaitTimeout as timeout:
                 return timeout_result(refs, timeout, watch.polls, progress.finished_after, plan)
             items = watch.report_items(waited.items, plan.fail_on | ENDED_BADLY, lambda warning: self._warn([warning]))
@@ -120,16 +122,19 @@ class TaskWait:
 
 
 def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emit: Callable[[str], None],
-                  hooks: RuntimeHooks | None = None, redactor: Redactor | None = None) -> tuple[dict[str, Any], list[str]]:
+                  hooks: RuntimeHooks | None = None, redactor: Redactor | None = None,
+                  notices: Notices | None = None) -> tuple[dict[str, Any], list[str]]:
     """Validate the connections, wait, close; returns ``(result, warnings)``. Raises ``DbTasksError``.
 
     Every line, message and text field passes through ``redactor``, so a secret
     that a provider echoes in a task name or failure reason is masked too.
+    The connections' warnings come first in ``warnings``; when this raises, they
+    are left in ``notices`` for the caller.
     """
     redactor = redactor or Redactor()
     hooks = hooks or RuntimeHooks()
     # Only the clouds the plan uses are checked, so an RDS-only wait needs no UCloud key.
-    connections = Connections(settings, [], hooks, redactor)
+    connections = Connections(settings, [], hooks, redactor, notices)
     for cloud in plan.clouds():
         with option_prefix(cloud):
             connections.validate(cloud)
@@ -141,7 +146,7 @@ def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emi
     result["msg"] = redactor.text(result["msg"])
     for row in result["tasks"]:
         row.update((name, redactor.text(value)) for name, value in row.items() if isinstance(value, str))
-    warnings = [redactor.text(warning) for warning in wait.warnings]
+    warnings = [redactor.text(warning) for warning in connections.notices.drain() + list(wait.warnings)]
     if wait.unmatched_selectors:
         result["unmatched_selectors"] = [redactor.text(selector) for selector in wait.unmatched_selectors]
     # Also in the summary: a caller that hides the result (no_log) still shows the summary.

@@ -12,6 +12,7 @@ options); ``parse_plan`` then checks what the spec cannot and returns a
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
@@ -40,10 +41,14 @@ def all_filters(providers: Mapping[str, Provider]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for provider in providers.values() for name in provider.selector_filters))
 
 
-def task_wait_spec(providers: Mapping[str, Provider]) -> dict[str, dict[str, Any]]:
-    """The argument spec of task_wait over ``providers`` (``TASK_WAIT_SPEC`` is the one over the registry)."""
+def task_wait_spec(providers: Mapping[str, Provider] = PROVIDERS) -> dict[str, dict[str, Any]]:
+    """A fresh argument spec of task_wait over ``providers`` (``TASK_WAIT_SPEC`` is the one over the registry, for reading).
+
+    Validate with a fresh one: ``ArgumentSpecValidator`` fills the defaults of a dict option
+    with suboptions into the spec's own ``default`` object, which a shared spec would keep.
+    """
     names = list(providers)
-    return {
+    return copy.deepcopy({
         "tasks": {"type": "list", "elements": "dict", "default": [], "options": {
             "provider": {"type": "str", "required": True, "choices": names},
             "id": {"type": "str", "required": True},
@@ -54,7 +59,7 @@ def task_wait_spec(providers: Mapping[str, Provider]) -> dict[str, dict[str, Any
             **{name: {"type": "raw" if name.endswith("_time") else "str"} for name in all_filters(providers) if name != "status"}
         )},
         **_WAIT_SPEC,
-    }
+    })
 
 
 _WAIT_SPEC: dict[str, dict[str, Any]] = {

@@ -187,7 +187,8 @@ def resolve_range(
     default_span: timedelta,
     start_option: str = ...,
     end_option: str = ...,
-) -> tuple[datetime, datetime]: ...
+) -> tuple[datetime, datetime]:
+    ...
 
 
 @overload
@@ -198,7 +199,8 @@ def resolve_range(
     default_span: timedelta | None,
     start_option: str = ...,
     end_option: str = ...,
-) -> tuple[datetime | None, datetime | None]: ...
+) -> tuple[datetime | None, datetime | None]:
+    ...
 
 
 def resolve_range(

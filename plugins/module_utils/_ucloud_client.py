@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
-from ansible_collections.dbtasks.cloud.plugins.module_utils._response import RequestContext
+from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices, RequestContext
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT, HttpResponse
-from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_signer import sign_ucloud_params
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_signer import SIGNATURE_PARAM, sign_ucloud_params
 
 CLOUD = "ucloud"
 LABEL = "UCloud"
@@ -69,16 +69,18 @@ class UCloudClient:
 
     @classmethod
     def connect(cls, config: UCloudConfig, service: str | None, transport: t.Any, retry_policy: RetryPolicy, redactor: Redactor,
-                utcnow: t.Any = None) -> UCloudClient:
+                utcnow: t.Any = None, notices: Notices | None = None) -> UCloudClient:
         """The client of the whole cloud (UCloud actions need no service name)."""
-        return cls(config, transport, retry_policy, redactor=redactor)
+        return cls(config, transport, retry_policy, redactor=redactor, notices=notices)
 
-    def __init__(self, config: UCloudConfig, transport: t.Any, retry_policy: RetryPolicy, redactor: Redactor | None = None) -> None:
+    def __init__(self, config: UCloudConfig, transport: t.Any, retry_policy: RetryPolicy, redactor: Redactor | None = None,
+                 notices: Notices | None = None) -> None:
         self.config = config
         self.transport = transport
         self.retry_policy = retry_policy
         self.redactor = redactor or Redactor()
         self.redactor.add(config.private_key)
+        self.notices = notices or Notices()
         self.url = config.base_url.rstrip("/") + "/"
 
     def _payload(self, action: str, params: Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -93,12 +95,15 @@ class UCloudClient:
 
     def call(self, action: str, params: Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
         """Run ``action`` and return the decoded response (RetCode 0), else raise ``ApiError``."""
-        context = RequestContext(CLOUD, action, self.redactor, REQUEST_ID_HEADER, LABEL, error_hint, retcode_retryable)
+        context = RequestContext(CLOUD, action, self.redactor, REQUEST_ID_HEADER, LABEL, error_hint, retcode_retryable, notices=self.notices)
         payload = self._payload(action, params or {})
 
         def attempt() -> dict[str, t.Any]:
             signed = sign_ucloud_params(payload, self.config.public_key, self.config.private_key)
-            response = context.send(self.transport, "POST", self.url, _HEADERS, urlencode(signed).encode("utf-8"))
+            # Masked before it is sent: an error text quoting it must not show it (it never expires).
+            self.redactor.add_signatures(signed[SIGNATURE_PARAM])
+            response = context.send(self.transport, "POST", self.url, _HEADERS, urlencode(signed).encode("utf-8"),
+                                    time_limit=self.retry_policy.request_time())
             return self._result(context, response)
 
         return self.retry_policy.run(attempt)

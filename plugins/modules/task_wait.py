@@ -204,7 +204,9 @@ options:
       # The same HTTP options for both clouds: the anchor is reused under huaweicloud.
       <<: &http_options
         timeout:
-          description: Seconds to wait for each HTTP response (not the wait's O(timeout)).
+          description:
+            - Seconds one HTTP request may take at most, connecting and the whole answer included; at most 300.
+            - Not the wait's O(timeout), which bounds every request too.
           type: float
           default: 30
         retries:
@@ -212,11 +214,11 @@ options:
           type: int
           default: 4
         validate_certs:
-          description: Whether to verify the TLS certificate of the endpoint.
+          description: Whether to verify the TLS certificate of the endpoint; V(false) gives a warning.
           type: bool
           default: true
         ca_bundle:
-          description: CA bundle (file or directory) to verify the endpoint with.
+          description: CA bundle (file or directory) to verify the endpoint with; not together with C(validate_certs=false).
           type: path
   huaweicloud:
     description:

@@ -130,7 +130,7 @@ def run_naive(base_url: str, keys: list[Key]) -> dict[str, Any]:
     from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import RequestsTransport
     from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 
-    transport = RequestsTransport(validate_certs=True, ca_bundle=None, connect_timeout=10, read_timeout=30)
+    transport = RequestsTransport(validate_certs=True, ca_bundle=None, connect_timeout=10, timeout=30)
     huawei = HuaweiConfig(project_id=HUAWEI_ARGS['project_id'], access_key=HUAWEI_ARGS['access_key'],
                           secret_key=HUAWEI_ARGS['secret_key'], endpoint=base_url)
     ucloud = UCloudClient(UCloudConfig(UCLOUD_ARGS['public_key'], UCLOUD_ARGS['private_key'], base_url=base_url), transport, RetryPolicy())

@@ -35,3 +35,21 @@ def test_ca_bundle_wins_over_ca_variables_in_the_environment(emulator_factory, a
                                       extra_env={'CURL_CA_BUNDLE': '/etc/ssl/certs/ca-certificates.crt'})
     assert rc == 0, output
     assert len(result['tasks']) == 4
+
+
+def test_validate_certs_false_gives_one_warning_per_task_and_no_urllib3_noise(emulator_factory, ansible_runner_for):
+    emulator = emulator_factory(['--scenario', CATALOG, '--tls'])
+    runner = ansible_runner_for(emulator)
+    rc, results, output = runner.playbook([
+        {'name': 'RDS without verification', 'dbtasks.cloud.rds_task_info': {'validate_certs': False}, 'register': 'rds'},
+        {'name': 'task_wait without verification', 'dbtasks.cloud.task_wait': {
+            'selectors': [{'provider': 'rds', 'status': ['Completed']}], 'timeout': 60,
+            'huaweicloud': {'validate_certs': False}}, 'register': 'waited'},
+    ])
+    assert rc == 0, output
+    assert len(results['rds']['tasks']) == 4 and results['waited']['outcome'] == 'succeeded'
+    for name in ('rds', 'waited'):
+        assert [warning.split(':')[0] for warning in results[name]['warnings']] == ['validate_certs is false']
+    # Ansible prints a warning text once per run, however many tasks return it.
+    assert output.count('validate_certs is false') == 1, output
+    assert 'InsecureRequestWarning' not in output and 'Unverified HTTPS request' not in output, output

@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Waits that end succeeded, failed, synced and by timeout, against scenarios/waits.yml at 10 times speed.
 
-The tasks end about 10 (RDS), 12 (DDS) and 14 (UDTS synced) wall seconds after the emulator starts, so each
-wait below polls more than once; the emulator is started by the test itself to keep that timing.
+The tasks end about 10 (RDS), 20 (DDS) and 14 (UDTS synced) wall seconds after the emulator starts, so the RDS
+and DDS waits poll more than once; the emulator is started by the test itself to keep that timing.
 """
 
 from __future__ import annotations

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.functional.reliability.support import FAULT_TOTALS, SECRET_TOTALS
+from tests.functional.reliability.support import FAULT_TOTALS, HOSTILE_TOTALS, SECRET_TOTALS
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print the reliability totals when the tests that fill them ran."""
-    faults, secrets = FAULT_TOTALS, SECRET_TOTALS
-    if not faults.tried and not secrets.runs:
+    faults, secrets, hostile = FAULT_TOTALS, SECRET_TOTALS, HOSTILE_TOTALS
+    if not faults.tried and not secrets.runs and not hostile.cases:
         return
     terminalreporter.section('reliability totals')
     if faults.tried:
@@ -24,3 +24,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line('secrets: %d runs checked in %d ansible processes at -vvvv, %d secret values searched for, %d leaks found%s'
                                     % (secrets.runs, secrets.processes, secrets.secrets, secrets.leaks,
                                        (': ' + ', '.join(secrets.leaked)) if secrets.leaked else ''))
+    if hostile.cases:
+        counts = (hostile.cases, hostile.handled, hostile.tracebacks, hostile.measured, hostile.peak_rss_mib)
+        terminalreporter.write_line('hostile server: %d cases, %d handled as expected, %d tracebacks; peak RSS of %d module processes %.1f MiB'
+                                    ' (bound 200 MiB)' % counts)

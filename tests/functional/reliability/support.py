@@ -9,7 +9,8 @@
   as ``ModuleRun.traceback`` instead of failing the caller.
 - ``connection_args(provider, base_url)``: the emulator's default credentials as module options.
 - ``AnsibleVerbose``: ``ansible``/``ansible-playbook`` at ``-vvvv``, keeping everything they print.
-- ``FAULT_TOTALS`` and ``SECRET_TOTALS``: filled by the tests, printed by ``pytest_terminal_summary`` (conftest.py).
+- ``run_measured(provider, args, workdir)``: the info module in a process of its own; its result and peak RSS.
+- ``FAULT_TOTALS``, ``SECRET_TOTALS`` and ``HOSTILE_TOTALS``: filled by the tests, printed by ``pytest_terminal_summary`` (conftest.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTas
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
-from tests.emulator.ansible_env import CREDENTIAL_VARIABLES, ansible_env
+from tests.emulator.ansible_env import COLLECTIONS_PATH, CREDENTIAL_VARIABLES, REPO_ROOT, ansible_env
 from tests.emulator.scenario import HuaweiCredentials, UCloudCredentials
 
 BIN_DIR = os.path.dirname(sys.executable)
@@ -65,8 +66,9 @@ class ModuleRun:
         return bool(self.result.get('failed'))
 
 
-def run_in_process(provider: str, args: dict[str, Any], utcnow: Callable[[], datetime] | None = None) -> ModuleRun:
-    """Run the provider's info module with ``args`` (connection options included) in this process."""
+def run_in_process(provider: str, args: dict[str, Any], utcnow: Callable[[], datetime] | None = None,
+                   env: dict[str, str] | None = None) -> ModuleRun:
+    """Run the provider's info module with ``args`` (connection options included) in this process, with ``env`` added to its environment."""
     sleeps: list[float] = []
     warnings: list[str] = []
     hooks = RuntimeHooks(sleep=sleeps.append, utcnow=utcnow or (lambda: datetime.now(timezone.utc)))
@@ -78,6 +80,7 @@ def run_in_process(provider: str, args: dict[str, Any], utcnow: Callable[[], dat
             mock.patch.dict(os.environ):
         for name in CREDENTIAL_VARIABLES:
             os.environ.pop(name, None)
+        os.environ.update(env or {})
         try:
             result = run_module(MODULE_MAINS[provider], dict(args))
         except Exception:  # pylint: disable=broad-exception-caught  # counted as a traceback, which is the point
@@ -119,6 +122,30 @@ class AnsibleVerbose:
         return self._run(command, env)
 
 
+# The module in a child process of its own, started by the benchmarks' launcher so that ru_maxrss is the module's alone.
+_MEASURED_CHILD = """
+import json, sys
+from tests.benchmarks.common import run_module_in_process
+print(json.dumps(run_module_in_process(sys.argv[1], json.loads(sys.argv[2]))))
+"""
+
+
+def run_measured(provider: str, args: dict[str, Any], workdir: str) -> tuple[dict[str, Any] | None, float]:
+    """Run the info module in a process of its own; returns (its result, None if it crashed; its peak RSS in MiB)."""
+    from tests.benchmarks.memory import LAUNCHER
+
+    output = os.path.join(workdir, 'measured.json')
+    env = ansible_env(workdir)
+    env['PYTHONPATH'] = os.pathsep.join((REPO_ROOT, COLLECTIONS_PATH))
+    child = [sys.executable, '-c', _MEASURED_CHILD, provider, json.dumps(args)]
+    done = subprocess.run([sys.executable, '-c', LAUNCHER, output] + child, env=env, cwd=REPO_ROOT, capture_output=True, text=True,
+                          check=True, timeout=ANSIBLE_TIMEOUT)
+    dummy, max_rss_kib = (int(word) for word in done.stdout.split())
+    with open(output, encoding='utf-8') as handle:
+        text = handle.read()
+    return (json.loads(text) if text.strip() else None), max_rss_kib / 1024.0
+
+
 @dataclasses.dataclass
 class FaultTotals:
     tried: int = 0
@@ -139,5 +166,15 @@ class SecretTotals:
     leaked: list[str] = dataclasses.field(default_factory=list)
 
 
+@dataclasses.dataclass
+class HostileTotals:
+    cases: int = 0
+    handled: int = 0  # the expected outcome: a clear failure, or a result with its warning
+    tracebacks: int = 0
+    peak_rss_mib: float = 0.0  # the highest peak RSS of a module process measured against a hostile answer
+    measured: int = 0
+
+
 FAULT_TOTALS = FaultTotals()
 SECRET_TOTALS = SecretTotals()
+HOSTILE_TOTALS = HostileTotals()

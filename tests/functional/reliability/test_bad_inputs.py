@@ -47,6 +47,13 @@ CATALOGUE = [
     BadInput('udts-timeout-zero', 'udts', {'timeout': 0}, 'timeout', 'greater than 0'),
     BadInput('udts-retries-too-many', 'udts', {'retries': 11}, 'retries', 'between 0 and 10'),
     BadInput('udts-ca-bundle-missing', 'udts', {'ca_bundle': '/nonexistent/ca.pem'}, 'ca_bundle', 'does not exist'),
+    BadInput('udts-timeout-huge', 'udts', {'timeout': 1e10}, 'timeout', 'at most 300'),
+    BadInput('udts-ca-bundle-without-verification', 'udts', {'validate_certs': False, 'ca_bundle': '/etc/hosts'}, 'ca_bundle',
+             'cannot be combined with validate_certs=false'),
+    BadInput('udts-base-url-bare-question-mark', 'udts', {'base_url': 'http://127.0.0.1:1/?'}, 'base_url', '? or #'),
+    BadInput('udts-project-id-not-ascii', 'udts', {'project_id': 'org-\u043f\u0440\u043e\u0435\u043a\u0442'}, 'project_id',
+             'printable ASCII'),
+    BadInput('udts-private-key-not-ascii', 'udts', {'private_key': 'key-\u20ac'}, 'private_key', 'printable ASCII'),
     # dds_job_info
     BadInput('dds-limit-above-page', 'dds', {'limit': 101}, 'limit', 'from 1 to 100'),
     BadInput('dds-offset-negative', 'dds', {'offset': -5}, 'offset', '0 or more'),
@@ -64,7 +71,11 @@ CATALOGUE = [
     BadInput('dds-project-missing', 'dds', {'project_id': None}, 'project_id', 'required'),
     BadInput('dds-region-malformed', 'dds', {'endpoint': None, 'region': 'CN North 4'}, 'region', 'region name'),
     BadInput('dds-no-region-no-endpoint', 'dds', {'endpoint': None}, 'region', 'unless endpoint'),
-    BadInput('dds-endpoint-with-query', 'dds', {'endpoint': 'http://127.0.0.1:1/?x=1'}, 'endpoint', 'without query'),
+    BadInput('dds-endpoint-with-query', 'dds', {'endpoint': 'http://127.0.0.1:1/?x=1'}, 'endpoint', '? or #'),
+    BadInput('dds-endpoint-bare-hash', 'dds', {'endpoint': 'http://127.0.0.1:1#'}, 'endpoint', '? or #'),
+    BadInput('dds-project-id-dot-dot', 'dds', {'project_id': '..'}, 'project_id', '32 hex digits'),
+    BadInput('dds-auth-token-not-ascii', 'dds', {'access_key': None, 'secret_key': None, 'auth_token': 't\u00f6ken'}, 'auth_token',
+             'printable ASCII'),
     # rds_task_info
     BadInput('rds-limit-above-page', 'rds', {'limit': 51}, 'limit', 'from 1 to 50'),
     BadInput('rds-limit-zero', 'rds', {'limit': 0}, 'limit', 'from 1 to 50'),
@@ -78,6 +89,10 @@ CATALOGUE = [
     BadInput('rds-security-token-whitespace', 'rds', {'security_token': ' token'}, 'security_token', 'whitespace'),
     BadInput('rds-unknown-status', 'rds', {'status': 'running'}, 'status', 'must be one of'),
     BadInput('rds-wait-with-offset', 'rds', {'wait': True, 'offset': 0}, 'offset', 'cannot be combined with wait'),
+    BadInput('rds-project-id-dot', 'rds', {'project_id': '.'}, 'project_id', '32 hex digits'),
+    BadInput('rds-project-id-slash', 'rds', {'project_id': 'a/../b'}, 'project_id', '32 hex digits'),
+    BadInput('rds-endpoint-bare-question-mark', 'rds', {'endpoint': 'http://127.0.0.1:1?'}, 'endpoint', '? or #'),
+    BadInput('rds-timeout-huge', 'rds', {'timeout': 1e10}, 'timeout', 'at most 300'),
 ]
 
 

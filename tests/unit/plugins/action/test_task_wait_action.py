@@ -13,7 +13,8 @@ from unittest import mock
 
 import pytest
 
-from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import CONNECTION_ENV, HUAWEI, Clouds, huawei
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import TransportError
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import CONNECTION_ENV, HUAWEI, UCLOUD, Clouds, huawei, udts
 
 ACTION_GROUPS = {
     "dbtasks.cloud.udts_task_info": ["dbtasks.cloud.ucloud"],
@@ -84,7 +85,7 @@ def test_credentials_come_from_the_group_module_defaults_and_the_task_wins(monke
                                               "huaweicloud": {"project_id": "p1"}},
                         module_defaults=[{"group/dbtasks.cloud.huaweicloud": group}, {"group/dbtasks.cloud.ucloud": {"public_key": "x"}}])
     assert (result["outcome"], result["changed"], result.get("failed")) == ("succeeded", False, None)
-    assert clouds.transport.requests[0].url.startswith("http://rds.test/v3/p1/jobs?")
+    assert clouds.transport.requests[0].url.startswith("https://rds.test/v3/p1/jobs?")
     lines = [call.args[0] for call in display.display.call_args_list]
     assert lines[0] == "task_wait     0s | 0 of 1 tasks done, waiting for 1:"
     assert lines[-1].endswith('done rds r1 [Job-r1]: Completed (succeeded)')
@@ -92,7 +93,7 @@ def test_credentials_come_from_the_group_module_defaults_and_the_task_wins(monke
 
 def test_connection_options_fall_back_to_the_controller_environment(monkeypatch, display):
     for name, value in (("HUAWEICLOUD_SDK_AK", "AK"), ("HUAWEICLOUD_SDK_SK", "SK"), ("HUAWEICLOUD_SDK_PROJECT_ID", "p1"),
-                        ("HUAWEICLOUD_SDK_ENDPOINT", "http://{service}.test")):
+                        ("HUAWEICLOUD_SDK_ENDPOINT", "https://{service}.test")):
         monkeypatch.setenv(name, value)
     result = run_action(monkeypatch, rds_cloud(), {"tasks": [{"provider": "rds", "id": "r1"}], "poll_interval": 5})
     assert result["outcome"] == "succeeded"
@@ -106,7 +107,7 @@ def test_check_mode_waits_as_usual(monkeypatch, display):
 @pytest.mark.parametrize("args, fragment", [
     ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": "not a dict"}, "huaweicloud"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": dict(HUAWEI, typo=1)}, "huaweicloud.typo"),
-    ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": {"project_id": "p1", "endpoint": "http://x.test"}}, "huaweicloud.access_key"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": {"project_id": "p1", "endpoint": "https://x.test"}}, "huaweicloud.access_key"),
     ({"tasks": [], "selectors": []}, "tasks: nothing to wait for: list tasks by id in tasks, or choose them by filters with selectors"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "timeout": -3, "huaweicloud": HUAWEI}, "timeout: must be 0 or more seconds"),
 ])
@@ -161,6 +162,25 @@ def test_a_failed_wait_is_a_failed_task_with_the_rows(monkeypatch, display):
     assert (result["failed"], result["outcome"]) == (True, "failed")
     assert result["tasks"][0]["failure_reason"] == "disk full"
     assert 'rds r1 [Job-r1]: Failed - disk full' in result["msg"]
+
+
+def test_transport_warnings_are_returned_once_also_when_the_wait_fails(monkeypatch, display):
+    clouds = Clouds(rds_items=[huawei("r1", "Completed")], udts_items=[udts("u1", "Done")])
+    args = {"tasks": [{"provider": "rds", "id": "r1"}, {"provider": "udts", "id": "u1"}],
+            "huaweicloud": dict(HUAWEI, validate_certs=False), "ucloud": dict(UCLOUD, validate_certs=False)}
+    result = run_action(monkeypatch, clouds, args)
+    # Both clouds skip verification: one warning says so.
+    assert result["outcome"] == "succeeded"
+    assert [warning.split(":")[0] for warning in result["warnings"]] == ["validate_certs is false"]
+    assert any("validate_certs is false" in line for line in result["summary"])
+
+    def refuse(request):
+        return TransportError("tls", "TLS handshake or certificate verification failed for %s" % request.url)
+
+    result = run_action(monkeypatch, Clouds(rds_items=[huawei("r1")], fail=refuse), args)
+    assert result["failed"] and result["outcome"] == "error" and "TLS handshake" in result["msg"]
+    assert [warning.split(":")[0] for warning in result["warnings"]] == ["validate_certs is false"]
+    assert any("validate_certs is false" in line for line in result["summary"])
 
 
 def test_warnings_are_returned(monkeypatch, display):

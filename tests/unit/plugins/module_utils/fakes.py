@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 import typing as t
 from collections.abc import Iterator, Mapping
 from unittest import mock
@@ -36,6 +37,7 @@ class RecordedRequest(t.NamedTuple):
     url: str
     headers: dict
     body: bytes | None
+    time_limit: float | None = None  # what the client allowed this request (seconds left before its deadline)
 
 
 def json_response(payload: t.Any, status: int = 200, headers: dict | None = None) -> HttpResponse:
@@ -64,8 +66,9 @@ class FakeTransport:
         self.closed = False
         self._lock = threading.Lock()
 
-    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None) -> HttpResponse:
-        request = RecordedRequest(method, url, dict(headers), body)
+    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None,
+             time_limit: float | None = None) -> HttpResponse:
+        request = RecordedRequest(method, url, dict(headers), body, time_limit)
         with self._lock:
             self.requests.append(request)
             if self.handler is not None:
@@ -82,6 +85,20 @@ class FakeTransport:
 
     def close(self) -> None:
         self.closed = True
+
+
+def drip(stream: t.Any, data: bytes, interval: float, seconds: float, stop: threading.Event | None = None) -> None:
+    """Write ``data`` to ``stream`` one byte per ``interval``, for at most ``seconds`` or until the reader hangs up (test servers)."""
+    ends = time.monotonic() + seconds
+    for byte in data:
+        if time.monotonic() >= ends or (stop is not None and stop.is_set()):
+            return
+        try:
+            stream.write(bytes([byte]))
+            stream.flush()
+        except OSError:
+            return
+        time.sleep(interval)
 
 
 class FakeClock:

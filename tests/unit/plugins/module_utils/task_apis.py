@@ -141,7 +141,7 @@ def collect_huawei(provider: t.Any, store: TaskStore, now: t.Any, **params: t.An
     def utcnow() -> t.Any:
         return now + timedelta(seconds=clock.now - start)
 
-    config = HuaweiConfig(project_id="p1", access_key="AK", secret_key="SK", endpoint="http://api.test")
+    config = HuaweiConfig(project_id="p1", access_key="AK", secret_key="SK", endpoint="https://api.test")
     client = HuaweiClient(config, provider.service, FakeTransport(handler=huawei_api(store)),
                           RetryPolicy(retries=0, sleep=clock.sleep, clock=clock.monotonic), utcnow=utcnow)
     params = dict(WAIT_DEFAULTS, **params)

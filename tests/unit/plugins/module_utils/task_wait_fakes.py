@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TASK_WAIT_SPEC
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import task_wait_spec
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, huawei_api, ucloud_api
 
 EPOCH = datetime(2026, 3, 1, tzinfo=timezone.utc)  # utcnow() is EPOCH + the FakeClock's seconds
-UCLOUD = {"public_key": "pub-key", "private_key": "ucloud-private-secret", "base_url": "http://ucloud.test"}
-HUAWEI = {"access_key": "AK", "secret_key": "huawei-secret-key", "project_id": "p1", "endpoint": "http://{service}.test"}
+UCLOUD = {"public_key": "pub-key", "private_key": "ucloud-private-secret", "base_url": "https://ucloud.test"}
+HUAWEI = {"access_key": "AK", "secret_key": "huawei-secret-key", "project_id": "p1", "endpoint": "https://{service}.test"}
 # Every environment variable the connection options fall back to: tests must not see the developer's.
 CONNECTION_ENV = ("UCLOUD_PUBLIC_KEY", "UCLOUD_PRIVATE_KEY", "UCLOUD_PROJECT_ID", "UCLOUD_REGION", "UCLOUD_API_BASE_URL",
                   "HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY", "HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_SECURITY_TOKEN",
@@ -76,7 +76,7 @@ def validated(**args: t.Any) -> dict:
     """The parameters as the action validates them (the connections filled with the fake clouds' settings)."""
     args.setdefault("ucloud", dict(UCLOUD))
     args.setdefault("huaweicloud", dict(HUAWEI))
-    result = ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args)
+    result = ArgumentSpecValidator(task_wait_spec()).validate(args)
     if result.error_messages:
         raise AssertionError(result.error_messages)
     return result.validated_parameters

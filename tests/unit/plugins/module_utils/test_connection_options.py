@@ -9,10 +9,13 @@ import pytest
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import (
     COMMON_SPEC,
     HUAWEI_SPEC,
+    INSECURE_WARNING,
+    MAX_TIMEOUT,
     UCLOUD_SPEC,
     huawei_config,
     secret_values,
     transport_settings,
+    transport_warnings,
     ucloud_config,
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
@@ -64,7 +67,7 @@ def test_specs_declare_env_fallbacks_and_no_log():
 
 
 def test_transport_settings_defaults():
-    assert transport_settings(common()) == {"validate_certs": True, "ca_bundle": None, "connect_timeout": 10.0, "read_timeout": 30.0}
+    assert transport_settings(common()) == {"validate_certs": True, "ca_bundle": None, "connect_timeout": 10.0, "timeout": 30.0}
     assert transport_settings(common(timeout=2.5))["connect_timeout"] == 2.5
 
 
@@ -80,6 +83,8 @@ def test_ca_bundle_must_exist(tmp_path):
     (dict(timeout=-1.0), "timeout"),
     (dict(timeout=float("nan")), "timeout"),
     (dict(timeout=float("inf")), "timeout"),
+    (dict(timeout=1e10), "timeout"),
+    (dict(timeout=MAX_TIMEOUT + 0.5), "timeout"),
     (dict(retries=-1), "retries"),
     (dict(retries=11), "retries"),
 ])
@@ -91,6 +96,39 @@ def test_common_rules(overrides, option):
 def test_retries_bounds_accepted():
     transport_settings(common(retries=0))
     transport_settings(common(retries=10))
+    assert transport_settings(common(timeout=MAX_TIMEOUT))["timeout"] == MAX_TIMEOUT
+
+
+def test_timeout_bound_is_named_in_the_message():
+    assert "at most 300" in str(rejected(transport_settings, common(timeout=1e10)))
+
+
+def test_ca_bundle_with_validate_certs_false_is_contradictory(tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("x")
+    err = rejected(transport_settings, common(validate_certs=False, ca_bundle=str(bundle)))
+    assert err.option == "ca_bundle" and "validate_certs=false" in str(err)
+
+
+@pytest.mark.parametrize("overrides, url_option, expected", [
+    ({}, "base_url", []),
+    (dict(validate_certs=False), "base_url", [INSECURE_WARNING]),
+    (dict(base_url="http://127.0.0.1:8080"), "base_url", []),
+    (dict(base_url="http://127.8.0.1"), "base_url", []),
+    (dict(base_url="http://[::1]:80/"), "base_url", []),
+    (dict(base_url="http://localhost:1"), "base_url", []),
+    (dict(base_url="http://api.localhost"), "base_url", []),
+    (dict(base_url="https://api.ucloud.cn"), "base_url", []),
+    (dict(endpoint=None), "endpoint", []),
+])
+def test_transport_warnings_quiet_or_insecure(overrides, url_option, expected):
+    assert transport_warnings(dict(common(), **overrides), url_option) == expected
+
+
+@pytest.mark.parametrize("url", ["http://api.ucloud.cn", "http://10.0.0.5:8080", "http://{service}.example.com", "HTTP://192.168.1.1"])
+def test_plain_http_to_another_machine_is_a_warning(url):
+    warnings = transport_warnings(dict(common(), endpoint=url), "endpoint")
+    assert len(warnings) == 1 and warnings[0].startswith("endpoint %s uses plain http://" % url) and "unencrypted" in warnings[0]
 
 
 def test_ucloud_config_built():
@@ -109,6 +147,11 @@ def test_ucloud_config_built():
     (dict(base_url="api.ucloud.cn"), "base_url", "http"),
     (dict(base_url="ftp://api.ucloud.cn"), "base_url", "http"),
     (dict(base_url="https://api.ucloud.cn/?x=1"), "base_url", "query"),
+    (dict(base_url="https://api.ucloud.cn?"), "base_url", "? or #"),
+    (dict(base_url="https://api.ucloud.cn/#"), "base_url", "? or #"),
+    (dict(project_id="org-\u00e9"), "project_id", "printable ASCII"),
+    (dict(private_key="priv\u20ac"), "private_key", "printable ASCII"),
+    (dict(public_key="\u043a\u043b\u044e\u0447"), "public_key", "printable ASCII"),
     (dict(base_url="http://[::1"), "base_url", "http://[::1"),
     (dict(base_url="http://127.0.0.1:99999"), "base_url", "port"),
     (dict(base_url="http://127.0.0.1:port/"), "base_url", "port"),
@@ -131,6 +174,11 @@ def test_whitespace_rule_does_not_echo_the_secret():
     assert "topsecret" not in str(err)
 
 
+@pytest.mark.parametrize("project_id", ["0123456789abcdef0123456789ABCDEF", "p1", "proj_1-a", "x" * 64])
+def test_huawei_project_ids_accepted(project_id):
+    assert huawei_config(huawei(project_id=project_id)).project_id == project_id
+
+
 def test_huawei_config_variants():
     config = huawei_config(huawei(security_token="sts"))
     assert (config.access_key, config.secret_key, config.security_token, config.auth_token) == ("ak", "sk", "sts", None)
@@ -151,6 +199,19 @@ def test_huawei_config_variants():
     (dict(project_id=" p1"), "project_id", "whitespace"),
     (dict(project_id="p\n1"), "project_id", "whitespace"),
     (dict(project_id=None), "project_id", "HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID"),
+    (dict(project_id="."), "project_id", "32 hex digits"),
+    (dict(project_id=".."), "project_id", "32 hex digits"),
+    (dict(project_id="a/b"), "project_id", "32 hex digits"),
+    (dict(project_id="a%2f"), "project_id", "32 hex digits"),
+    (dict(project_id="p" * 65), "project_id", "at most 64"),
+    (dict(project_id="\u043f\u0440\u043e\u0435\u043a\u0442"), "project_id", "printable ASCII"),
+    (dict(project_id="cn-north-4"), "project_id", "project name"),
+    (dict(auth_token="tok\u00e9n", access_key=None, secret_key=None), "auth_token", "printable ASCII"),
+    (dict(security_token="sts\u20ac"), "security_token", "printable ASCII"),
+    (dict(secret_key="\u00e9"), "secret_key", "printable ASCII"),
+    (dict(endpoint="http://127.0.0.1:1#"), "endpoint", "? or #"),
+    (dict(endpoint="http://127.0.0.1:1?"), "endpoint", "? or #"),
+    (dict(endpoint="http://127.0.0.1:1/x?"), "endpoint", "? or #"),
     (dict(region=None), "region", "unless endpoint is set"),
     (dict(region="CN North 4"), "region", "cn-north-4"),
     (dict(endpoint="dds.example.com"), "endpoint", "http"),

@@ -46,7 +46,7 @@ def _no_connection_env(monkeypatch):
 
 def dds_client(store, created, clock):
     """The real HuaweiClient over ``huawei_api(store, created)``; its clock is BUILT + the FakeClock's seconds."""
-    config = HuaweiConfig(project_id="p1", access_key="AK", secret_key="SK", endpoint="http://api.test")
+    config = HuaweiConfig(project_id="p1", access_key="AK", secret_key="SK", endpoint="https://api.test")
     return HuaweiClient(config, "dds", FakeTransport(handler=huawei_api(store, created)), RetryPolicy(retries=0),
                         utcnow=lambda: BUILT + timedelta(seconds=clock.now))
 

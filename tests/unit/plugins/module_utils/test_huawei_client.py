@@ -296,3 +296,23 @@ def test_secrets_never_reach_error_text(auth, secrets):
             assert secret not in shown
     for secret in secrets:
         assert secret not in repr(client.config)
+
+
+def test_each_signature_is_masked_before_it_is_sent_and_the_time_left_goes_with_the_request():
+    def echo(request):
+        signature = request.headers["Authorization"].rpartition("Signature=")[2]
+        return json_response({"error_code": "APIGW.0301", "error_msg": "signature %s, expected other" % signature}, status=401)
+
+    client, transport, clock = make_client(echo)
+    with client.retry_policy.deadline.within(7), pytest.raises(ApiError) as caught:
+        client.get("ListJobs", "/v3.1/{project_id}/jobs")
+    signature = transport.requests[0].headers["Authorization"].rpartition("Signature=")[2]
+    assert signature not in str(caught.value) and "signature ********, expected other" in str(caught.value)
+    assert transport.requests[0].time_limit == pytest.approx(7)
+
+
+def test_deep_json_is_a_clear_error():
+    client, transport, clock = make_client(raw_response('{"jobs": ' + "[" * 500 + "]" * 500 + "}", headers={"X-Request-Id": "r-9"}))
+    with pytest.raises(ApiError) as caught:
+        client.get("ListJobs", "/v3.1/{project_id}/jobs")
+    assert str(caught.value) == "DDS ListJobs failed: unexpected response: JSON nested more than 64 levels deep (HTTP 200, request id r-9)"

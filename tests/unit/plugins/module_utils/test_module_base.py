@@ -135,12 +135,35 @@ def test_transport_error_at_the_boundary(monkeypatch):
     (dict(UCLOUD_ARGS, task_id="t1", timeout=0), "timeout"),
     (dict(UCLOUD_ARGS, task_id="t1", retries=50), "retries"),
     (dict(UCLOUD_ARGS, task_id="t1", base_url="nope"), "base_url"),
+    (dict(UCLOUD_ARGS, task_id="t1", base_url="https://api.ucloud.cn#"), "base_url"),
+    (dict(UCLOUD_ARGS, task_id="t1", timeout=1e10), "timeout"),
+    (dict(UCLOUD_ARGS, task_id="t1", validate_certs=False, ca_bundle="/etc/hosts"), "ca_bundle"),
+    (dict(UCLOUD_ARGS, task_id="t1", project_id="org-\u00e9t\u00e9"), "project_id"),
 ])
 def test_bad_options_fail_before_any_request(monkeypatch, args, option):
     transport, clock = install_fake_runtime(monkeypatch)
     result = run_module(udts_status_main, args)
     assert result["failed"] and result["option"] == option and result["msg"].startswith(option + ": ")
     assert transport.requests == []
+
+
+@pytest.mark.parametrize("answer", [json_response({"tasks": [], "total_count": 1}), raw_response("down", status=503)])
+def test_insecure_settings_give_one_warning_on_success_and_on_failure(monkeypatch, answer):
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, message: warnings.append(message))
+    install_fake_runtime(monkeypatch, *[answer] * 5)
+    run_module(rds_tasks_main, dict(HUAWEI_ARGS, validate_certs=False, endpoint="http://rds.example.com", retries=0))
+    assert len(warnings) == 2
+    assert warnings[0].startswith("validate_certs is false: the API's TLS certificate is not verified")
+    assert warnings[1].startswith("endpoint http://rds.example.com uses plain http:// to another machine")
+
+
+def test_secure_settings_give_no_warning(monkeypatch):
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, message: warnings.append(message))
+    install_fake_runtime(monkeypatch, json_response({"tasks": [], "total_count": 1}))
+    run_module(rds_tasks_main, dict(HUAWEI_ARGS, endpoint="http://127.0.0.1:8080"))
+    assert warnings == []
 
 
 def test_check_mode_is_supported(monkeypatch):
@@ -168,8 +191,9 @@ def test_real_transport_is_built_from_options(monkeypatch, tmp_path):
     def capture():
         module = DbTasksModule({}, DDS, hooks=RuntimeHooks())
         transport = module.connections.transport("huaweicloud")
-        built.update(timeout=transport.timeout, verify=transport.verify, same=module.connections.transport("huaweicloud") is transport,
-                     client_transport=module.client.transport is transport, service=module.client.service)
+        built.update(timeout=(transport.connect_timeout, transport.timeout), verify=transport.verify,
+                     same=module.connections.transport("huaweicloud") is transport, client_transport=module.client.transport is transport,
+                     service=module.client.service)
         module.run(dict)
 
     result = run_module(capture, dict(HUAWEI_ARGS, timeout=45, ca_bundle=str(bundle)))

@@ -156,6 +156,63 @@ def test_never_more_pages_in_flight_than_max_workers():
     assert 1 <= state["peak"] <= 3
 
 
+def test_pages_are_merged_as_they_arrive_and_few_wait_in_memory():
+    """A slow page holds back the merge, and no page starts more than 2 * max_workers ahead of the merged ones."""
+    release = threading.Event()
+    api = FakeApi(make_source(3000))
+    lock = threading.Lock()
+    started_while_held = []
+
+    def fetch(offset, limit):
+        if offset == 100:
+            assert release.wait(BARRIER_TIMEOUT)
+        with lock:
+            if not release.is_set() and offset > 100:
+                started_while_held.append(offset)
+                if len(started_while_held) == 3:
+                    # Every page the look-ahead allows has started: a fourth, if any, would start meanwhile.
+                    threading.Timer(0.3, release.set).start()
+        return api(offset, limit)
+
+    result = fetch_all(fetch, 100, item_id, max_workers=2)
+    assert ids(result.items) == ids(api.source)
+    # Offset 100 is the first not merged: at most 2 * 2 pages from it on may start, itself included.
+    assert started_while_held == [200, 300, 400]
+
+
+@pytest.mark.parametrize("report_total", [True, False])
+def test_pages_above_the_limit_are_cut_with_a_warning(report_total):
+    source = make_source(450)
+
+    def ignore_limit(offset, limit):
+        return Page([dict(item) for item in source[offset:offset + 3 * limit]], len(source) if report_total else None)
+
+    result = fetch_all(ignore_limit, 100, item_id)
+    assert ids(result.items) == ids(source)
+    assert len(result.warnings) == 1 and "held more items than the 100 asked for" in result.warnings[0]
+    assert "only the first 100 of each were kept" in result.warnings[0] and "incomplete" in result.warnings[0]
+
+
+def test_an_api_ignoring_limit_and_offset_keeps_one_page_of_items():
+    source = make_source(10000)
+    result = fetch_all(lambda offset, limit: Page([dict(item) for item in source], 1000000), 50, item_id, max_pages=40)
+    assert ids(result.items) == ids(source[:50])
+    assert any("asked for" in warning for warning in result.warnings)
+    assert result.pages_fetched <= 40
+
+
+def test_max_pages_holds_when_merging_reads_pages_again():
+    api = FakeApi(make_source(5000), faults={offset: "repeat" for offset in range(100, 5000, 100)}, persistent=True)
+    result = fetch_all(api, 100, item_id, max_pages=10)
+    assert result.pages_fetched == len(api.calls) <= 10
+
+
+def test_fetch_one_page_is_cut_to_the_limit():
+    result = fetch_one_page(lambda offset, limit: Page(make_source(30, offset), 500), 20, 10)
+    assert ids(result.items) == ids(make_source(10, 20))
+    assert result.warnings and "held more items than the 10 asked for (offsets 20)" in result.warnings[0]
+
+
 def test_an_error_propagates_and_no_new_page_starts_after_it():
     api = FakeApi(make_source(1000))
 

@@ -108,3 +108,37 @@ def test_snippet_redacts_before_cutting():
     body = "a" * 30 + SECRET
     out = Redactor([SECRET]).snippet(body, limit=33)
     assert "sK/" not in out
+
+
+UCLOUD_SIGNATURE = "8c9c0ff7691a8e4ba396781c95dae427960024b5"
+HUAWEI_SIGNATURE = "66899e115aae5bb091cd5189f160c9cbcf74dc71ba6682d6f585686b8ad1e680"
+AUTHORIZATION = "SDK-HMAC-SHA256 Access=AKVALUE, SignedHeaders=host;x-sdk-date, Signature=" + HUAWEI_SIGNATURE
+
+
+@pytest.mark.parametrize("text", [
+    "signature %s does not match" % UCLOUD_SIGNATURE,
+    "SIGNED %s" % UCLOUD_SIGNATURE.upper(),
+    "expected=%s" % HUAWEI_SIGNATURE,
+    "blob 00%s11" % HUAWEI_SIGNATURE,
+    "two: %s/%s" % (UCLOUD_SIGNATURE, HUAWEI_SIGNATURE.upper()),
+])
+def test_registered_signatures_are_masked_in_any_case_and_inside_hex_runs(text):
+    redactor = Redactor()
+    redactor.add_signatures(UCLOUD_SIGNATURE, AUTHORIZATION)
+    shown = redactor.text(text)
+    assert UCLOUD_SIGNATURE not in shown.lower() and HUAWEI_SIGNATURE not in shown.lower()
+    assert MASK in shown
+
+
+def test_other_hex_and_the_access_key_stay_readable():
+    redactor = Redactor()
+    redactor.add_signatures(AUTHORIZATION, None, "")
+    other = "d" * 64
+    assert redactor.text("request id %s from AKVALUE" % other) == "request id %s from AKVALUE" % other
+
+
+def test_thousands_of_signatures_stay_cheap():
+    redactor = Redactor()
+    signatures = ["%064x" % number for number in range(5000)]
+    redactor.add_signatures(*signatures)
+    assert redactor.text("error: %s" % signatures[4321]) == "error: " + MASK

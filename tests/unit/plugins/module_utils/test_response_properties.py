@@ -125,7 +125,7 @@ def test_ucloud_client_returns_a_dict_or_raises_api_error(responses):
 @given(st.lists(RESPONSES, min_size=3, max_size=3))
 def test_huawei_client_returns_a_dict_or_raises_api_error(responses):
     clock = FakeClock()
-    config = HuaweiConfig(project_id="p1", access_key="AK", secret_key="secret-key-value", endpoint="http://api.test")
+    config = HuaweiConfig(project_id="p1", access_key="AK", secret_key="secret-key-value", endpoint="https://api.test")
     client = HuaweiClient(config, "rds", FakeTransport(*responses), RetryPolicy(retries=2, sleep=clock.sleep, clock=clock.monotonic, rand=lambda: 0.5))
     try:
         data = client.get("ListTasks", "/v3/{project_id}/tasklist", {"offset": "0"})
@@ -180,8 +180,8 @@ def _assert_clean_outcome(result, key):
         assert all(item.get("dbtasks_state", item["state"]) in STATES for item in result[key])
 
 
-UCLOUD_ARGS = {"public_key": "pub", "private_key": "private-key-value", "base_url": "http://api.test"}
-HUAWEI_ARGS = {"access_key": "AK", "secret_key": "secret-key-value", "project_id": "p1", "endpoint": "http://api.test"}
+UCLOUD_ARGS = {"public_key": "pub", "private_key": "private-key-value", "base_url": "https://api.test"}
+HUAWEI_ARGS = {"access_key": "AK", "secret_key": "secret-key-value", "project_id": "p1", "endpoint": "https://api.test"}
 
 
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])

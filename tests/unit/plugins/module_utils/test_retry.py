@@ -11,7 +11,7 @@ from email.utils import format_datetime
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy, is_retryable, parse_retry_after
+from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import FINAL_LOOK_SECONDS, Deadline, RetryPolicy, is_retryable, parse_retry_after
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import retcode_retryable
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock
 
@@ -241,3 +241,47 @@ NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc).timestamp()
 ])
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value, NOW) == expected
+
+
+def test_a_deadline_bounds_time_left_and_stops_retries_that_could_not_start_before_it():
+    clock = FakeClock()
+    deadline = Deadline(clock.monotonic)
+    policy = RetryPolicy(retries=5, sleep=clock.sleep, clock=clock.monotonic, rand=lambda: 1.0, deadline=deadline)
+    assert policy.time_left() is None
+    seen = []
+
+    def attempt():
+        seen.append(policy.time_left())
+        raise TransportError("timeout", "slow")
+
+    with deadline.within(1.2):
+        with pytest.raises(TransportError) as caught:
+            policy.run(attempt)
+    # Backoff 0.5 s then 1.0 s: the second retry would start at the deadline, so it is not made.
+    assert seen == [pytest.approx(1.2), pytest.approx(0.7)]
+    assert caught.value.attempts == 2 and clock.sleeps == [0.5]
+    assert policy.time_left() is None  # the deadline ends with the wait
+
+
+def test_nested_deadlines_keep_the_earlier_end():
+    clock = FakeClock()
+    deadline = Deadline(clock.monotonic)
+    with deadline.within(10):
+        with deadline.within(60):
+            assert deadline.remaining() == pytest.approx(10)
+        with deadline.within(3):
+            assert deadline.remaining() == pytest.approx(3)
+        assert deadline.remaining() == pytest.approx(10)
+    assert deadline.remaining() is None
+
+
+def test_a_request_at_the_end_of_a_wait_still_gets_the_final_look():
+    clock = FakeClock()
+    policy = RetryPolicy(clock=clock.monotonic, sleep=clock.sleep)
+    assert policy.request_time() is None
+    with policy.deadline.within(30):
+        assert policy.request_time() == pytest.approx(30)
+        clock.sleep(29.5)
+        assert policy.request_time() == FINAL_LOOK_SECONDS
+        clock.sleep(10)
+        assert policy.time_left() == pytest.approx(-9.5) and policy.request_time() == FINAL_LOOK_SECONDS

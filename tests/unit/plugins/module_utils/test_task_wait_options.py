@@ -10,10 +10,10 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
-    TASK_WAIT_SPEC,
     TaskRef,
     merge_connection,
     parse_plan,
+    task_wait_spec,
 )
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import CONNECTION_ENV, validated
 
@@ -27,7 +27,7 @@ def _no_connection_env(monkeypatch):
 
 
 def spec_errors(**args):
-    return ArgumentSpecValidator(TASK_WAIT_SPEC).validate(args).error_messages
+    return ArgumentSpecValidator(task_wait_spec()).validate(args).error_messages
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -88,10 +88,10 @@ def test_udts_statuses_are_matched_ignoring_case_and_repeats_dropped():
 
 
 def test_connection_options_fall_back_to_the_environment(monkeypatch):
-    monkeypatch.setenv("HUAWEICLOUD_SDK_ENDPOINT", "http://emulator.test")
+    monkeypatch.setenv("HUAWEICLOUD_SDK_ENDPOINT", "https://emulator.test")
     monkeypatch.setenv("HUAWEICLOUD_SDK_SK", "from-env")
     params = validated(tasks=RDS_TASK, huaweicloud={"access_key": "AK"}, ucloud={})
-    assert params["huaweicloud"]["endpoint"] == "http://emulator.test"
+    assert params["huaweicloud"]["endpoint"] == "https://emulator.test"
     assert params["huaweicloud"]["secret_key"] == "from-env"
     # base_url has no spec default: a profile may give one, else ucloud_config applies https://api.ucloud.cn
     assert params["huaweicloud"]["retries"] == 4 and params["ucloud"]["base_url"] is None

@@ -4,9 +4,14 @@
 
 from __future__ import annotations
 
+import gzip
+import os
 import socket
 import struct
 import threading
+import time
+import warnings
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -23,6 +28,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import (
     HttpResponse,
     RequestsTransport,
 )
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import drip
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -50,6 +56,27 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/hang"):
             server.release.wait(5)
             return
+        if self.path.startswith("/drip"):
+            self._drip(self.path.startswith("/drip-headers"))
+            return
+        encoded = ENCODED.get(self.path.split("?")[0])
+        if encoded is not None:
+            encoding, body = encoded
+            self.send_response(200)
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        if self.path.startswith("/chunked-big"):
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for dummy in range(64):
+                self.wfile.write(b"400\r\n" + b" " * 1024 + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+            return
         if self.path.startswith("/redirect"):
             self.send_response(302)
             self.send_header("Location", "/elsewhere")
@@ -57,12 +84,47 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         body = b'{"ok": true}'
+        if self.path.startswith("/declared-big"):
+            body = b" " * 4096
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("X-Request-Id", "req-1")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _drip(self, headers):
+        """A byte every 0.05 s, for at most 5 s: in the body, or in the status line and headers themselves."""
+        if headers:
+            data = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"y" * 200 + b"\r\n"
+        else:
+            data = b" " * 200
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+        drip(self.wfile, data, 0.05, 5)
+        self.close_connection = True
+
+
+SMALL_CAP = 16 * 1024  # the transports below read at most this much of one answer
+BOMB = gzip.compress(b" " * (SMALL_CAP * 64))
+ENCODED = {
+    "/gzip": ("gzip", gzip.compress(b'{"ok": "gzip"}')),
+    "/x-gzip": ("x-gzip", gzip.compress(b'{"ok": "x-gzip"}')),
+    "/deflate": ("deflate", zlib.compress(b'{"ok": "deflate"}')),
+    "/raw-deflate": ("deflate", zlib.compress(b'{"ok": "raw deflate"}')[2:-4]),
+    "/gzip-gzip": ("gzip, gzip", gzip.compress(gzip.compress(b'{"ok": "twice"}'))),
+    "/identity": ("identity", b'{"ok": "identity"}'),
+    "/gzip-members": ("gzip", gzip.compress(b'{"ok":') + gzip.compress(b' "two members"}')),
+    "/bomb": ("gzip", BOMB),
+    "/bomb-twice": ("gzip, gzip", gzip.compress(BOMB)),
+    "/br": ("br", b"\x0b\x02\x80{}\x03"),
+    "/three-layers": ("gzip, gzip, gzip, gzip", gzip.compress(gzip.compress(gzip.compress(gzip.compress(b"{}"))))),
+    "/not-gzip": ("gzip", b"this is not gzip at all"),
+    "/short-gzip": ("gzip", gzip.compress(b'{"ok": true}' * 100)[:-30]),
+    "/big": ("", b" " * (SMALL_CAP + 1)),
+    "/exact": ("", b" " * SMALL_CAP),
+}
 
 
 @pytest.fixture
@@ -81,7 +143,7 @@ def server():
 
 
 def transport(**kwargs):
-    options = dict(validate_certs=True, ca_bundle=None, connect_timeout=2.0, read_timeout=2.0)
+    options = dict(validate_certs=True, ca_bundle=None, connect_timeout=2.0, timeout=2.0)
     options.update(kwargs)
     return RequestsTransport(**options)
 
@@ -143,7 +205,7 @@ def test_refused_connection_is_a_connect_error():
 def test_slow_server_is_a_timeout(server):
     httpd, base = server
     with pytest.raises(TransportError) as caught:
-        transport(read_timeout=0.2).send("GET", base + "/hang", {})
+        transport(timeout=0.2).send("GET", base + "/hang", {})
     assert caught.value.kind == "timeout"
 
 
@@ -191,7 +253,7 @@ def test_certificate_verification_setting(validate_certs, ca_bundle, expected):
     # Per request, so REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment cannot override it.
     assert sent["verify"] == expected
     assert client.session.trust_env is True  # proxies and CA bundle from the environment
-    assert client.timeout == (2.0, 2.0)
+    assert sent["timeout"] == (2.0, 2.0) and sent["stream"] is True  # the whole-request deadline is the transport's own
     assert client.session.get_adapter("https://x/")._pool_maxsize >= 8
 
 
@@ -252,6 +314,134 @@ def test_decode_json_object_returns_the_object():
     assert decode_json_object(b'{"a": [1]}', Redactor()) == {"a": [1]}
 
 
+@pytest.mark.parametrize("path", ["/drip", "/drip-headers"])
+def test_a_dripping_answer_is_cut_off_at_the_timeout(server, path):
+    httpd, base = server
+    started = time.monotonic()
+    with pytest.raises(TransportError) as caught:
+        transport(timeout=0.5).send("GET", base + path, {})
+    # Each byte comes well within the socket timeout: only the whole-request deadline ends it.
+    assert time.monotonic() - started < 3
+    assert caught.value.kind == "timeout"
+    assert "no complete answer within 0.5 s" in str(caught.value)
+
+
+def test_time_limit_shortens_the_timeout(server):
+    httpd, base = server
+    started = time.monotonic()
+    with pytest.raises(TransportError) as caught:
+        transport(timeout=30).send("GET", base + "/drip", {}, time_limit=0.4)
+    assert time.monotonic() - started < 3
+    assert "no complete answer within 0.4 s (the time left before the deadline)" in str(caught.value)
+
+
+@pytest.mark.parametrize("time_limit", [0.0, -5.0])
+def test_no_time_left_sends_nothing(server, time_limit):
+    httpd, base = server
+    with pytest.raises(TransportError) as caught:
+        transport().send("GET", base + "/", {}, time_limit=time_limit)
+    assert caught.value.kind == "timeout" and "no time left before the deadline" in str(caught.value)
+    assert httpd.seen == []
+
+
+def test_a_deadline_never_cuts_a_connection_back_in_the_pool(server):
+    httpd, base = server
+    with transport(timeout=0.3) as client:
+        for dummy in range(3):
+            assert client.send("GET", base + "/", {}).status == 200
+        time.sleep(0.5)  # every watch would have fired by now
+        assert client.send("GET", base + "/", {}).body == b'{"ok": true}'
+    assert len(httpd.connections) == 1
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/gzip", b'{"ok": "gzip"}'),
+    ("/x-gzip", b'{"ok": "x-gzip"}'),
+    ("/deflate", b'{"ok": "deflate"}'),
+    ("/raw-deflate", b'{"ok": "raw deflate"}'),
+    ("/gzip-gzip", b'{"ok": "twice"}'),
+    ("/identity", b'{"ok": "identity"}'),
+    ("/gzip-members", b'{"ok": "two members"}'),
+    ("/exact", b" " * SMALL_CAP),
+])
+def test_encoded_bodies_are_decoded(server, path, body):
+    httpd, base = server
+    assert transport(max_body_bytes=SMALL_CAP).send("GET", base + path, {}).body == body
+    assert httpd.seen[-1][2]["Accept-Encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize("path, words, truncated", [
+    ("/bomb", "an answer that decodes (gzip) to more than 16384 bytes (the most one answer may have)", False),
+    ("/bomb-twice", "an answer that decodes (gzip) to more than 16384 bytes", False),
+    ("/big", "an answer of 16385 bytes, more than 16384 bytes", False),
+    ("/declared-big", "an answer of 4096 bytes, more than 1024 bytes", False),
+    ("/chunked-big", "an answer larger than 16384 bytes", False),
+    ("/br", "Content-Encoding br, which was not asked for and cannot be decoded", False),
+    ("/three-layers", "4 stacked Content-Encodings (gzip, gzip, gzip, gzip)", False),
+    ("/not-gzip", "gzip body that does not decode", False),
+    ("/short-gzip", "gzip body cut short", True),
+])
+def test_bodies_over_the_cap_or_undecodable_are_rejected(server, path, words, truncated):
+    httpd, base = server
+    cap = 1024 if path == "/declared-big" else SMALL_CAP
+    with pytest.raises(_transport.BodyRejected) as caught:
+        transport(max_body_bytes=cap).send("GET", base + path, {})
+    assert words in caught.value.description
+    assert caught.value.truncated is truncated
+    assert caught.value.response.status == 200 and caught.value.response.body == b""
+
+
+def test_the_default_cap_is_32_mib():
+    assert _transport.MAX_BODY_BYTES == 32 * 1024 * 1024
+    assert transport().max_body_bytes == _transport.MAX_BODY_BYTES
+
+
+def test_netrc_is_never_used(server, tmp_path, monkeypatch):
+    httpd, base = server
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password hunter2\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".netrc").write_text(netrc.read_text())
+    with transport() as client:
+        client.send("GET", base + "/", {})
+        client.send("POST", base + "/", {"Authorization": "SDK-HMAC-SHA256 Access=AK, Signature=abc"}, b"x=1")
+    assert "Authorization" not in httpd.seen[0][2]
+    assert httpd.seen[1][2]["Authorization"] == "SDK-HMAC-SHA256 Access=AK, Signature=abc"
+
+
+def test_proxy_variables_are_honoured(server, monkeypatch):
+    httpd, base = server
+    monkeypatch.setenv("HTTP_PROXY", base)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with transport() as client:
+        assert client.send("GET", "http://api.example.invalid/path?q=1", {}).status == 200
+    # The proxy receives the absolute URL.
+    assert httpd.seen[-1][1] == "http://api.example.invalid/path?q=1"
+    monkeypatch.setenv("NO_PROXY", "api.example.invalid")
+    with pytest.raises(TransportError) as caught:
+        transport().send("GET", "http://api.example.invalid/path", {})
+    assert caught.value.kind == "connect"  # straight to the host, which does not resolve
+
+
+def test_insecure_request_warning_is_silenced_per_host():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        _transport._quiet_insecure_warning("https://quiet.example:8443/x")
+        warnings.warn("Unverified HTTPS request is being made to host 'quiet.example'. Adding ...", _transport.InsecureRequestWarning)
+        warnings.warn("Unverified HTTPS request is being made to host 'other.example'. Adding ...", _transport.InsecureRequestWarning)
+    assert [str(warning.message).split("'")[1] for warning in caught] == ["other.example"]
+
+
+@pytest.mark.parametrize("header, expected", [
+    (None, []), ("", []), ("gzip", ["gzip"]), ("GZIP, identity", ["gzip"]), (" gzip ,gzip", ["gzip", "gzip"]), ("br", ["br"]),
+])
+def test_content_encodings(header, expected):
+    assert _transport.content_encodings(header) == expected
+
+
 def test_missing_requests_is_recorded_not_raised(monkeypatch):
     import importlib.util
     import sys
@@ -264,3 +454,13 @@ def test_missing_requests_is_recorded_not_raised(monkeypatch):
     assert "Traceback" in module.REQUESTS_IMPORT_ERROR and "requests" in module.REQUESTS_IMPORT_ERROR
     with pytest.raises(RuntimeError):
         module.RequestsTransport(True, None, 1.0, 1.0)
+
+
+@pytest.mark.parametrize("size", [0, 1, _transport._INFLATE_STEP - 1, _transport._INFLATE_STEP, 3 * _transport._INFLATE_STEP + 7])
+def test_decode_body_takes_several_steps_up_to_the_limit_exactly(size):
+    data = os.urandom(size // 2) + b"y" * (size - size // 2)
+    for compress, encoding in ((gzip.compress, "gzip"), (zlib.compress, "deflate")):
+        assert _transport.decode_body(compress(data), [encoding], limit=size) == data
+        if size:
+            with pytest.raises(_transport._TooLarge):
+                _transport.decode_body(compress(data), [encoding], limit=size - 1)

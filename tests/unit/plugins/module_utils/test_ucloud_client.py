@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
-from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT
+from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT, BodyRejected, HttpResponse
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import (
     FakeClock,
@@ -204,3 +204,34 @@ def test_secrets_never_reach_error_text():
         assert PRIVATE not in shown
         assert "0123456789abcdef" not in shown
     assert PRIVATE not in repr(client.config)
+
+
+def test_each_signature_is_masked_before_it_is_sent_and_the_time_left_goes_with_the_request():
+    def echo(request):
+        return json_response({"RetCode": 171, "Message": "signature %s is wrong" % form(request)["Signature"].upper()})
+
+    client, transport, clock = make_client(echo)
+    with client.retry_policy.deadline.within(12.5), pytest.raises(ApiError) as caught:
+        client.call("ListUDTSTask", {})
+    signature = form(transport.requests[0])["Signature"]
+    assert signature.upper() not in str(caught.value) and "signature ******** is wrong" in str(caught.value)
+    assert transport.requests[0].time_limit == pytest.approx(12.5)
+    client, transport, clock = make_client(json_response({"RetCode": 0}))
+    client.call("ListUDTSTask", {})
+    assert transport.requests[0].time_limit is None
+
+
+def test_nan_and_infinity_are_read_as_null_with_a_notice():
+    client, transport, clock = make_client(raw_response('{"RetCode": 0, "Data": [{"Speed": NaN, "Lag": -Infinity}]}'))
+    assert client.call("ListUDTSTask", {})["Data"] == [{"Speed": None, "Lag": None}]
+    assert client.notices.drain() == ["UCloud ListUDTSTask answered numbers JSON does not allow (-Infinity, NaN); they are reported as null"]
+
+
+def test_a_body_rejected_by_the_transport_is_an_api_error_with_status_and_request_id():
+    rejected = BodyRejected(HttpResponse(200, UUID), "an answer larger than 32 MiB (the most one answer may have)")
+    client, transport, clock = make_client(rejected)
+    with pytest.raises(ApiError) as caught:
+        client.call("ListUDTSTask", {})
+    assert str(caught.value) == ("UCloud ListUDTSTask failed: unexpected response: an answer larger than 32 MiB (the most one answer"
+                                 " may have) (HTTP 200, request id uuid-42)")
+    assert caught.value.attempts == 1 and len(transport.requests) == 1

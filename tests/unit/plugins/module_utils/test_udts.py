@@ -31,7 +31,7 @@ def udts_task(task_id, status="Dumping", name="copy", task_type="full", **fields
 def run(store, detail=None, **params):
     clock = store.clock
     transport = FakeTransport(handler=ucloud_api(store, detail))
-    client = UCloudClient(UCloudConfig("pub", "priv", project_id="org-1", base_url="http://udts.test"), transport,
+    client = UCloudClient(UCloudConfig("pub", "priv", project_id="org-1", base_url="https://udts.test"), transport,
                           RetryPolicy(retries=0, sleep=clock.sleep, clock=clock.monotonic))
     params = dict(WAIT_DEFAULTS, **params)
     warnings = []

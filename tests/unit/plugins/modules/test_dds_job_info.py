@@ -13,7 +13,7 @@ from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis
 JOB = {"id": "j1", "name": "RestartReplicaSetInstance", "instance_id": "ins-1", "instance_name": "dds-1", "status": "Running",
        "progress": "60%", "fail_reason": "", "created_at": "2026-03-01T00:00:00+0000", "ended_at": ""}
 ENVIRONMENT = {"HUAWEICLOUD_SDK_AK": "AK", "HUAWEICLOUD_SDK_SK": "SK", "HUAWEICLOUD_SDK_PROJECT_ID": "p1",
-               "HUAWEICLOUD_SDK_ENDPOINT": "http://api.test"}
+               "HUAWEICLOUD_SDK_ENDPOINT": "https://api.test"}
 
 
 def use_environment(monkeypatch):

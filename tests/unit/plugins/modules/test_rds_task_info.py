@@ -13,7 +13,7 @@ from ansible_collections.dbtasks.cloud.plugins.modules import rds_task_info
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, huawei_api, install_api
 
-CREDENTIALS = {"access_key": "AK", "secret_key": "secret-sk-value", "project_id": "p1", "endpoint": "http://api.test"}
+CREDENTIALS = {"access_key": "AK", "secret_key": "secret-sk-value", "project_id": "p1", "endpoint": "https://api.test"}
 RUNNING = {"id": "t1", "name": "RestartInstance", "instance_id": "ins-1", "status": "Running", "process": "40", "fail_reason": "",
            "create_time": "2026-03-01T00:00:00+0000", "end_time": "", "datastore_type": "MySQL"}
 

@@ -12,7 +12,7 @@ from ansible_collections.dbtasks.cloud.plugins.modules import udts_task_info
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, install_api, ucloud_api
 
-KEYS = {"public_key": "pub", "private_key": "private-key-secret", "base_url": "http://udts.test"}
+KEYS = {"public_key": "pub", "private_key": "private-key-secret", "base_url": "https://udts.test"}
 
 
 def udts_task(task_id, status, task_type="full", **fields):
