@@ -40,6 +40,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
     task_wait_spec,
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import summary_lines
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import MESSAGE_LIMIT, safe_text
 
 # How module_defaults are resolved for an action differs by ansible-core version.
 _apply_action_arg_defaults = getattr(module_common, "_apply_action_arg_defaults", None)  # 2.19 and later
@@ -95,15 +96,17 @@ class ActionModule(ActionBase):
             outcome = {name: redactor.text(value) if isinstance(value, str) else value for name, value in fields.items()}
             outcome.update(failed=True, outcome="error")
             # The connections' warnings (insecure settings) that the failed run had no chance to show.
-            warnings.extend(redactor.text(warning) for warning in notices.drain())
-        outcome["msg"] = redactor.text(outcome["msg"])
+            warnings.extend(notices.drain())
+        outcome["msg"] = _shown(redactor, outcome["msg"])
         outcome["success"] = outcome["outcome"] in SUCCESS_OUTCOMES
-        warnings.extend(write_reports(dict(outcome, summary=summary_lines(outcome, warnings)), files["junit_file"], files["json_file"]))
+        shown = [_shown(redactor, warning) for warning in warnings]
+        report = dict(outcome, summary=[_shown(redactor, line) for line in summary_lines(outcome, shown)])
+        shown.extend(_shown(redactor, warning) for warning in write_reports(report, files["junit_file"], files["json_file"]))
         # Also in the summary: a caller that hides the result (no_log) still shows the summary.
-        outcome["summary"] = summary_lines(outcome, warnings)
+        outcome["summary"] = [_shown(redactor, line) for line in summary_lines(outcome, shown)]
         result.update(outcome)
-        if warnings:
-            result["warnings"] = warnings
+        if shown:
+            result["warnings"] = shown
         return result
 
     def _wait(self, names: OptionNames, files: dict[str, str | None], redactor: Redactor,
@@ -121,7 +124,7 @@ class ActionModule(ActionBase):
             check_path(option, files[option])
 
         def emit(line: str) -> None:
-            display.display(redactor.text(line))
+            display.display(_shown(redactor, line))
 
         return run_task_wait(parse_plan(params), params, emit, hooks=self.hooks, redactor=redactor, notices=notices)
 
@@ -129,6 +132,12 @@ class ActionModule(ActionBase):
 def _text(value: t.Any) -> str | None:
     """A string argument as given, before validation; anything else is left to the validator."""
     return value if isinstance(value, str) and value else None
+
+
+def _shown(redactor: Redactor, text: str) -> str:
+    """A line, message or warning as it is printed: redacted, then one safe line (``safe_text`` is idempotent: the
+    engine already made each API value safe where it put it into the text, this catches anything else)."""
+    return safe_text(redactor.text(text), MESSAGE_LIMIT)
 
 
 def _connection_dict(cloud: str, value: t.Any) -> Mapping[str, t.Any] | None:

@@ -30,20 +30,22 @@ options:
         pages; a single task is always read by id). A task the list no longer shows is read by id too. A task read by id
         is not read again once it has finished.
       - Transient errors during a poll (connection errors, timeouts, throttling, HTTP 5xx), after the client's own
-        retries, do not end the wait; the next poll tries again and the module warns.
+        retries, do not end the wait; the next poll tries again and the module warns, saying how many reads failed and
+        when. The tasks keep their last-read state meanwhile.
       - Cannot be combined with O(offset) or O(limit).
     type: bool
     default: false
   wait_timeout:
     description:
-      - Seconds to wait at most when O(wait=true); V(0) polls once.
+      - Seconds to wait at most when O(wait=true), from 0 to 2592000 (30 days); V(0) polls once.
       - On timeout the module fails with a message listing every unfinished task with its last status, progress and the
-        time waited, and returns the last view of the tasks and C(wait_outcome=timeout).
+        time waited (and how long ago it was read, if the API could not be read at the end, with since when and why),
+        and returns the last view of the tasks and C(wait_outcome=timeout).
     type: int
     default: 1800
   wait_sleep:
     description:
-      - Seconds before the second poll when O(wait=true).
+      - Seconds before the second poll when O(wait=true), from 1 to 3600.
       - Later pauses adapt, within 1 to 60 seconds (or O(wait_sleep) if larger). They follow the API's own estimate
         where it has one (UDTS C(TotalDuration) and C(CurDuration)) or the rate at which the progress percentage rises,
         and otherwise grow by half each poll. No pause reaches past O(wait_timeout).

@@ -23,8 +23,18 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTas
 from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import Deadline
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import SHOW, Show
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Followed, TransientErrors, Waiter, WaitTimeout, Watch
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import (
+    WAIT_BOUNDS,
+    Followed,
+    TransientErrors,
+    Waiter,
+    WaitTimeout,
+    Watch,
+    check_seconds,
+    describe_listed,
+)
 
 WAIT_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "wait": {"type": "bool", "default": False},
@@ -83,10 +93,12 @@ class TasksTimedOut(DbTasksError):
 
 
 def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[[str], None],
-                  utcnow: Callable[[], datetime], deadline: Deadline | None = None, **waiter_options: Any) -> dict[str, Any]:
+                  utcnow: Callable[[], datetime], show: Show = SHOW, deadline: Deadline | None = None,
+                  **waiter_options: Any) -> dict[str, Any]:
     """Select, read and (with ``wait``) wait for tasks; the module result without ``changed``.
 
-    Every option is checked before the first request. ``waiter_options``
+    Every option is checked before the first request. ``show`` makes API text
+    safe for messages (the module's redaction first). ``waiter_options``
     (``sleep``, ``clock``) reach the ``Waiter``, so tests never sleep.
     ``deadline`` (the clients' shared one) is set to the end of the wait, so no request outlives it.
     """
@@ -96,12 +108,19 @@ def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[
     group = Followed(tracker, detail_all=selection.ids is not None)
     transient = TransientErrors()
     waiter = None
+    timeout = 0.0
     if params.get("wait"):
-        clock = waiter_options.get("clock")
-        watch = Watch([group], params["wait_for"], clock or _monotonic, transient)
-        waiter = Waiter(watch.poll, timeout=params["wait_timeout"], first_interval=params["wait_sleep"], target=params["wait_for"],
-                        fail_fast=params["wait_fail_fast"], max_interval=max(60.0, params["wait_sleep"]),
-                        on_transient_error=transient, unreadable=watch.unreadable, **waiter_options)
+        clock = waiter_options.get("clock") or _monotonic
+        timeout, first_interval = (check_seconds(option, params[option], *WAIT_BOUNDS[option]) for option in ("wait_timeout", "wait_sleep"))
+        # One provider: a read is waited for until it ends or the wait times out.
+        watch = Watch([group], params["wait_for"], clock, transient, timeout=timeout)
+
+        def describe(index: int, item: Any) -> str:
+            return describe_listed(index, item, show) + watch.last_read(index)
+
+        waiter = Waiter(watch.poll, timeout=timeout, first_interval=first_interval, target=params["wait_for"],
+                        fail_fast=params["wait_fail_fast"], max_interval=max(60.0, first_interval),
+                        on_transient_error=transient, unreadable=watch.unreadable, describe=describe, **waiter_options)
     try:
         extra: dict[str, Any] = {}
         items: list[dict[str, Any] | None]
@@ -109,21 +128,23 @@ def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[
             items = list(tracker.poll())
         else:
             try:
-                with deadline.within(params["wait_timeout"]) if deadline is not None else contextlib.nullcontext():
+                with deadline.within(timeout) if deadline is not None else contextlib.nullcontext():
                     waited = waiter.run()
-            except WaitTimeout as timeout:
-                hint = synced_hint(timeout.unfinished, params["wait_for"], "wait_for: synced")
-                raise TasksTimedOut(timeout, provider.result_key, hint) from None
+            except WaitTimeout as timeout_error:
+                hint = synced_hint(timeout_error.unfinished, params["wait_for"], "wait_for: synced")
+                raise TasksTimedOut(timeout_error, provider.result_key, hint) from None
             items = waited.items
             extra = {"wait_outcome": waited.outcome, "elapsed": round(waited.elapsed, 1)}
-        result: dict[str, Any] = {provider.result_key: group.report_items(items, (), warn)}
+        result: dict[str, Any] = {provider.result_key: group.report_items(items, (), warn, show)}
         if tracker.total_count is not None and selection.ids is None:
             result["total_count"] = tracker.total_count
         result.update(extra)
         return result
     finally:
+        if not group.reading:  # a read under way (at the timeout) may still be adding to them
+            group.warnings.update(tracker.warnings)
         transient_warning = transient.warning()
-        for warning in list(tracker.warnings) + ([transient_warning] if transient_warning else []):
+        for warning in list(group.warnings) + ([transient_warning] if transient_warning else []):
             warn(warning)
 
 
@@ -144,6 +165,7 @@ def run_info_module(provider: Provider, argument_spec: dict[str, Any]) -> None:
         params, hooks = tasks_module.params, tasks_module.hooks
         source = provider.source(provider, tasks_module.client, params, hooks.utcnow())
         deadline = tasks_module.connections.deadline if tasks_module.connections is not None else None
-        return collect_tasks(source, params, tasks_module.warn, hooks.utcnow, deadline=deadline, sleep=hooks.sleep, clock=hooks.clock)
+        return collect_tasks(source, params, tasks_module.warn, hooks.utcnow, Show(tasks_module.redactor.text), deadline=deadline,
+                             sleep=hooks.sleep, clock=hooks.clock)
 
     tasks_module.run(report)

@@ -16,6 +16,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiEr
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Connections, RuntimeHooks
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import MESSAGE_LIMIT, safe_text
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
@@ -72,7 +73,11 @@ class DbTasksModule:
         return self.connections.client(self.provider)
 
     def warn(self, message: str) -> None:
-        self.module.warn(self.redactor.text(message))
+        self.module.warn(self.shown(message))
+
+    def shown(self, message: str) -> str:
+        """A message or warning as it may be printed: redacted, then made one safe line (idempotent, see ``_text``)."""
+        return safe_text(self.redactor.text(message), MESSAGE_LIMIT)
 
     def _show_notices(self) -> None:
         """The connections' warnings (insecure settings, repaired answers) as module warnings, each once."""
@@ -88,6 +93,8 @@ class DbTasksModule:
             name: self.redactor.text(value) if isinstance(value, str) else value
             for name, value in error.to_fail_kwargs().items()
         }
+        # The other text fields are data (the provider's code, the request id), returned as sent.
+        fields["msg"] = self.shown(fields["msg"])
         self.close()
         self._show_notices()
         self.module.fail_json(**fields)

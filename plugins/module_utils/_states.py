@@ -23,8 +23,8 @@ TERMINAL = frozenset({"succeeded", "failed", "stopped"})
 ENDED_BADLY = frozenset({"failed", "stopped"})
 
 NORMALIZED_FIELDS = ("id", "state", "terminal", "progress_percent", "failure_reason")
-# Where a normalized value goes when the API already sent a different value under its name.
-COLLISION_PREFIX = "dbtasks_"
+# Where a raw field goes when its name is one of NORMALIZED_FIELDS and its value differs.
+RAW_PREFIX = "api_"
 
 _PERCENT_TEXT = re.compile(r"(\d{1,15}(?:\.\d{1,15})?)\s*%?", re.ASCII)
 _COUNT_TEXT = re.compile(r"[+-]?\d{1,18}", re.ASCII)
@@ -158,18 +158,20 @@ def _item_id(provider: Provider, raw: Any) -> Any | None:
 
 
 def normalize_item(provider: Provider, raw: Any) -> tuple[dict[str, Any], list[str]]:
-    """Snake_case every raw field and add ``id``, ``state``, ``terminal``, ``progress_percent``, ``failure_reason``.
+    """Snake_case every raw field and set ``id``, ``state``, ``terminal``, ``progress_percent``, ``failure_reason``.
 
-    Raw fields are never overwritten or dropped. When the API already sent a
-    field under a normalized name with a different value, the raw value stays
-    and the normalized one goes under ``dbtasks_<name>`` with a warning.
+    The five normalized fields always hold the values computed here: every
+    verdict reads them, so the API cannot overrule one by sending a field of
+    the same name. Raw fields are never dropped: a raw field under a normalized
+    name with a different value is returned under ``api_<name>`` (the first of
+    ``api_<name>``, ``api_api_<name>``, ... the API did not send), with a warning.
     Returns ``(item, warnings)``; raises ``DbTasksError`` when ``raw`` is not a JSON object.
     """
     if not isinstance(raw, Mapping):
         raise DbTasksError("{0} returned a list item that is not a JSON object but {1}".format(provider.label, type(raw).__name__))
     state, state_warning = map_state(provider, raw)
     warnings = [state_warning] if state_warning else []
-    normalized = {
+    computed = {
         "id": _item_id(provider, raw),
         "state": state,
         "terminal": state in TERMINAL,
@@ -178,22 +180,21 @@ def normalize_item(provider: Provider, raw: Any) -> tuple[dict[str, Any], list[s
     }
     item = snake_keys(raw)
     for name in NORMALIZED_FIELDS:
-        value = normalized[name]
-        if name not in item:
-            item[name] = value
-        elif (item[name] != value or type(item[name]) is not type(value)) and COLLISION_PREFIX + name not in item:
-            item[COLLISION_PREFIX + name] = value
-            warnings.append(
-                "{0} returned its own field {1!r}; it is kept as sent and the normalized value is under {2!r}".format(
-                    provider.label, name, COLLISION_PREFIX + name
-                )
-            )
+        value = computed[name]
+        if name in item and not (type(item[name]) is type(value) and item[name] == value):
+            moved = RAW_PREFIX + name
+            while moved in item:
+                moved = RAW_PREFIX + moved
+            item[moved] = item[name]
+            warnings.append("{0} returned its own field {1!r}; it is returned as {2!r}, and {1!r} holds the normalized value".format(
+                provider.label, name, moved))
+        item[name] = value
     return item, warnings
 
 
 def normalized(item: Mapping[str, Any], name: str) -> Any:
-    """A normalized field of an item from ``normalize_item``, wherever a name collision put it."""
-    return item.get(COLLISION_PREFIX + name, item.get(name))
+    """A normalized field of an item from ``normalize_item``: always the collection's own value, never the API's."""
+    return item.get(name)
 
 
 def is_done(item: Mapping[str, Any], target: str) -> bool:

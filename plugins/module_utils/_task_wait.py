@@ -5,9 +5,9 @@
 
 The action runs on the controller, so one wait follows UDTS, DDS and RDS
 tasks together: the engine (``_wait.py``) reads each provider on its own at
-every poll, so a task that fails on one provider ends the wait within one
-poll interval however long the others still run, and a provider that cannot
-be read does not hide the others. This file selects the tasks, builds one
+every poll, each in a thread of its own, so a task that fails on one provider
+ends the wait within one poll interval however long the others still run, and
+a provider that fails or stalls does not hide the others. This file selects the tasks, builds one
 ``Followed`` per provider and shapes the result; ``_task_wait_report.py`` words it.
 """
 
@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Callable
 
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Connections, RuntimeHooks
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan, option_prefix
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import (
     ProgressLog,
@@ -30,6 +31,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report im
     summary_lines,
     timeout_result,
 )
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import MESSAGE_LIMIT, SHOW, Show, safe_text
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import FixedInterval, Followed, TransientErrors, Waiter, WaitTimeout, Watch
 
@@ -37,13 +39,15 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import FixedIn
 class TaskWait:
     """Selects the tasks, waits for them all at once, and builds the action's result.
 
-    ``emit`` receives each progress line (the action prints it at default verbosity).
+    ``emit`` receives each progress line (the action prints it at default verbosity); ``show`` makes API text safe for
+    lines and messages (redacted first).
     """
 
-    def __init__(self, plan: WaitPlan, connections: Connections, emit: Callable[[str], None]) -> None:
+    def __init__(self, plan: WaitPlan, connections: Connections, emit: Callable[[str], None], show: Show = SHOW) -> None:
         self.plan = plan
         self.connections = connections
         self.emit = emit
+        self.show = show
         self.warnings: dict[str, None] = {}
         self.unmatched_selectors: list[str] = []  # each selector that found no task, as the caller wrote it
         self.hooks = connections.hooks
@@ -60,9 +64,9 @@ class TaskWait:
         refs: dict[tuple[str, str], TaskRef] = {(ref.provider, ref.id): ref for ref in self.plan.tasks}
         for index, (provider, source) in enumerate(self._selector_sources):
             tracker = TaskTracker(source, Selection(None, None, None, None), self.hooks.utcnow)
-            found = [item for item in tracker.poll() if item.get("id") is not None]
-            for item in found:
-                refs.setdefault((provider.name, str(item["id"])), TaskRef(provider.name, str(item["id"])))
+            found = [str(normalized(item, "id")) for item in tracker.poll() if normalized(item, "id") is not None]
+            for task_id in found:
+                refs.setdefault((provider.name, task_id), TaskRef(provider.name, task_id))
             if not found:
                 self.unmatched_selectors.append(describe_selector(self.plan, index))
             self._warn(tracker.warnings)
@@ -85,37 +89,40 @@ class TaskWait:
 
     def run(self) -> dict[str, Any]:
         """The action result (without ``changed``); raises ``DbTasksError`` for errors that end the wait early."""
-        plan = self.plan
+        plan, show = self.plan, self.show
         refs = self._select()
         if not refs:
             return build_result(plan, [], [], None, 0.0, 0, {})
         groups, grouped = self._groups(refs)
-        progress = ProgressLog(refs, plan, self.emit)
         transient = TransientErrors()
-
-        def on_transient_error(error: Any) -> None:
-            transient(error)
-            progress.on_transient_error(error)
-
-        # Results follow the order of tasks, then selectors; groups answer provider by provider.
-        watch = Watch(groups, plan.target, self.hooks.clock, on_transient_error, order=[grouped.index(ref) for ref in refs])
         # Progress lines are due every progress_interval, so a poll is too.
         interval = min(plan.poll_interval, plan.progress_interval)
+
+        def on_transient_error(error: ApiError, elapsed: float) -> None:
+            transient(error, elapsed)
+            progress.on_transient_error(error, elapsed)
+
+        # Results follow the order of tasks, then selectors; groups answer provider by provider. A provider that has
+        # not answered within one interval is judged on its last reading, so the others are still seen every interval.
+        watch = Watch(groups, plan.target, self.hooks.clock, on_transient_error, order=[grouped.index(ref) for ref in refs],
+                      timeout=plan.timeout, read_budget=interval)
+        progress = ProgressLog(refs, plan, self.emit, watch, show)
         waiter = Waiter(watch.poll, timeout=plan.timeout, target=plan.target, fail_fast=True, fail_fast_states=plan.fail_on,
                         interval=FixedInterval(interval), sleep=self.hooks.sleep, clock=self.hooks.clock,
                         on_poll=progress.on_poll, on_transient_error=on_transient_error,
-                        describe=lambda index, item: describe(refs[index], item), unreadable=watch.unreadable)
+                        describe=lambda index, item: describe(refs[index], item, show=show) + watch.last_read(index),
+                        unreadable=watch.unreadable)
         try:
             try:
                 with self.connections.deadline.within(plan.timeout):
                     waited = waiter.run()
             except WaitTimeout as timeout:
-                return timeout_result(refs, timeout, watch.polls, progress.finished_after, plan)
-            items = watch.report_items(waited.items, plan.fail_on | ENDED_BADLY, lambda warning: self._warn([warning]))
-            return build_result(plan, refs, items, waited.outcome, waited.elapsed, watch.polls, progress.finished_after)
+                return timeout_result(refs, timeout, watch.polls, progress.finished_after, watch.read_times(), plan)
+            items = watch.report_items(waited.items, plan.fail_on | ENDED_BADLY, lambda warning: self._warn([warning]), show)
+            return build_result(plan, refs, items, waited.outcome, waited.elapsed, watch.polls, progress.finished_after, show,
+                                watch.read_times(), watch.unreadable())
         finally:
-            for group in groups:
-                self._warn(group.tracker.warnings)
+            self._warn(watch.warnings())
             transient_warning = transient.warning()
             if transient_warning:
                 self._warn([transient_warning])
@@ -139,16 +146,16 @@ def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emi
         with option_prefix(cloud):
             connections.validate(cloud)
     try:
-        wait = TaskWait(plan, connections, lambda line: emit(redactor.text(line)))
+        wait = TaskWait(plan, connections, lambda line: emit(safe_text(redactor.text(line), MESSAGE_LIMIT)), Show(redactor.text))
         result = wait.run()
     finally:
         connections.close()
-    result["msg"] = redactor.text(result["msg"])
-    for row in result["tasks"]:
+    result["msg"] = safe_text(redactor.text(result["msg"]), MESSAGE_LIMIT)
+    for row in result["tasks"] + result["unreadable"]:
         row.update((name, redactor.text(value)) for name, value in row.items() if isinstance(value, str))
-    warnings = [redactor.text(warning) for warning in connections.notices.drain() + list(wait.warnings)]
+    warnings = [safe_text(redactor.text(warning), MESSAGE_LIMIT) for warning in connections.notices.drain() + list(wait.warnings)]
     if wait.unmatched_selectors:
-        result["unmatched_selectors"] = [redactor.text(selector) for selector in wait.unmatched_selectors]
+        result["unmatched_selectors"] = [safe_text(redactor.text(selector), MESSAGE_LIMIT) for selector in wait.unmatched_selectors]
     # Also in the summary: a caller that hides the result (no_log) still shows the summary.
     result["summary"] = summary_lines(result, warnings)
     return result, warnings

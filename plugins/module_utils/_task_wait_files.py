@@ -15,14 +15,14 @@ import json
 import os
 import re
 import tempfile
-from xml.etree import ElementTree
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable
+from xml.etree import ElementTree
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 
 # The keys of the JSON file: the role's wait_for_tasks_result, which the role builds from the same keys.
-REPORT_KEYS = ("success", "outcome", "msg", "tasks", "elapsed", "polls", "summary")
+REPORT_KEYS = ("success", "outcome", "msg", "tasks", "elapsed", "polls", "unreadable", "summary")
 SUCCESS_OUTCOMES = ("succeeded", "synced")
 # The options that name the files, in the order they are written.
 REPORT_FILES = ("junit_file", "json_file")
@@ -39,6 +39,7 @@ def report(result: Mapping[str, Any]) -> dict[str, Any]:
     found = {key: result.get(key) for key in REPORT_KEYS}
     found["success"] = result.get("outcome") in SUCCESS_OUTCOMES
     found["tasks"] = found["tasks"] or []
+    found["unreadable"] = found["unreadable"] or []
     found["elapsed"] = found["elapsed"] or 0
     found["polls"] = found["polls"] or 0
     return found

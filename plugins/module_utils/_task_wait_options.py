@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import math
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -22,13 +21,25 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import Param
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_names import OptionNames
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import TARGETS
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import (
+    MAX_INTERVAL,
+    MAX_PROGRESS_INTERVAL,
+    MAX_TIMEOUT,
+    MIN_INTERVAL,
+    TARGETS,
+    check_seconds,
+)
 
 # The connection options of each cloud, under the cloud's name (task_wait's ``ucloud`` and ``huaweicloud`` options).
 CONNECTION_SPECS: dict[str, dict[str, Any]] = {name: cloud.options for name, cloud in CLOUDS.items()}
 FAIL_ON_CHOICES = ("failed", "stopped", "retrying", "unknown")
 DEFAULT_FAIL_ON = ["failed", "stopped"]
-MAX_POLL_INTERVAL = 3600.0
+# The seconds each duration option takes, both bounds included (the docs state them: tests/functional/meta/test_option_docs.py).
+DURATION_BOUNDS: dict[str, tuple[int, int]] = {
+    "timeout": (0, MAX_TIMEOUT),
+    "poll_interval": (MIN_INTERVAL, MAX_INTERVAL),
+    "progress_interval": (MIN_INTERVAL, MAX_PROGRESS_INTERVAL),
+}
 
 
 def group_member(cloud: str, providers: Mapping[str, Provider] = PROVIDERS) -> str:
@@ -116,15 +127,8 @@ def option_prefix(prefix: str) -> Iterator[None]:
         raise ParameterError("%s.%s" % (prefix, error.option), error.rule) from None
 
 
-def _seconds(params: Mapping[str, Any], option: str, minimum: float, allow_minimum: bool, maximum: float = math.inf) -> float:
-    value = float(params[option])
-    too_small = value < minimum if allow_minimum else value <= minimum
-    if not math.isfinite(value) or too_small or value > maximum:
-        bound = "%g or more" % minimum if allow_minimum else "more than %g" % minimum
-        if maximum != math.inf:
-            bound += " and at most %g" % maximum
-        raise ParameterError(option, "must be %s seconds, got %s" % (bound, params[option]))
-    return value
+def _seconds(params: Mapping[str, Any], option: str) -> float:
+    return check_seconds(option, params[option], *DURATION_BOUNDS[option])
 
 
 def _task_refs(tasks: list[Mapping[str, Any]]) -> tuple[TaskRef, ...]:
@@ -180,9 +184,9 @@ def parse_plan(params: Mapping[str, Any], providers: Mapping[str, Provider] = PR
         providers=providers,
         tasks=tasks,
         selectors=selectors,
-        timeout=_seconds(params, "timeout", 0, allow_minimum=True),
-        poll_interval=_seconds(params, "poll_interval", 0, allow_minimum=False, maximum=MAX_POLL_INTERVAL),
-        progress_interval=_seconds(params, "progress_interval", 0, allow_minimum=False),
+        timeout=_seconds(params, "timeout"),
+        poll_interval=_seconds(params, "poll_interval"),
+        progress_interval=_seconds(params, "progress_interval"),
         target=params["target"],
         fail_on=frozenset(fail_on),
         allow_empty=bool(params["allow_empty"]),

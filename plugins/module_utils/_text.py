@@ -7,15 +7,32 @@ A task name with an ESC sequence, a CR or a newline could otherwise repaint a
 CI log or forge whole lines ("ok:", "PASSED"); a 200,000-character name would
 flood every progress block. Returned data keeps the original values: only
 what is printed goes through ``safe_text``.
+
+``safe_text`` is idempotent: text it already made safe passes through it
+unchanged (``safe_text(safe_text(x, n), m) == safe_text(x, n)`` for ``m`` 0, or
+``m`` at least ``n`` when ``n`` is not 0). So a value is made safe where it is put into a line (cut to
+its own limit, so that one long field does not push the rest of the line
+out), an error message may be made safe where it is raised, and the output
+boundary (the module's ``warn``/``fail``, the action's lines and result)
+passes everything through it once more, without escaping anything twice.
+That is why a backslash is not escaped: ``\\x1b`` written by an API and an
+escaped ESC look alike, which is harmless, whereas escaping backslashes would
+double them at every layer.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Callable
 
 # The longest API value a line shows; longer ones are cut with a marker saying how much was left out.
 DEFAULT_LIMIT = 200
-_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+# The longest error text a line shows: errors carry the provider's code, HTTP status and request id at their end.
+ERROR_LIMIT = 1000
+# A whole message, warning or line at the output boundary, after its fields were cut to their own limits.
+MESSAGE_LIMIT = 20000
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_CUT_MARKER = re.compile(r"\.\.\.\[(\d{1,18}) more characters\]\Z")
 
 
 def _escape(char: str) -> str:
@@ -30,10 +47,52 @@ def _escape(char: str) -> str:
 
 
 def safe_text(value: Any, limit: int = DEFAULT_LIMIT) -> str:
-    """``value`` as one printable line: control characters shown escaped, cut to ``limit`` characters with a marker."""
+    """``value`` as one printable line: control characters shown escaped, cut to ``limit`` shown characters with a marker.
+
+    ``limit`` 0 escapes without cutting. The marker (``...[N more characters]``)
+    comes after the ``limit`` characters; a text that already ends with one keeps
+    it and adds what a smaller limit leaves out.
+    """
     text = value if isinstance(value, str) else str(value)
-    cut = len(text) - limit if limit and len(text) > limit else 0
-    if cut:
-        text = text[:limit]
-    escaped = "".join(_escape(char) for char in text) if not text.isprintable() or "\\" in text else text
-    return escaped + ("...[%d more characters]" % cut if cut else "")
+    left_out = 0
+    marker = _CUT_MARKER.search(text)
+    if marker is not None:
+        text, left_out = text[:marker.start()], int(marker.group(1))
+    if not text.isprintable():
+        pieces = [_escape(char) for char in text]
+        shown = "".join(pieces)
+    else:
+        pieces, shown = [], text
+    if limit and len(shown) > limit:
+        if not pieces:
+            left_out += len(text) - limit
+            shown = text[:limit]
+        else:
+            # Cut between escapes, never inside one; count the characters of the value left out.
+            length = kept = 0
+            for piece in pieces:
+                if length + len(piece) > limit:
+                    break
+                length += len(piece)
+                kept += 1
+            left_out += len(pieces) - kept
+            shown = "".join(pieces[:kept])
+    return shown + ("...[%d more characters]" % left_out if left_out else "")
+
+
+class Show:
+    """``safe_text`` after redaction: ``show(value)`` is what a line may print of an API value.
+
+    Secrets are masked before the cut, so a secret that the cut would split is
+    still found whole.
+    """
+
+    def __init__(self, redact: Callable[[str], str] | None = None) -> None:
+        self._redact = redact
+
+    def __call__(self, value: Any, limit: int = DEFAULT_LIMIT) -> str:
+        text = value if isinstance(value, str) else str(value)
+        return safe_text(self._redact(text) if self._redact is not None else text, limit)
+
+
+SHOW = Show()

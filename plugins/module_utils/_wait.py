@@ -6,11 +6,12 @@
 ``Waiter.run`` calls ``poll()`` until every item is done, then returns a
 ``WaitResult``; it raises ``WaitTimeout`` when the deadline passes first.
 ``Watch`` is the poll: one ``Followed`` per provider (its tracker and its last
-reading), each read on its own, so a provider that cannot be read keeps its
-last-seen tasks while the others are still judged. The pause between polls is
-an ``IntervalPolicy``: ``AdaptiveInterval`` (the info modules) or
+reading), each read in a thread of its own, so a provider that fails, or
+stalls, keeps its last-seen tasks (marked with the age of that reading)
+while the others are still read and judged. The pause between polls is an
+``IntervalPolicy``: ``AdaptiveInterval`` (the info modules) or
 ``FixedInterval`` (task_wait, whose progress lines and many staggered tasks
-want a steady cadence).
+want a steady cadence); it counts from the start of the poll before it.
 
 * Done means ``state`` in succeeded/failed/stopped; with ``target="synced"``
   also ``synced`` (incremental UDTS tasks never reach Done). ``retrying`` and
@@ -34,24 +35,39 @@ want a steady cadence).
   holds, a wait whose tasks all finished is ``failed`` if any ended failed
   or stopped.
 * A poll raising a retryable ``ApiError`` (the client has already spent its
-  retry budget) is reported to ``on_transient_error`` and the wait goes on;
-  any other error propagates. ``Watch`` raises only when no provider could
-  be read at all; otherwise it reports each provider's error itself.
+  retry budget) is reported to ``on_transient_error`` with the seconds into
+  the wait, and the wait goes on; any other error propagates. ``Watch``
+  reports each provider's transient errors itself and raises only the others.
+* A poll may return None: nothing to judge yet (a provider whose tasks were
+  selected by filters has not been read once).
 * Items may be ``None`` for a task whose provider has not been read yet: such
   a task is not done.
 """
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any, Callable, NamedTuple, Optional
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import TaskTracker
 
 TARGETS = ("terminal", "synced")
+# Bounds of the duration options (seconds) of task_wait, the role and the info modules' wait: polling
+# faster than once a second only spends the APIs' rate limits, and larger values are mistakes
+# (1e10 seconds overflowed the clock).
+MIN_INTERVAL = 1
+MAX_INTERVAL = 3600
+MAX_PROGRESS_INTERVAL = 86400
+MAX_TIMEOUT = 30 * 86400
+# The info modules' wait options and their bounds, both included (stated in doc_fragments/task_info.py, checked by
+# tests/functional/meta/test_option_docs.py).
+WAIT_BOUNDS: dict[str, tuple[int, int]] = {"wait_timeout": (0, MAX_TIMEOUT), "wait_sleep": (MIN_INTERVAL, MAX_INTERVAL)}
 _BACKOFF_FACTOR = 1.5
 _LISTED_IN_MESSAGE = 10
 _MAX_NAME_IN_MESSAGE = 60
@@ -59,6 +75,22 @@ _MAX_NAME_IN_MESSAGE = 60
 Item = dict[str, Any]
 Items = list[Optional[Item]]  # normalized items; None for a task not read yet
 Describe = Callable[[int, Any], str]
+OnTransientError = Callable[[ApiError, float], None]  # the error, and the seconds into the wait it was seen
+
+
+def check_seconds(option: str, value: Any, minimum: float, maximum: float) -> float:
+    """``value`` as seconds within ``minimum``..``maximum``; raises ``ParameterError`` naming ``option``."""
+    try:
+        seconds = float(value)
+    except (OverflowError, TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and minimum <= seconds <= maximum):
+        raise ParameterError(option, "must be from %s to %s seconds, got %s" % (_number_text(minimum), _number_text(maximum), value))
+    return seconds
+
+
+def _number_text(number: float) -> str:
+    return "%d" % number if float(number).is_integer() else "%g" % number
 
 
 class WaitResult(NamedTuple):
@@ -82,36 +114,54 @@ def wait_outcome(items: Items, target: str, fail_fast: bool, fail_fast_states: I
     return "succeeded"
 
 
-def _format_seconds(seconds: float) -> str:
+def format_seconds(seconds: float) -> str:
+    """``4.5s`` below ten seconds, else whole seconds (``46s``)."""
     return "%.1fs" % seconds if seconds < 10 else "%ds" % round(seconds)
 
 
-def describe_item(item: Item) -> str:
+def describe_item(item: Item, show: Show = SHOW) -> str:
     """``a "name" (status Running, state running, 30%)``: an item as the info modules' messages show it."""
-    label = str(normalized(item, "id"))
+    label = show(normalized(item, "id"))
     name = item.get("name")
-    if name and name != label:
-        name = str(name)
-        label += ' "%s"' % (name if len(name) <= _MAX_NAME_IN_MESSAGE else name[:_MAX_NAME_IN_MESSAGE - 3] + "...")
-    details = ["status %s" % item.get("status"), "state %s" % normalized(item, "state")]
+    if name and name != normalized(item, "id"):
+        label += ' "%s"' % show(name, _MAX_NAME_IN_MESSAGE)
+    details = ["status %s" % show(item.get("status")), "state %s" % normalized(item, "state")]
     percent = normalized(item, "progress_percent")
     details.append("progress unknown" if percent is None else "%g%%" % percent)
     return "%s (%s)" % (label, ", ".join(details))
 
 
-def _describe_listed(index: int, item: Any) -> str:
-    return describe_item(item) if item is not None else "task %d (not read yet)" % (index + 1)
+def describe_listed(index: int, item: Any, show: Show = SHOW) -> str:
+    """An item of a wait's list as the info modules' messages show it; ``index`` names a task not read yet."""
+    return describe_item(item, show) if item is not None else "task %d (not read yet)" % (index + 1)
 
 
 class Unreadable(NamedTuple):
-    """A provider whose last reads failed: since when (seconds into the wait) and the last error."""
+    """A provider that cannot be read at the moment: its last read failed with ``error``, or (``error`` None) it has not answered.
+
+    Times are seconds into the wait: ``since`` the first failed or unanswered read, ``read_at`` the last good one.
+    """
 
     provider: str
     since: float
-    error: ApiError
+    error: ApiError | None
+    read_at: float | None
 
     def __str__(self) -> str:
-        return "%s could not be read since %s: %s" % (self.provider, _format_seconds(self.since), self.error)
+        return describe_unreadable(self.provider, self.since, self.read_at, None if self.error is None else SHOW(self.error, ERROR_LIMIT))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entry as result data; ``error`` already made safe to show."""
+        return {"provider": self.provider, "since": round(self.since, 1), "read_at": None if self.read_at is None else round(self.read_at, 1),
+                "error": None if self.error is None else SHOW(self.error, ERROR_LIMIT)}
+
+
+def describe_unreadable(provider: str, since: float, read_at: float | None, error: str | None) -> str:
+    """``udts could not be read since 6.0s (tasks as last read at 3.0s): <error>``, or ``... has not answered since ...``."""
+    last = "never read" if read_at is None else "tasks as last read at %s" % format_seconds(read_at)
+    if error is None:
+        return "%s has not answered since %s (%s)" % (provider, format_seconds(since), last)
+    return "%s could not be read since %s (%s): %s" % (provider, format_seconds(since), last, error)
 
 
 class WaitTimeout(DbTasksError):
@@ -122,13 +172,13 @@ class WaitTimeout(DbTasksError):
     """
 
     def __init__(self, items: Items, elapsed: float, target: str, last_error: ApiError | None = None,
-                 describe: Describe = _describe_listed, unreadable: Sequence[Unreadable] = ()) -> None:
+                 describe: Describe = describe_listed, unreadable: Sequence[Unreadable] = ()) -> None:
         self.items = items
         self.elapsed = elapsed
         self.unreadable = list(unreadable)
         unfinished = [index for index, item in enumerate(items) if item is None or not is_done(item, target)]
         self.unfinished = [items[index] for index in unfinished]
-        waited = _format_seconds(elapsed)
+        waited = format_seconds(elapsed)
         if not items:
             message = "Timed out after %s waiting for tasks: no poll succeeded" % waited
         else:
@@ -139,7 +189,7 @@ class WaitTimeout(DbTasksError):
         if self.unreadable:
             message += "; " + "; ".join(str(entry) for entry in self.unreadable)
         elif last_error is not None:
-            message += "; the last poll failed: %s" % last_error
+            message += "; the last poll failed: %s" % SHOW(last_error, ERROR_LIMIT)
         super().__init__(message)
 
     def to_fail_kwargs(self) -> dict[str, Any]:
@@ -151,16 +201,22 @@ class TransientErrors:
 
     def __init__(self) -> None:
         self.count = 0
+        self.first_at: float | None = None
+        self.last_at: float | None = None
         self.last: ApiError | None = None
 
-    def __call__(self, error: ApiError) -> None:
+    def __call__(self, error: ApiError, elapsed: float) -> None:
         self.count += 1
-        self.last = error
+        self.first_at = elapsed if self.first_at is None else self.first_at
+        self.last, self.last_at = error, elapsed
 
     def warning(self) -> str | None:
-        if not self.count:
+        if not self.count or self.first_at is None or self.last_at is None:
             return None
-        return "%d poll(s) failed with a transient error and the wait went on; the last: %s" % (self.count, self.last)
+        when = "at %s" % format_seconds(self.first_at) if self.count == 1 else "from %s to %s" % (
+            format_seconds(self.first_at), format_seconds(self.last_at))
+        return "%d read(s) failed with a transient error %s into the wait and the wait went on; the last: %s" % (
+            self.count, when, SHOW(self.last, ERROR_LIMIT))
 
 
 def _number(value: Any) -> float | None:
@@ -256,20 +312,20 @@ class Waiter:
     """Polls until every task is done; see the module docstring for the rules.
 
     ``interval`` is the pause policy; without one, an ``AdaptiveInterval`` from
-    ``first_interval``, ``min_interval`` and ``max_interval``.
+    ``first_interval``, ``min_interval`` and ``max_interval``. A pause counts
+    from the start of the poll before it, so a slow poll does not slow the cadence.
     """
 
-    def __init__(self, poll: Callable[[], Items], timeout: float, first_interval: float = 5.0, target: str = "terminal",
+    def __init__(self, poll: Callable[[], Items | None], timeout: float, first_interval: float = 5.0, target: str = "terminal",
                  fail_fast: bool = True, min_interval: float = 1.0, max_interval: float = 60.0,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                  on_poll: Callable[[Items, float], None] | None = None,
-                 on_transient_error: Callable[[ApiError], None] | None = None,
+                 on_transient_error: OnTransientError | None = None,
                  fail_fast_states: Iterable[str] = ENDED_BADLY, interval: Any = None,
-                 describe: Describe = _describe_listed, unreadable: Callable[[], Sequence[Unreadable]] = lambda: ()) -> None:
-        if timeout < 0:
-            raise ParameterError("wait_timeout", "must be 0 or more seconds, got %s" % timeout)
-        if first_interval <= 0:
-            raise ParameterError("wait_sleep", "must be more than 0 seconds, got %s" % first_interval)
+                 describe: Describe = describe_listed, unreadable: Callable[[], Sequence[Unreadable]] = lambda: ()) -> None:
+        check_seconds("wait_timeout", timeout, *WAIT_BOUNDS["wait_timeout"])
+        if interval is None:
+            check_seconds("wait_sleep", first_interval, *WAIT_BOUNDS["wait_sleep"])
         if target not in TARGETS:
             raise ParameterError("wait_for", "must be one of %s, got %s" % (", ".join(TARGETS), target))
         self._interval = interval or AdaptiveInterval(first_interval, min_interval, max_interval)
@@ -285,14 +341,14 @@ class Waiter:
         self._describe = describe
         self._unreadable = unreadable
 
-    def _poll_once(self) -> tuple[Items | None, ApiError | None]:
+    def _poll_once(self, elapsed: Callable[[], float]) -> tuple[Items | None, ApiError | None]:
         try:
-            return list(self._poll()), None
+            return self._poll(), None
         except ApiError as error:
             if not error.retryable:
                 raise
             if self._on_transient_error is not None:
-                self._on_transient_error(error)
+                self._on_transient_error(error, elapsed())
             return None, error
 
     def run(self) -> WaitResult:
@@ -301,11 +357,12 @@ class Waiter:
         items: Items = []
         polls = 0
         while True:
-            fresh, error = self._poll_once()
+            started = self._clock()
+            fresh, error = self._poll_once(lambda: self._clock() - start)
             polls += 1
             now = self._clock()
             if fresh is not None:
-                items = fresh
+                items = list(fresh)
                 if self._on_poll is not None:
                     self._on_poll(items, now - start)
                 outcome = wait_outcome(items, self._target, self._fail_fast, self._fail_fast_states)
@@ -313,16 +370,22 @@ class Waiter:
                     return WaitResult(items, outcome, now - start, polls)
             if now >= deadline:
                 raise WaitTimeout(items, now - start, self._target, error, self._describe, self._unreadable())
-            delay = self._interval.next_delay(fresh, self._target, now)
-            self._sleep(min(delay, deadline - now))
+            delay = self._interval.next_delay(fresh, self._target, now) - (now - started)
+            if delay > 0:
+                self._sleep(min(delay, deadline - now))
 
 
 class Followed:
     """The tasks of one provider in a wait: its tracker, the last items read, and how its reads fail.
 
-    A provider whose tasks are all done is not read again. A retryable error
-    keeps the last items (or ``None`` placeholders before the first reading)
-    and is remembered with the time it started; any other error propagates.
+    Each read runs in a thread of its own (``start``), so a provider that is
+    slow to answer, or whose client spends its retry budget on a failing API,
+    does not hold up the reading of the others; until the read ends the tasks
+    keep their last items. The reading thread touches only the tracker; the
+    waiting thread takes the outcome (``absorb``) once the read has ended.
+    A retryable error keeps the last items (or ``None`` placeholders before the
+    first reading) and is remembered with the time it started; any other
+    error propagates.
     """
 
     def __init__(self, tracker: TaskTracker, detail_all: bool = False) -> None:
@@ -330,97 +393,193 @@ class Followed:
         self.detail_all = detail_all  # the user selected the tasks by id: report every one with its detail
         self.provider = tracker.provider
         self.items: list[Item] | None = None
-        self.error: ApiError | None = None
-        self.failing_since: float | None = None
+        self.read_at: float | None = None  # seconds into the wait of the last good read
+        self.error: ApiError | None = None  # why the last read failed; None once one succeeds
+        self.failing_since: float | None = None  # when the first of the failed reads in a row started
+        self.reading_since: float | None = None  # when the read under way started
+        self.warnings: dict[str, None] = {}  # insertion-ordered set, taken from the tracker between reads
+        self._ids = tracker.ids
+        self._ended = threading.Event()
+        self._outcome: tuple[list[Item] | None, Exception | None] = (None, None)
 
-    def current(self) -> Items:
+    def current(self) -> Items | None:
+        """The last items read; ``None`` placeholders for tasks named by id but not read yet; None when not even their number is known."""
         if self.items is not None:
             return list(self.items)
-        return [None] * len(self.tracker.ids or ())
-
-    def refresh(self, target: str, elapsed: float) -> ApiError | None:
-        """Read the tasks unless all are done; the retryable error that stopped the read, if one did."""
-        if self.items is not None and all(is_done(item, target) for item in self.items):
-            return None
-        try:
-            self.items = self.tracker.poll()
-        except ApiError as error:
-            if error.provider is None:
-                error.provider = self.provider.name
-            if not error.retryable:
-                raise
-            self.error = error
-            if self.failing_since is None:
-                self.failing_since = elapsed
-            return error
-        self.error, self.failing_since = None, None
+        if self._ids is not None:
+            return [None] * len(self._ids)
         return None
 
-    def report_items(self, items: Items, bad_states: Iterable[str], warn: Callable[[str], None]) -> Items:
+    def done(self, target: str) -> bool:
+        return self.items is not None and all(is_done(item, target) for item in self.items)
+
+    @property
+    def reading(self) -> bool:
+        return self.reading_since is not None
+
+    @property
+    def read_ended(self) -> bool:
+        return self._ended.is_set()
+
+    def start(self, elapsed: float) -> None:
+        """Start reading the tasks in a thread of its own."""
+        self.reading_since = elapsed
+        self._ended.clear()
+        # A daemon: a read still under way when the wait ends is abandoned, never waited for.
+        threading.Thread(target=self._read, name="dbtasks-%s-read" % self.provider.name, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            self._outcome = (self.tracker.poll(), None)
+        except Exception as error:  # pylint: disable=broad-exception-caught  # raised again by absorb, in the waiting thread
+            self._outcome = (None, error)
+        finally:
+            self._ended.set()
+
+    def wait(self, seconds: float | None) -> None:
+        """Wait for the read under way to end, at most ``seconds`` (None: as long as it takes)."""
+        self._ended.wait(None if seconds is None else max(0.0, seconds))
+
+    def absorb(self, elapsed: float) -> ApiError | None:
+        """Take the outcome of the ended read: the retryable error that stopped it, if one did; raises any other."""
+        items, error = self._outcome
+        started, self.reading_since, self._outcome = self.reading_since, None, (None, None)
+        self.warnings.update(self.tracker.warnings)
+        if error is None:
+            self.items, self.read_at = items, elapsed
+            self.error, self.failing_since = None, None
+            return None
+        if isinstance(error, ApiError):
+            if error.provider is None:
+                error.provider = self.provider.name
+            if error.retryable:
+                self.error = error
+                if self.failing_since is None:
+                    self.failing_since = started
+                return error
+        raise error
+
+    def unreadable(self) -> Unreadable | None:
+        """Why the tasks show their last-read state, if they do: the last read failed, or a read has not ended."""
+        if self.error is not None and self.failing_since is not None:
+            return Unreadable(self.provider.name, self.failing_since, self.error, self.read_at)
+        if self.reading_since is not None:
+            return Unreadable(self.provider.name, self.reading_since, None, self.read_at)
+        return None
+
+    def report_items(self, items: Items, bad_states: Iterable[str], warn: Callable[[str], None], show: Show = SHOW) -> Items:
         """The final items, with the detail read for the tasks the provider wants it for.
 
         Only for a provider whose listing lacks fields (``detail_on_report``):
         with ``detail_all`` every task gets the detail's fields; a task that ended
         in ``bad_states`` without a failure reason gets it, so a wait costs one
         extra request per failed task, not one per task. A failure message that
-        cannot be read leaves the item as it was, with a warning: the wait's outcome stands.
+        cannot be read leaves the item as it was, with a warning: the wait's
+        outcome stands. Nothing is read while a read of the provider is still under way.
         """
         if not self.provider.detail_on_report:
             return items
         bad = frozenset(bad_states)
-        reported = []
+        reported: Items = []
         for item in items:
             if item is not None and (self.detail_all or (normalized(item, "state") in bad and not normalized(item, "failure_reason"))):
+                task = show(normalized(item, "id"))
+                if self.reading:
+                    warn("the failure message of %s task %s was not read: %s has not answered" % (self.provider.name, task, self.provider.name))
+                    reported.append(item)
+                    continue
                 try:
                     item = self.tracker.detailed(item)
                 except ApiError as error:
                     if self.detail_all:  # the detail is part of what the user asked for
                         raise
-                    warn("the failure message of %s task %s could not be read: %s" % (self.provider.name, normalized(item, "id"), error))
+                    warn("the failure message of %s task %s could not be read: %s" % (self.provider.name, task, show(error, ERROR_LIMIT)))
             reported.append(item)
+        self.warnings.update(self.tracker.warnings)
         return reported
 
 
 class Watch:
-    """The ``poll`` of a ``Waiter`` over several providers: each read on its own.
+    """The ``poll`` of a ``Waiter`` over several providers: each read on its own, none waiting for another.
 
-    ``order`` puts the concatenated items of the providers into the order the
-    caller wants. A provider whose read fails transiently is reported to
-    ``on_transient_error`` and keeps its last items; only when no provider has
-    ever been read does the poll raise, so the waiter knows nothing succeeded.
+    A poll starts a read of every provider that has unfinished tasks and no
+    read under way, then waits for those reads, at most ``read_budget`` seconds
+    and never past the ``timeout``: a provider whose read has not ended by then
+    keeps its last items, and the others are judged without it. A read that
+    fails transiently is reported to ``on_transient_error`` and the provider
+    keeps its last items. ``order`` puts the concatenated items of the providers
+    into the order the caller wants. The poll returns None while the number of
+    tasks of some provider is not known yet (never read, selected by filters).
     """
 
     def __init__(self, groups: Sequence[Followed], target: str, clock: Callable[[], float],
-                 on_transient_error: Callable[[ApiError], None], order: Sequence[int] | None = None) -> None:
+                 on_transient_error: OnTransientError, order: Sequence[int] | None = None,
+                 timeout: float = math.inf, read_budget: float = math.inf) -> None:
         self.groups = list(groups)
         self.target = target
         self.clock = clock
-        self.start = clock()
         self.on_transient_error = on_transient_error
         self.order = list(order) if order is not None else None
+        self.timeout = timeout
+        self.read_budget = read_budget
+        self.start: float | None = None  # the clock at the first poll: the start of the wait
         self.polls = 0
+        self._owners: list[Followed] = []  # the group of each item of the last poll, in the caller's order
 
-    def poll(self) -> Items:
+    def elapsed(self) -> float:
+        return 0.0 if self.start is None else self.clock() - self.start
+
+    def poll(self) -> Items | None:
+        if self.start is None:
+            self.start = self.clock()
         self.polls += 1
-        errors = []
+        self._absorb()
+        started = [group for group in self.groups if not group.reading and not group.done(self.target)]
+        for group in started:
+            group.start(self.elapsed())
+        until = min(self.clock() + self.read_budget, self.start + self.timeout)
+        for group in started:
+            group.wait(None if until == math.inf else until - self.clock())
+        self._absorb()
+        current = [group.current() for group in self.groups]
+        if any(items is None for items in current):
+            return None
+        self._owners = self.arrange([group for group, items in zip(self.groups, current) for dummy in items or ()])
+        return self.arrange([item for items in current for item in items or ()])
+
+    def _absorb(self) -> None:
         for group in self.groups:
-            error = group.refresh(self.target, self.clock() - self.start)
-            if error is not None:
-                errors.append(error)
-        if errors and all(group.items is None for group in self.groups):
-            raise errors[-1]
-        for error in errors:
-            self.on_transient_error(error)
-        return self.arrange([item for group in self.groups for item in group.current()])
+            if group.reading and group.read_ended:
+                error = group.absorb(self.elapsed())
+                if error is not None:
+                    self.on_transient_error(error, self.elapsed())
 
     def arrange(self, grouped: list[Any]) -> list[Any]:
         return grouped if self.order is None else [grouped[index] for index in self.order]
 
     def unreadable(self) -> list[Unreadable]:
-        return [Unreadable(group.provider.name, group.failing_since, group.error) for group in self.groups
-                if group.error is not None and group.failing_since is not None]
+        """Every provider whose tasks show their last-read state, and why."""
+        return [entry for entry in (group.unreadable() for group in self.groups) if entry is not None]
 
-    def report_items(self, items: Items, bad_states: Iterable[str], warn: Callable[[str], None]) -> Items:
+    def read_at(self, index: int) -> float | None:
+        """Seconds into the wait of the last good read of an item of the last poll; None if never read."""
+        return self._owners[index].read_at if index < len(self._owners) else None
+
+    def read_times(self) -> list[float | None]:
+        """``read_at`` of every item of the last poll."""
+        return [group.read_at for group in self._owners]
+
+    def last_read(self, index: int) -> str:
+        """``, last read 30s ago`` for an item of the last poll whose provider cannot be read now; else empty."""
+        read_at = self.read_at(index)
+        if read_at is None or self._owners[index].unreadable() is None:
+            return ""
+        return ", last read %s ago" % format_seconds(self.elapsed() - read_at)
+
+    def warnings(self) -> list[str]:
+        return list(dict.fromkeys(warning for group in self.groups for warning in group.warnings))
+
+    def report_items(self, items: Items, bad_states: Iterable[str], warn: Callable[[str], None], show: Show = SHOW) -> Items:
         """The final items of every provider (``Followed.report_items``), in the caller's order."""
         if self.order is None:
             grouped = list(items)
@@ -431,7 +590,7 @@ class Watch:
         reported: list[Any] = []
         offset = 0
         for group in self.groups:
-            size = len(group.current())
-            reported.extend(group.report_items(grouped[offset:offset + size], bad_states, warn))
+            size = len(group.current() or ())
+            reported.extend(group.report_items(grouped[offset:offset + size], bad_states, warn, show))
             offset += size
         return self.arrange(reported)

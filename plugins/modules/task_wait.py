@@ -13,12 +13,13 @@ version_added: 0.1.0
 description:
   - Waits until every selected task has finished, reading all providers in one loop on the controller, and prints the
     status and percentage of each unfinished task while it waits, at default verbosity.
-  - One poll reads the unfinished tasks of every provider, so a task that fails on one provider ends the wait within one
-    poll even while tasks of another provider are still running. Per provider, a poll lists the tasks page by page
-    (C(ListUDTSTask), DDS C(ListJobs) or RDS C(ListTasks), up to 100, 100 or 50 tasks a page), however many tasks it
-    follows. For DDS and RDS it reads the unfinished tasks by ID instead when that takes fewer requests than the last
-    listing did (a single task is always read by ID), and stops reading a task by ID once it has finished. A provider
-    whose tasks have all finished is not read again.
+  - One poll reads the unfinished tasks of every provider, each provider on its own, so a task that fails on one provider
+    ends the wait within one poll even while tasks of another provider are still running, or while another provider
+    fails or does not answer (its tasks then keep their last-read state, marked with its age in progress lines).
+  - Per provider, a poll lists the tasks page by page (C(ListUDTSTask), DDS C(ListJobs) or RDS C(ListTasks), up to 100,
+    100 or 50 tasks a page), however many tasks it follows. For DDS and RDS it reads the unfinished tasks by ID instead
+    when that takes fewer requests than the last listing did (a single task is always read by ID), and stops reading a
+    task by ID once it has finished. A provider whose tasks have all finished is not read again.
   - The task fails when a task ends V(failed) or V(stopped) (see O(fail_on)) or when O(timeout) passes first; the message
     lists every failed or stopped task with its reason, or every unfinished task with its last status and progress.
     It succeeds when every task succeeded, or with O(target=synced) succeeded or is synced.
@@ -106,14 +107,18 @@ options:
     default: false
   timeout:
     description:
-      - Seconds to wait at most. The last poll happens at the deadline; then the task fails, listing every unfinished task.
+      - Seconds to wait at most, from 0 to 2592000 (30 days). The last poll happens at the deadline; then the task fails,
+        listing every unfinished task with its last status and, for a provider that could not be read, how long ago that
+        status was read and why the provider could not be read.
       - V(0) looks once.
     type: float
     default: 1800
   poll_interval:
     description:
-      - Seconds between two polls (more than 0, at most 3600). The first poll is at once; after each poll the wait pauses
-        for O(poll_interval), or for O(progress_interval) when that is shorter, so progress lines stay current.
+      - Seconds between two polls, from 1 to 3600. The first poll is at once; the next starts O(poll_interval) after it,
+        or O(progress_interval) when that is shorter, so progress lines stay current.
+      - A provider that has not answered within that time is judged on its last reading, so a slow or failing API
+        never delays the others by more than one interval.
       - The cadence is fixed, so the request rate is predictable against rate-limited APIs and a task's final state is
         seen at most this long after it happened. Unlike the wait of the info modules (C(wait=true)), it does not adapt
         to the progress and time estimates the APIs report.
@@ -121,8 +126,8 @@ options:
     default: 30
   progress_interval:
     description:
-      - Seconds between two progress blocks, each listing every unfinished task with its status and percentage. A line is
-        also printed as soon as a task finishes. The first block is printed after the first poll.
+      - Seconds between two progress blocks, from 1 to 86400, each listing every unfinished task with its status and
+        percentage. A line is also printed as soon as a task finishes. The first block is printed after the first poll.
     type: float
     default: 60
   target:
@@ -157,7 +162,7 @@ options:
   json_file:
     description:
       - Write the outcome as JSON to this file on the controller (its directory is created), however the wait ends; the
-        keys are RV(success), RV(outcome), RV(msg), RV(tasks), RV(elapsed), RV(polls) and RV(summary), the value of
+        keys are RV(success), RV(outcome), RV(msg), RV(tasks), RV(elapsed), RV(polls), RV(unreadable) and RV(summary), the value of
         C(wait_for_tasks_result) in the P(dbtasks.cloud.wait_for_tasks#role) role. Replaced whole, like O(junit_file).
     type: path
   variable_prefix:
@@ -364,7 +369,11 @@ outcome:
   type: str
   sample: succeeded
 msg:
-  description: What happened, in one line; on failure every failed or stopped task and its reason, on timeout every unfinished task.
+  description:
+    - What happened, in one line; on failure every failed or stopped task and its reason, on timeout every unfinished task;
+      then each provider that could not be read at the end, since when and why.
+    - Text from the APIs in it (names, statuses, reasons, errors) has its control characters escaped and is cut after 200
+      characters; RV(tasks) keeps the values as sent.
   returned: always
   type: str
   sample: All 3 tasks succeeded within 41s
@@ -374,7 +383,7 @@ tasks:
   type: list
   elements: dict
   contains:
-    provider:
+    provider: &provider_field
       description: V(udts), V(dds) or V(rds).
       type: str
       sample: rds
@@ -408,6 +417,33 @@ tasks:
           before); V(null) if it had not.
       type: float
       sample: 38.2
+    read_after:
+      description:
+        - Seconds from the start of the wait to the last good read of the task; V(null) if it was never read. Older than
+          the last poll when its provider could not be read (see RV(unreadable)).
+      type: float
+      sample: 36.0
+unreadable:
+  description:
+    - The providers that could not be read when the wait ended; their tasks in RV(tasks) are as last read. Empty when
+      every provider answered.
+  returned: unless RV(outcome=error)
+  type: list
+  elements: dict
+  contains:
+    provider: *provider_field
+    since:
+      description: Seconds into the wait of the first read that failed or did not answer.
+      type: float
+      sample: 6.0
+    read_at:
+      description: Seconds into the wait of the last good read; V(null) if the provider was never read.
+      type: float
+      sample: 4.0
+    error:
+      description: The last error, as shown in messages; V(null) when the provider has not answered at all.
+      type: str
+      sample: "UCloud ListUDTSTask failed: Service Unavailable (code 150, HTTP 503, request id 2c540c0c-e9bf-4896-a945-7afa1a626b8c, after 5 attempts)"
 unmatched_selectors:
   description:
     - Each selector that matched no task when the wait started, with its filters (with O(allow_empty=true) that is no

@@ -29,7 +29,9 @@ import pytest
 import yaml
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import MAX_POLL_INTERVAL, TASK_WAIT_SPEC
+from ansible_collections.dbtasks.cloud.plugins.doc_fragments.task_info import ModuleDocFragment as TaskInfoFragment
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import DURATION_BOUNDS, TASK_WAIT_SPEC
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import WAIT_BOUNDS
 
 
 def registry_providers() -> list[str]:
@@ -208,19 +210,31 @@ def test_task_wait_doc_names_each_fallback_variable(task_wait_doc):
     _fail_on(diff, 'environment variables in the task_wait DOCUMENTATION')
 
 
-def test_poll_interval_maximum_is_stated_as_enforced(task_wait_doc, role_spec):
-    """The upper bound parse_plan enforces is the one the docs state (the role README's table has no meaning column)."""
-    texts = {
-        'task_wait DOCUMENTATION': task_wait_doc['doc']['options']['poll_interval']['description'],
-        'role meta/argument_specs.yml': role_spec[_role_option('poll_interval')]['description'],
-        'docs/role.md': ' | '.join(_table_rows('docs/role.md')[_role_option('poll_interval')]),
-    }
+def _stated_bounds(text: Any) -> list[tuple[int, int]]:
+    return [(int(low), int(high)) for low, high in re.findall(r'from (\d+) to (\d+)', ' '.join(_as_list(text)))]
+
+
+def test_duration_bounds_are_stated_as_enforced(task_wait_doc, role_spec):
+    """The bounds parse_plan enforces on each duration option are the ones the docs state, as "from <min> to <max>"
+    (the role README's table has no meaning column)."""
     diff: Diff = []
-    for where, text in texts.items():
-        found = re.findall(r'at most (\d+)', ' '.join(_as_list(text)))
-        if found != ['%d' % MAX_POLL_INTERVAL]:
-            diff.append('%s: poll_interval "at most" %s, parse_plan enforces %g' % (where, found, MAX_POLL_INTERVAL))
-    _fail_on(diff, 'the stated maximum of poll_interval')
+    for option, bounds in DURATION_BOUNDS.items():
+        texts = {
+            'task_wait DOCUMENTATION': task_wait_doc['doc']['options'][option]['description'],
+            'role meta/argument_specs.yml': role_spec[_role_option(option)]['description'],
+            'docs/role.md': ' | '.join(_table_rows('docs/role.md')[_role_option(option)]),
+        }
+        for where, text in texts.items():
+            if _stated_bounds(text) != [bounds]:
+                diff.append('%s: %s states %s, parse_plan enforces %s' % (where, option, _stated_bounds(text), bounds))
+    _fail_on(diff, 'the stated bounds of the duration options')
+
+
+def test_the_info_modules_wait_bounds_are_stated_as_enforced():
+    options = yaml.safe_load(TaskInfoFragment.DOCUMENTATION)['options']
+    diff = ['doc_fragments/task_info.py: %s states %s, the module enforces %s' % (option, _stated_bounds(options[option]['description']), bounds)
+            for option, bounds in WAIT_BOUNDS.items() if _stated_bounds(options[option]['description']) != [bounds]]
+    _fail_on(diff, 'the stated bounds of the wait options')
 
 
 # --- the role: argument spec, defaults, the task that calls task_wait, restated defaults -----------------------------

@@ -21,7 +21,7 @@ def test_bad_input_fails_naming_option_and_rule_without_any_request(ansible_runn
         ('empty_id', RDS, {'job_id': ''}, 'job_id: must not be empty'),
         ('paging_long_range', DDS, {'start_time': '-45d', 'limit': 10}, 'limit: needs start_time and end_time at most 30 days apart'),
         ('paging_and_wait', UDTS, {'limit': 10, 'wait': True}, 'limit: cannot be combined with wait'),
-        ('wait_sleep', RDS, {'job_id': 'rds-cat-1h', 'wait': True, 'wait_sleep': 0}, 'wait_sleep: must be more than 0 seconds'),
+        ('wait_sleep', RDS, {'job_id': 'rds-cat-1h', 'wait': True, 'wait_sleep': 0}, 'wait_sleep: must be from 1 to 3600 seconds'),
     ]
     tasks = [{'name': name, module: args, 'register': name, 'ignore_errors': True} for name, module, args, dummy in cases]
     rc, results, output = ansible_runner.playbook(tasks)

@@ -40,6 +40,8 @@ CATALOGUE = [
     BadInput('role-zero-poll-interval', ROLE, {'tasks': [RDS_TASK], 'poll_interval': 0}, 'poll_interval'),
     BadInput('role-poll-interval-above-an-hour', ROLE, {'tasks': [RDS_TASK], 'poll_interval': 7200}, 'poll_interval'),
     BadInput('role-zero-progress-interval', ROLE, {'tasks': [RDS_TASK], 'progress_interval': 0}, 'progress_interval'),
+    BadInput('role-sub-second-poll-interval', ROLE, {'tasks': [RDS_TASK], 'poll_interval': 1e-9}, 'wait_for_tasks_poll_interval'),
+    BadInput('role-timeout-beyond-30-days', ROLE, {'tasks': [RDS_TASK], 'timeout': 1e10}, 'wait_for_tasks_timeout'),
     BadInput('role-unknown-target', ROLE, {'tasks': [RDS_TASK], 'target': 'done'}, 'wait_for_tasks_target'),
     BadInput('role-unknown-fail-on-state', ROLE, {'tasks': [RDS_TASK], 'fail_on': ['succeeded']}, 'wait_for_tasks_fail_on'),
     BadInput('role-selector-without-filter', ROLE, {'selectors': [{'provider': 'rds'}]}, 'selectors'),
@@ -55,6 +57,7 @@ CATALOGUE = [
     BadInput('task-wait-unknown-option', ACTION, {'tasks': [RDS_TASK], 'wait': True}, 'wait'),
     BadInput('task-wait-nothing-selected', ACTION, {}, 'selectors'),
     BadInput('task-wait-zero-poll-interval', ACTION, {'tasks': [RDS_TASK], 'poll_interval': 0}, 'poll_interval'),
+    BadInput('task-wait-huge-progress-interval', ACTION, {'tasks': [RDS_TASK], 'progress_interval': 1e10}, 'progress_interval'),
     BadInput('task-wait-unknown-fail-on-state', ACTION, {'tasks': [RDS_TASK], 'fail_on': ['done']}, 'fail_on'),
     BadInput('task-wait-huawei-endpoint-not-http', ACTION, {'tasks': [RDS_TASK], 'huaweicloud': {'endpoint': 'ftp://127.0.0.1/'}}, 'endpoint'),
 ]

@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Run the gate playbook (``ansible-playbook dbtasks.cloud.gate -e @vars.yml``) against a fresh emulator.
 
-- ``gate_for(speed)``: starts an emulator with ``scenarios/gate.yml`` at ``speed`` scenario seconds per wall
-  second and returns a ``Gate`` bound to it; ``Gate.run(variables)`` runs the playbook in a subprocess and
+- ``gate_for(speed, scenario=...)``: starts an emulator with ``scenarios/gate.yml`` (or ``scenario``) at ``speed``
+  scenario seconds per wall second and returns a ``Gate`` bound to it; ``Gate.run(variables)`` runs the playbook in a subprocess and
   returns a ``GateRun`` (exit code, output, each output line with the wall time it arrived).
 """
 
@@ -113,9 +113,9 @@ class Gate:
 
 
 @pytest.fixture
-def gate_for(emulator_factory: Callable[[list[str]], EmulatorProcess], tmp_path: Any) -> Callable[[float], Gate]:
-    def start(speed: float) -> Gate:
-        emulator = emulator_factory(['--scenario', SCENARIO, '--speed', str(speed)])
+def gate_for(emulator_factory: Callable[[list[str]], EmulatorProcess], tmp_path: Any) -> Callable[..., Gate]:
+    def start(speed: float, scenario: str = SCENARIO) -> Gate:
+        emulator = emulator_factory(['--scenario', scenario, '--speed', str(speed)])
         workdir = tmp_path / ('gate-%d' % len(list(tmp_path.iterdir())))
         workdir.mkdir()
         return Gate(emulator, str(workdir))

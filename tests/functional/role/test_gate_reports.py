@@ -42,7 +42,7 @@ def test_junit_json_and_step_summary_are_written_for_each_outcome(gate_for, run_
 
     with open(report, encoding='utf-8') as handle:
         result = json.load(handle)
-    assert sorted(result) == ['elapsed', 'msg', 'outcome', 'polls', 'success', 'summary', 'tasks']
+    assert sorted(result) == ['elapsed', 'msg', 'outcome', 'polls', 'success', 'summary', 'tasks', 'unreadable']
     assert (result['outcome'], result['success']) == (outcome, code == 0)
     for line in result['summary']:
         assert line in run.output  # the summary the role printed

@@ -8,8 +8,8 @@ from __future__ import annotations
 import importlib
 import json
 import types
-from xml.etree import ElementTree
 from unittest import mock
+from xml.etree import ElementTree
 
 import pytest
 
@@ -109,7 +109,9 @@ def test_check_mode_waits_as_usual(monkeypatch, display):
     ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": dict(HUAWEI, typo=1)}, "huaweicloud.typo"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": {"project_id": "p1", "endpoint": "https://x.test"}}, "huaweicloud.access_key"),
     ({"tasks": [], "selectors": []}, "tasks: nothing to wait for: list tasks by id in tasks, or choose them by filters with selectors"),
-    ({"tasks": [{"provider": "rds", "id": "r1"}], "timeout": -3, "huaweicloud": HUAWEI}, "timeout: must be 0 or more seconds"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "timeout": -3, "huaweicloud": HUAWEI}, "timeout: must be from 0 to 2592000 seconds, got -3"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "poll_interval": 1e-9, "huaweicloud": HUAWEI}, "poll_interval: must be from 1 to 3600 seconds"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "timeout": 1e10, "huaweicloud": HUAWEI}, "timeout: must be from 0 to 2592000 seconds"),
 ])
 def test_bad_options_fail_before_any_request_with_the_option_named(monkeypatch, display, args, fragment):
     clouds = rds_cloud()
@@ -266,7 +268,7 @@ def test_the_report_files_are_written_for_every_outcome(monkeypatch, display, tm
     assert (None if found is None else (found.get("type"), found.get("message"))) == failure
     assert suite.find("system-out").text == "\n".join(result["summary"])
     with open(str(report), encoding="utf-8") as handle:
-        assert json.load(handle) == {key: result[key] for key in ("success", "outcome", "msg", "tasks", "elapsed", "polls", "summary")}
+        assert json.load(handle) == {key: result[key] for key in ("success", "outcome", "msg", "tasks", "elapsed", "polls", "unreadable", "summary")}
     assert sorted(path.name for path in tmp_path.rglob("*")) == ["gate.json", "gate.xml", "reports"]  # no temporary file left
 
 

@@ -80,3 +80,16 @@ def validated(**args: t.Any) -> dict:
     if result.error_messages:
         raise AssertionError(result.error_messages)
     return result.validated_parameters
+
+
+def run_wait(clouds: Clouds, **args: t.Any) -> tuple[dict, list, list]:
+    """``run_task_wait`` over ``clouds`` with ``args`` as the action validates them: ``(result, warnings, progress lines)``."""
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
+    from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import parse_plan
+
+    params = validated(**args)
+    lines: list = []
+    result, warnings = run_task_wait(parse_plan(params), params, lines.append, hooks=clouds.hooks,
+                                     redactor=Redactor([UCLOUD["private_key"], HUAWEI["secret_key"]]))
+    return result, warnings, lines

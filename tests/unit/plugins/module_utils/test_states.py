@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS, provider_named
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import (
+    NORMALIZED_FIELDS,
     STATES,
     TERMINAL,
     failure_reason,
+    is_done,
     map_state,
     normalize_item,
     parse_percent,
@@ -287,24 +289,38 @@ def test_normalize_rds_item():
     assert item == dict(RDS_ITEM, state="failed", terminal=True, progress_percent=None, failure_reason="restore failed")
 
 
-def test_normalize_never_overwrites_raw_fields():
+def test_the_normalized_fields_always_hold_the_computed_values_and_raw_ones_move_aside():
     raw = dict(DDS_ITEM, state="ACTIVE", terminal="yes", progress_percent=60.0, failure_reason=None)
     item, warnings = normalize_item(PROVIDERS["dds"], raw)
     assert {name: item[name] for name in ("id", "state", "terminal", "progress_percent", "failure_reason")} == {
-        "id": DDS_ITEM["id"], "state": "ACTIVE", "terminal": "yes", "progress_percent": 60.0, "failure_reason": None,
+        "id": DDS_ITEM["id"], "state": "running", "terminal": False, "progress_percent": 60.0, "failure_reason": None,
     }
-    assert item["dbtasks_state"] == "running" and item["dbtasks_terminal"] is False
-    assert "dbtasks_progress_percent" not in item and "dbtasks_failure_reason" not in item and "dbtasks_id" not in item
+    # Nothing the API sent is lost: a different value moves to api_<name>; an equal one (same type) is the same field.
+    assert item["api_state"] == "ACTIVE" and item["api_terminal"] == "yes"
+    assert not {"api_id", "api_progress_percent", "api_failure_reason"} & set(item)
     assert warnings == [
-        "DDS returned its own field 'state'; it is kept as sent and the normalized value is under 'dbtasks_state'",
-        "DDS returned its own field 'terminal'; it is kept as sent and the normalized value is under 'dbtasks_terminal'",
+        "DDS returned its own field 'state'; it is returned as 'api_state', and 'state' holds the normalized value",
+        "DDS returned its own field 'terminal'; it is returned as 'api_terminal', and 'terminal' holds the normalized value",
     ]
 
 
-def test_normalize_keeps_a_raw_collision_field_too():
-    raw = {"TaskId": "t1", "Status": "Done", "Id": "other", "DbtasksId": "mine"}
-    item, _warnings = normalize_item(PROVIDERS["udts"], raw)
-    assert item["id"] == "other" and item["dbtasks_id"] == "mine" and item["task_id"] == "t1"
+def test_fields_named_like_the_collections_own_are_data_and_never_decide():
+    # The RDS answer that once made a gate pass: the API's own "dbtasks_state" and "state" change nothing.
+    raw = dict(RDS_ITEM, status="Failed", fail_reason="disk full", dbtasks_state="succeeded", state="succeeded", api_state="x",
+               Terminal=False)
+    item, dummy = normalize_item(PROVIDERS["rds"], raw)
+    assert (item["state"], item["terminal"], item["failure_reason"]) == ("failed", True, "disk full")
+    assert is_done(item, "terminal")
+    assert (item["dbtasks_state"], item["api_state"], item["api_api_state"], item["api_terminal"]) == ("succeeded", "x", "succeeded", False)
+
+
+@pytest.mark.parametrize("field", ["state", "dbtasks_state", "id", "TaskId", "Status", "terminal", "progress_percent"])
+@pytest.mark.parametrize("value", [["x"], {"a": ["b"]}, [], 1.5, None, True])
+def test_a_list_or_object_where_a_scalar_belongs_never_crashes(field, value):
+    item, dummy = normalize_item(PROVIDERS["udts"], {"TaskId": "t1", "Status": "Dumping", field: value})
+    assert item["state"] in STATES and isinstance(item["terminal"], bool)
+    assert item["id"] is None or isinstance(item["id"], (str, int))
+    hash((item["id"], item["state"], item["terminal"], item["progress_percent"], item["failure_reason"]))
 
 
 def test_normalize_unknown_status_warns():
@@ -356,9 +372,16 @@ def test_arbitrary_json_only_raises_our_errors(provider, raw):
     assert all(isinstance(text, str) for text in warnings)
     snaked = snake_keys(raw)
     for key, value in snaked.items():
-        if not isinstance(value, (dict, list)):
+        if key not in NORMALIZED_FIELDS and not isinstance(value, (dict, list)):
             assert item[key] is value
-    assert set(snaked) | {"id", "state", "terminal", "progress_percent", "failure_reason"} <= set(item)
+    assert set(snaked) | set(NORMALIZED_FIELDS) <= set(item)
+    # A raw field under a normalized name is either the same value or moved, whole, to a free api_ name.
+    moved = [key for key in item if key not in snaked and key not in NORMALIZED_FIELDS]
+    differing = [name for name in NORMALIZED_FIELDS
+                 if name in snaked and not (type(snaked[name]) is type(item[name]) and snaked[name] == item[name])]
+    assert sorted(key.rsplit("api_", 1)[1] for key in moved) == sorted(differing)
+    for key in moved:
+        assert repr(item[key]) == repr(snaked[key.rsplit("api_", 1)[1]])
 
 
 @settings(deadline=None)

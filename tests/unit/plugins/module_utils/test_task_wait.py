@@ -8,19 +8,15 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, ParameterError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import parse_plan
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import format_duration
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import json_response
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import (
     CONNECTION_ENV,
     HUAWEI,
-    UCLOUD,
     Clouds,
     huawei,
+    run_wait,
     udts,
-    validated,
 )
 
 
@@ -28,14 +24,6 @@ from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait
 def _no_connection_env(monkeypatch):
     for name in CONNECTION_ENV:
         monkeypatch.delenv(name, raising=False)
-
-
-def run(clouds, **args):
-    params = validated(**args)
-    lines = []
-    redactor = Redactor([UCLOUD["private_key"], HUAWEI["secret_key"]])
-    result, warnings = run_task_wait(parse_plan(params), params, lines.append, hooks=clouds.hooks, redactor=redactor)
-    return result, warnings, lines
 
 
 def three_clouds(**timeline):
@@ -53,7 +41,7 @@ TASKS = [{"provider": "udts", "id": "u1"}, {"provider": "udts", "id": "u2"}, {"p
 
 def test_every_provider_is_read_in_each_poll_and_the_wait_succeeds_when_all_did():
     clouds = three_clouds(u1=[(40, {"Status": "Done"})], d1=[(20, {"status": "Completed"})], r1=[(70, {"status": "Completed"})])
-    result, warnings, lines = run(clouds, tasks=TASKS, poll_interval=10)
+    result, warnings, lines = run_wait(clouds, tasks=TASKS, poll_interval=10)
     assert (result["outcome"], result.get("failed"), warnings) == ("succeeded", None, [])
     assert result["msg"] == "All 4 tasks succeeded within %s" % format_duration(clouds.elapsed)
     assert [(row["provider"], row["id"], row["state"]) for row in result["tasks"]] == [
@@ -84,7 +72,7 @@ def test_results_follow_the_order_the_tasks_were_given_whatever_the_provider():
                     timeline={"u2": [(5, {"Status": "FailedUnrecoverable", "FailReason": "u2 broke"})]})
     tasks = [{"provider": "rds", "id": "r2"}, {"provider": "udts", "id": "u2"}, {"provider": "dds", "id": "d1"},
              {"provider": "udts", "id": "u1"}, {"provider": "rds", "id": "r1"}]
-    result, dummy, lines = run(clouds, tasks=tasks, poll_interval=5)
+    result, dummy, lines = run_wait(clouds, tasks=tasks, poll_interval=5)
     assert [row["id"] for row in result["tasks"]] == ["r2", "u2", "d1", "u1", "r1"]
     # the UDTS detail read for the report lands on its own task
     assert [row["failure_reason"] for row in result["tasks"]] == [None, "u2 broke", None, None, None]
@@ -95,7 +83,7 @@ def test_results_follow_the_order_the_tasks_were_given_whatever_the_provider():
 def test_several_tasks_of_one_huawei_service_cost_one_list_request_per_poll():
     clouds = Clouds(rds_items=[huawei("r%d" % number) for number in range(5)],
                     timeline={"r%d" % number: [(10 * number, {"status": "Completed"})] for number in range(5)})
-    result, dummy, dummy = run(clouds, tasks=[{"provider": "rds", "id": "r%d" % number} for number in range(5)], poll_interval=5)
+    result, dummy, dummy = run_wait(clouds, tasks=[{"provider": "rds", "id": "r%d" % number} for number in range(5)], poll_interval=5)
     assert result["outcome"] == "succeeded"
     # against one request per unfinished task per poll for a naive loop
     assert clouds.calls() == {"rds": {"List": result["polls"]}}
@@ -107,7 +95,7 @@ def test_polls_keep_the_poll_interval_even_when_finishes_are_expected_sooner():
     clouds = Clouds(rds_items=[huawei("r%d" % number, percent="0") for number in range(10)],
                     timeline={"r%d" % number: [(step, {"process": str(min(99, step * 20 // (number + 1)))}) for step in range(1, 60)]
                               + [(6 * (number + 1), {"status": "Completed"})] for number in range(10)})
-    result, dummy, dummy = run(clouds, tasks=[{"provider": "rds", "id": "r%d" % number} for number in range(10)], poll_interval=10)
+    result, dummy, dummy = run_wait(clouds, tasks=[{"provider": "rds", "id": "r%d" % number} for number in range(10)], poll_interval=10)
     assert result["outcome"] == "succeeded"
     assert clouds.clock.sleeps and set(clouds.clock.sleeps) == {10}
     assert clouds.calls() == {"rds": {"List": result["polls"]}}
@@ -115,7 +103,7 @@ def test_polls_keep_the_poll_interval_even_when_finishes_are_expected_sooner():
 
 def test_a_failure_on_one_provider_ends_the_wait_within_one_poll_while_another_still_runs():
     clouds = three_clouds(d1=[(33, {"status": "Failed", "fail_reason": "port in use"})], r1=[(900, {"status": "Completed"})])
-    result, dummy, lines = run(clouds, tasks=TASKS, poll_interval=10)
+    result, dummy, lines = run_wait(clouds, tasks=TASKS, poll_interval=10)
     assert result["outcome"] == "failed" and result["failed"] is True
     assert 33 <= clouds.elapsed <= 33 + 10
     assert result["msg"].startswith('1 of 4 tasks failed or stopped after ')
@@ -130,7 +118,7 @@ def test_a_failure_on_one_provider_ends_the_wait_within_one_poll_while_another_s
 def test_the_udts_failure_message_comes_from_the_task_detail():
     clouds = Clouds(udts_items=[udts("u1"), udts("u9")],
                     timeline={"u1": [(10, {"Status": "FailedUnrecoverable", "FailReason": "Access denied"})]})
-    result, dummy, dummy = run(clouds, tasks=[{"provider": "udts", "id": "u1"}, {"provider": "udts", "id": "u9"}], poll_interval=5)
+    result, dummy, dummy = run_wait(clouds, tasks=[{"provider": "udts", "id": "u1"}, {"provider": "udts", "id": "u9"}], poll_interval=5)
     assert result["tasks"][0]["failure_reason"] == "Access denied"
     assert "u1" in result["msg"] and "Access denied" in result["msg"]
     # only the failed task is read again, for its message
@@ -147,20 +135,20 @@ def test_the_udts_failure_message_comes_from_the_task_detail():
 def test_fail_on_decides_which_states_end_the_wait_at_once(fail_on, ends_at, outcome):
     clouds = Clouds(udts_items=[udts("u1", MaxRetryCount=2)],
                     timeline={"u1": [(10, {"Status": "Failed", "CurRetryCount": 1}), (30, {"Status": "Dumping"}), (50, {"Status": "Done"})]})
-    result, dummy, dummy = run(clouds, tasks=[{"provider": "udts", "id": "u1"}], poll_interval=5, fail_on=fail_on)
+    result, dummy, dummy = run_wait(clouds, tasks=[{"provider": "udts", "id": "u1"}], poll_interval=5, fail_on=fail_on)
     assert (result["outcome"], clouds.elapsed) == (outcome, ends_at)
 
 
 def test_a_stopped_task_left_out_of_fail_on_is_awaited_with_the_others_and_still_fails_the_wait():
     clouds = three_clouds(u1=[(10, {"Status": "Stopped"})], d1=[(20, {"status": "Completed"})], r1=[(30, {"status": "Completed"})])
-    result, dummy, dummy = run(clouds, tasks=TASKS, poll_interval=5, fail_on=["failed"])
+    result, dummy, dummy = run_wait(clouds, tasks=TASKS, poll_interval=5, fail_on=["failed"])
     assert (result["outcome"], clouds.elapsed) == ("failed", 30)
     assert 'udts u1 [migrate-u1]: Stopped - no reason given' in result["msg"]
 
 
 def test_timeout_lists_every_unfinished_task_with_its_last_status_and_progress():
     clouds = three_clouds(d1=[(5, {"status": "Completed"})])
-    result, dummy, dummy = run(clouds, tasks=TASKS, timeout=60, poll_interval=10)
+    result, dummy, dummy = run_wait(clouds, tasks=TASKS, timeout=60, poll_interval=10)
     assert (result["outcome"], result["failed"], result["elapsed"], clouds.elapsed) == ("timeout", True, 60.0, 60)
     assert result["msg"] == ('Timed out after 60s waiting for 2 of 4 tasks: udts u1 [migrate-u1]: Dumping (running), 10%; '
                              'rds r1 [Job-r1]: Running, 10%')
@@ -171,11 +159,11 @@ def test_target_synced_accepts_synced_tasks_and_says_how_each_ended():
     clouds = Clouds(udts_items=[udts("inc", "Syncing"), udts("full")],
                     timeline={"inc": [(15, {"Status": "Synced"})], "full": [(25, {"Status": "Done"})]})
     tasks = [{"provider": "udts", "id": "inc"}, {"provider": "udts", "id": "full"}]
-    result, dummy, dummy = run(clouds, tasks=tasks, poll_interval=5, target="synced")
+    result, dummy, dummy = run_wait(clouds, tasks=tasks, poll_interval=5, target="synced")
     assert result["outcome"] == "synced"
     assert result["msg"] == "All 2 tasks are done within 25s: 1 synced, 1 succeeded"
     clouds = Clouds(udts_items=[udts("inc", "Synced")])
-    result, dummy, dummy = run(clouds, tasks=tasks[:1], poll_interval=5, timeout=20)
+    result, dummy, dummy = run_wait(clouds, tasks=tasks[:1], poll_interval=5, timeout=20)
     assert result["outcome"] == "timeout"
 
 
@@ -186,8 +174,8 @@ def test_selectors_are_resolved_once_and_their_tasks_followed_after_they_stop_ma
                     timeline={"r1": [(20, {"status": "Completed"})], "d1": [(10, {"status": "Completed"})]})
     selectors = [{"provider": "rds", "instance_id": "db-1", "status": ["Running"]},
                  {"provider": "dds", "status": ["Running"], "name": "Job-d1"}]
-    result, dummy, dummy = run(clouds, selectors=selectors, tasks=[{"provider": "rds", "id": "r1", "name": "given name"}],
-                               poll_interval=5)
+    result, dummy, dummy = run_wait(clouds, selectors=selectors, tasks=[{"provider": "rds", "id": "r1", "name": "given name"}],
+                                    poll_interval=5)
     assert result["outcome"] == "succeeded"
     # the task named in tasks keeps its display name; r1 is selected twice but awaited once
     assert [(row["id"], row["name"]) for row in result["tasks"]] == [("r1", "given name"), ("d1", "Job-d1")]
@@ -198,7 +186,7 @@ def test_selectors_are_resolved_once_and_their_tasks_followed_after_they_stop_ma
 
 def test_a_huawei_selector_with_two_statuses_lists_once_per_status():
     clouds = Clouds(rds_items=[huawei("r1"), huawei("r2", "Failed"), huawei("r3", "Completed")])
-    result, dummy, dummy = run(clouds, selectors=[{"provider": "rds", "status": ["Running", "Failed"]}], poll_interval=5)
+    result, dummy, dummy = run_wait(clouds, selectors=[{"provider": "rds", "status": ["Running", "Failed"]}], poll_interval=5)
     assert [row["id"] for row in result["tasks"]] == ["r1", "r2"]
     assert result["outcome"] == "failed"
     statuses = [query.get("status") for operation, query in clouds.stores["rds"].queries[:2]]
@@ -208,7 +196,7 @@ def test_a_huawei_selector_with_two_statuses_lists_once_per_status():
 @pytest.mark.parametrize("allow_empty, outcome, failed", [(False, "failed", True), (True, "succeeded", None)])
 def test_selectors_that_match_nothing_fail_unless_allow_empty(allow_empty, outcome, failed):
     clouds = Clouds(rds_items=[huawei("r1", "Completed")])
-    result, dummy, dummy = run(clouds, selectors=[{"provider": "rds", "status": ["Running"]}], allow_empty=allow_empty)
+    result, dummy, dummy = run_wait(clouds, selectors=[{"provider": "rds", "status": ["Running"]}], allow_empty=allow_empty)
     assert (result["outcome"], result.get("failed"), result["tasks"], result["polls"]) == (outcome, failed, [], 0)
     assert "No task matched the selectors" in result["msg"]
 
@@ -224,17 +212,21 @@ def test_transient_errors_are_shown_and_the_wait_goes_on():
 
     clouds = Clouds(rds_items=[huawei("r1")], timeline={"r1": [(30, {"status": "Completed"})]}, fail=flaky)
     params = dict(HUAWEI, retries=0)
-    result, warnings, lines = run(clouds, tasks=[{"provider": "rds", "id": "r1"}], poll_interval=5, huaweicloud=params)
+    result, warnings, lines = run_wait(clouds, tasks=[{"provider": "rds", "id": "r1"}], poll_interval=5, huaweicloud=params)
     assert result["outcome"] == "succeeded"
-    assert sum("a poll failed and will be repeated" in line for line in lines) == 2
-    assert warnings == ["2 poll(s) failed with a transient error and the wait went on; the last: RDS ShowJob failed: busy "
-                        "(code SYS.503, HTTP 503)"]
+    # a failed read is a line with the time into the wait, like every other line; the same failure again is not repeated
+    failed = [line for line in lines if "could not be read" in line]
+    assert failed == ["task_wait     0s | rds could not be read, the wait goes on with its tasks as last read: RDS ShowJob failed: "
+                      "busy (code SYS.503, HTTP 503)"]
+    assert "rds can be read again, after 10s" in lines[-2]
+    assert warnings == ["2 read(s) failed with a transient error from 0.0s to 5.0s into the wait and the wait went on; the last: "
+                        "RDS ShowJob failed: busy (code SYS.503, HTTP 503)"]
 
 
 def test_an_unknown_task_id_fails_at_the_first_poll_with_the_provider_error():
     clouds = Clouds(rds_items=[huawei("r1")])
     with pytest.raises(ApiError, match="the rds task 'nope' cannot be read: The job nope does not exist"):
-        run(clouds, tasks=[{"provider": "rds", "id": "nope"}])
+        run_wait(clouds, tasks=[{"provider": "rds", "id": "nope"}])
 
 
 @pytest.mark.parametrize("args, option", [
@@ -251,14 +243,14 @@ def test_an_unknown_task_id_fails_at_the_first_poll_with_the_provider_error():
 def test_bad_connections_and_filters_fail_before_any_request(args, option):
     clouds = three_clouds()
     with pytest.raises(ParameterError) as raised:
-        run(clouds, **args)
+        run_wait(clouds, **args)
     assert raised.value.option == option
     assert clouds.transport.requests == []
 
 
 def test_only_the_connections_in_use_are_required():
     clouds = three_clouds(r1=[(5, {"status": "Completed"})])
-    result, dummy, dummy = run(clouds, tasks=[{"provider": "rds", "id": "r1"}], ucloud={})
+    result, dummy, dummy = run_wait(clouds, tasks=[{"provider": "rds", "id": "r1"}], ucloud={})
     assert result["outcome"] == "succeeded"
     assert clouds.transport.closed is False  # the test's transport is not the engine's to close
 
@@ -267,7 +259,7 @@ def test_secrets_never_reach_the_result_or_the_progress_lines():
     secret = HUAWEI["secret_key"]
     clouds = Clouds(rds_items=[huawei("r1", fail_reason="")],
                     timeline={"r1": [(5, {"status": "Failed", "fail_reason": "denied for " + secret})]})
-    result, dummy, lines = run(clouds, tasks=[{"provider": "rds", "id": "r1", "name": "key " + secret}])
+    result, dummy, lines = run_wait(clouds, tasks=[{"provider": "rds", "id": "r1", "name": "key " + secret}])
     assert result["outcome"] == "failed"
     assert result["tasks"][0]["failure_reason"] == "denied for ********"
     assert 'rds r1 [key ********]: Failed - denied for ********' in result["msg"]

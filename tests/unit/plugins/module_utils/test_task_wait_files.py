@@ -78,8 +78,9 @@ def test_text_from_an_api_cannot_break_the_xml():
 
 def test_the_json_report_is_the_role_result():
     result = {"outcome": "synced", "msg": "m", "tasks": [row()], "elapsed": 3.5, "polls": 2, "summary": ["s"], "changed": False, "failed": None}
-    assert report(result) == {"success": True, "outcome": "synced", "msg": "m", "tasks": [row()], "elapsed": 3.5, "polls": 2, "summary": ["s"]}
-    expected = {"success": False, "outcome": "error", "msg": "bad", "tasks": [], "elapsed": 0, "polls": 0, "summary": None}
+    assert report(result) == {"success": True, "outcome": "synced", "msg": "m", "tasks": [row()], "elapsed": 3.5, "polls": 2,
+                              "unreadable": [], "summary": ["s"]}
+    expected = {"success": False, "outcome": "error", "msg": "bad", "tasks": [], "elapsed": 0, "polls": 0, "unreadable": [], "summary": None}
     assert report({"outcome": "error", "msg": "bad"}) == expected
 
 

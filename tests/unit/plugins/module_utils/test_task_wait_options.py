@@ -56,11 +56,16 @@ def test_the_spec_names_the_option_in_error(args, fragment):
     ({"selectors": [{"provider": "rds", "status": []}]}, "selectors[0].status", "at least one status"),
     ({"selectors": [{"provider": "rds", "status": ["running"]}]}, "selectors[0].status", "'running' is not a rds status"),
     ({"selectors": [{"provider": "udts", "status": ["Sleeping"]}]}, "selectors[0].status", "use one of Created, Checking"),
-    ({"tasks": RDS_TASK, "timeout": -1}, "timeout", "must be 0 or more seconds, got -1"),
-    ({"tasks": RDS_TASK, "poll_interval": 0}, "poll_interval", "more than 0 and at most 3600 seconds"),
-    ({"tasks": RDS_TASK, "poll_interval": 3601}, "poll_interval", "at most 3600"),
-    ({"tasks": RDS_TASK, "progress_interval": -5}, "progress_interval", "more than 0 seconds"),
-    ({"tasks": RDS_TASK, "timeout": float("nan")}, "timeout", "must be 0 or more"),
+    ({"tasks": RDS_TASK, "timeout": -1}, "timeout", "must be from 0 to 2592000 seconds, got -1"),
+    ({"tasks": RDS_TASK, "timeout": 1e10}, "timeout", "must be from 0 to 2592000 seconds, got 10000000000.0"),
+    ({"tasks": RDS_TASK, "timeout": float("inf")}, "timeout", "must be from 0 to 2592000 seconds, got inf"),
+    ({"tasks": RDS_TASK, "poll_interval": 0}, "poll_interval", "must be from 1 to 3600 seconds, got 0"),
+    # polling a billion times a second spent the APIs' rate limits: a second at least
+    ({"tasks": RDS_TASK, "poll_interval": 1e-9}, "poll_interval", "must be from 1 to 3600 seconds, got 1e-09"),
+    ({"tasks": RDS_TASK, "poll_interval": 3601}, "poll_interval", "from 1 to 3600"),
+    ({"tasks": RDS_TASK, "progress_interval": 0.5}, "progress_interval", "must be from 1 to 86400 seconds, got 0.5"),
+    ({"tasks": RDS_TASK, "progress_interval": 1e10}, "progress_interval", "must be from 1 to 86400 seconds"),
+    ({"tasks": RDS_TASK, "timeout": float("nan")}, "timeout", "must be from 0 to 2592000 seconds, got nan"),
     ({"tasks": RDS_TASK, "fail_on": []}, "fail_on", "at least one state"),
 ])
 def test_parse_plan_rejects_what_the_spec_cannot_express(args, option, rule):

@@ -96,8 +96,9 @@ def test_a_task_done_at_the_first_poll_finished_before_the_wait():
 def test_transient_errors_are_counted_and_shown():
     lines = []
     log = ProgressLog(REFS, plan(), lines.append)
-    log.on_transient_error(ApiError("huaweicloud", "ListTasks", "busy", http_status=503, retryable=True, label="RDS"))
-    assert (log.transient_errors, lines) == (1, ["task_wait | a poll failed and will be repeated: RDS ListTasks failed: busy (HTTP 503)"])
+    log.on_transient_error(ApiError("huaweicloud", "ListTasks", "busy", http_status=503, retryable=True, label="RDS", provider="rds"), 65)
+    assert (log.transient_errors, lines) == (1, ["task_wait  1m05s | rds could not be read, the wait goes on with its tasks as last read: "
+                                                 "RDS ListTasks failed: busy (HTTP 503)"])
 
 
 def test_a_wait_without_a_successful_poll_times_out_with_every_task_unread():

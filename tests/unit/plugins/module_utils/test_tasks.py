@@ -289,7 +289,8 @@ def test_transient_poll_errors_warn_and_the_wait_goes_on():
     source.page_fetchers = lambda now: [flaky]
     result, warnings = collect(source, wait=True)
     assert result["wait_outcome"] == "succeeded"
-    assert len(warnings) == 1 and warnings[0].startswith("2 poll(s) failed with a transient error and the wait went on; the last:")
+    assert len(warnings) == 1
+    assert warnings[0].startswith("2 read(s) failed with a transient error from 0.0s to 5.0s into the wait and the wait went on; the last:")
     assert "Backend unavailable." in warnings[0]
 
 

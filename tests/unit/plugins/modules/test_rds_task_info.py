@@ -10,7 +10,7 @@ import pytest
 from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.dbtasks.cloud.plugins.modules import rds_task_info
-from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import run_module
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import json_response, run_module
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, huawei_api, install_api
 
 CREDENTIALS = {"access_key": "AK", "secret_key": "secret-sk-value", "project_id": "p1", "endpoint": "https://api.test"}
@@ -95,3 +95,70 @@ def test_unknown_status_is_a_module_warning(monkeypatch):
     assert result["tasks"][0]["state"] == "unknown"
     messages = ansible_warnings.get_warning_messages()
     assert messages.count("RDS status 'Paused' is not recognised; the state is reported as unknown") == 1, messages
+
+
+@pytest.mark.parametrize("own_fields", [{"dbtasks_state": "succeeded"}, {"state": "succeeded", "terminal": True},
+                                        {"dbtasks_state": ["x"]}, {"state": {"v": ["x"]}, "progress_percent": ["x"]}])
+def test_an_answer_naming_the_collections_own_fields_never_overrules_the_wait(monkeypatch, own_fields):
+    failed = dict({"status": "Failed", "process": "", "fail_reason": "disk full"}, **own_fields)
+    store = TaskStore([RUNNING], timeline={"t1": [(10, failed)]})
+    install_api(monkeypatch, store, huawei_api)
+    result = run_module(rds_task_info.main, dict(CREDENTIALS, job_id="t1", wait=True))
+    assert result.get("failed") is None and result["wait_outcome"] == "failed"
+    task = result["tasks"][0]
+    assert (task["state"], task["terminal"], task["failure_reason"]) == ("failed", True, "disk full")
+    # what the API sent is still returned, as data
+    assert all(task.get("api_" + name, task.get(name)) == value for name, value in own_fields.items())
+
+
+HOSTILE = "\x1b[2J\x1b[32mPASSED\x1b[0m\rok: [localhost]\n"
+
+
+def _escaped(text):
+    return "\x1b" not in text and "\r" not in text and "\n" not in text
+
+
+def test_api_text_in_the_wait_message_and_warnings_is_escaped_and_returned_as_sent(monkeypatch):
+    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
+    install_api(monkeypatch, TaskStore([dict(RUNNING, name=HOSTILE + "n" * 5000, status="Paused" + HOSTILE)]), huawei_api)
+    result = run_module(rds_task_info.main, dict(CREDENTIALS, job_id="t1", wait=True, wait_timeout=10))
+    assert result["failed"] is True and result["wait_outcome"] == "timeout"
+    assert result["msg"].startswith('Timed out after 10s waiting for 1 of 1 tasks: t1 "\\x1b[2J\\x1b[32mPASSED\\x1b[0m\\rok: [localhost]\\nnnnn')
+    assert "more characters]" in result["msg"] and len(result["msg"]) < 500 and _escaped(result["msg"])
+    messages = ansible_warnings.get_warning_messages()
+    assert messages and all(_escaped(message) for message in messages)
+    assert "RDS status 'Paused\\x1b[2J\\x1b[32mPASSED\\x1b[0m\\rok: [localhost]\\n' is not recognised" in messages[0]
+    assert result["tasks"][0]["name"] == HOSTILE + "n" * 5000
+
+
+def test_a_wait_whose_api_goes_down_times_out_naming_it_since_when_and_why(monkeypatch):
+    store = TaskStore([RUNNING])
+
+    def down_after_20s(store):
+        serve = huawei_api(store)
+
+        def handle(request):
+            if store.clock.now - store.start >= 20:
+                return json_response({"error_code": "APIGW.0202", "error_msg": "Backend unavailable"}, 503, headers={"X-Request-Id": "r-503"})
+            return serve(request)
+        return handle
+
+    install_api(monkeypatch, store, down_after_20s)
+    result = run_module(rds_task_info.main, dict(CREDENTIALS, job_id="t1", wait=True, wait_timeout=60, retries=0))
+    assert result["wait_outcome"] == "timeout" and result["elapsed"] == 60
+    assert result["msg"] == ('Timed out after 60s waiting for 1 of 1 tasks: t1 "RestartInstance" (status Running, state running, 40%), '
+                             'last read 48s ago; rds could not be read since 24s (tasks as last read at 12s): RDS ShowJob failed: '
+                             'Backend unavailable (code APIGW.0202, HTTP 503, request id r-503)')
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"wait_timeout": 10 ** 10}, "wait_timeout: must be from 0 to 2592000 seconds, got 10000000000"),
+    ({"wait_timeout": -1}, "wait_timeout: must be from 0 to 2592000 seconds, got -1"),
+    ({"wait_sleep": 0}, "wait_sleep: must be from 1 to 3600 seconds, got 0"),
+    ({"wait_sleep": 10 ** 10}, "wait_sleep: must be from 1 to 3600 seconds"),
+])
+def test_wait_durations_out_of_bounds_fail_before_any_request(monkeypatch, args, message):
+    transport = install_api(monkeypatch, TaskStore([RUNNING]), huawei_api)
+    result = run_module(rds_task_info.main, dict(CREDENTIALS, job_id="t1", wait=True, **args))
+    assert result["failed"] is True and message in result["msg"]
+    assert transport.requests == []
