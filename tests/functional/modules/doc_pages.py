@@ -87,6 +87,7 @@ class Page:
     setup: list[Command]
     sessions: list[Session]
     orphans: list[Command]
+    skipped: list[Command]
 
 
 def _paragraph_commands(paragraph: list[str], section: str) -> list[Command]:
@@ -133,15 +134,17 @@ def read_page(relative: str) -> Page:
     flush_paragraph()
     setup, sessions, orphans = [], [], []  # type: ignore[var-annotated]
     for command in commands:
+        if skipped(command.text):
+            continue
         if _SETUP.match(command.text):
             setup.append(command)
         elif EMULATOR.match(command.text):
             sessions.append(Session(command, []))
         elif sessions:
             sessions[-1].commands.append(command)
-        elif not skipped(command.text):
+        else:
             orphans.append(command)
-    return Page(relative, files, setup, sessions, orphans)
+    return Page(relative, files, setup, sessions, orphans, [command for command in commands if skipped(command.text)])
 
 
 def _console_commands(block: list[str], section: str) -> list[Command]:
@@ -197,8 +200,6 @@ class PageRunner:
             self.emulator = None
 
     def run(self, command: Command) -> None:
-        if skipped(command.text):
-            return
         script = ''.join('%s || exit 97\n' % self._local(item.text) for item in self.page.setup) + self._local(command.text) + '\n'
         done = subprocess.run(['bash', '-c', script], cwd=self.workdir, env=self.env, capture_output=True, text=True,
                               timeout=TIMEOUT, check=False)
