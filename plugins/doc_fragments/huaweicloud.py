@@ -38,7 +38,9 @@ options:
     description:
       - ID of the project (per region) that owns the resources, sent in the request path and as C(X-Project-Id).
       - If not set, the value of the E(HUAWEICLOUD_SDK_PROJECT_ID) or E(HW_PROJECT_ID) environment variable is used, in that order.
-      - Required, as an option or through the environment.
+      - If none is set, O(access_key) and O(secret_key) find it as the official SDK does, once per run. IAM
+        C(GET /v3/projects?name=<region>) at O(iam_endpoint) must name exactly one project, else the module fails naming
+        the region, or listing the projects found. Required with O(auth_token), and without O(region).
     type: str
   region:
     description:
@@ -54,6 +56,12 @@ options:
       - May contain the placeholders C({service}) and C({region}), for example V(https://{service}.{region}.example.com).
       - If not set, the value of the E(HUAWEICLOUD_SDK_ENDPOINT) environment variable is used
         (a name read by this collection, not by the official SDK).
+    type: str
+  iam_endpoint:
+    description:
+      - Base URL of IAM, where the project ID is looked up when O(project_id) is not set. May contain C({region}).
+      - If not set, the value of the E(HUAWEICLOUD_SDK_IAM_ENDPOINT) environment variable is used (the official SDK's
+        name); else C(https://iam.<region>.myhuaweicloud.com) (C(https://iam.eu-west-101.myhuaweicloud.eu) for V(eu-west-101)).
     type: str
   profile:
     description:

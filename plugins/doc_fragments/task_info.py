@@ -69,9 +69,10 @@ options:
     type: bool
     default: true
 notes:
-  - The module only reads. Pages after the first are read four at a time once the API has reported C(total_count);
-    items repeated across pages are returned once, and a listing that shifts while it is read ends with a warning
-    rather than looping. See C(docs/modules.md) for pagination and waiting in detail.
+  - The module only reads. Pages are read four at a time. A page may hold fewer items than asked (no API documents that
+    it serves whole pages), so reading goes on from the items received, until the API's C(total_count) (where it is
+    documented, DDS and RDS) or else an empty page. Items repeated across pages are returned once, and a listing that
+    shifts while it is read ends with a warning rather than looping. See C(docs/modules.md) for pagination and waiting.
 """
 
     # Selection by id and the API-side filters that DDS jobs and RDS tasks share

@@ -15,6 +15,7 @@ import ipaddress
 import math
 import os
 import re
+import threading
 import typing as t
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -37,32 +38,54 @@ class UCloudConfig:
 
 
 def endpoint_for(service: str, region: str) -> str:
-    """The public endpoint of ``service`` (for example ``dds``) in ``region``."""
+    """The public endpoint of ``service`` (for example ``dds``, ``iam``) in ``region``."""
     domain = "myhuaweicloud.eu" if region in EU_REGIONS else "myhuaweicloud.com"
     return "https://%s.%s.%s" % (service, region, domain)
+
+
+class DiscoveredProject:
+    """The project id found through IAM, shared by every client made from one config: one lookup per run or wait."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.project_id: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class HuaweiConfig:
     """Connection settings. ``endpoint`` replaces the per-service host for every service.
 
-    ``endpoint`` may contain ``{service}`` and ``{region}`` placeholders.
+    ``endpoint`` and ``iam_endpoint`` may contain ``{service}`` and ``{region}`` placeholders. Without
+    ``project_id`` the clients find the project of ``region`` through IAM (``discovered``).
     """
 
-    project_id: str
+    project_id: str | None = None
     access_key: str | None = None
     secret_key: str | None = dataclasses.field(default=None, repr=False)
     security_token: str | None = dataclasses.field(default=None, repr=False)
     auth_token: str | None = dataclasses.field(default=None, repr=False)
     region: str | None = None
     endpoint: str | None = None
+    iam_endpoint: str | None = None
+    discovered: DiscoveredProject = dataclasses.field(default_factory=DiscoveredProject, repr=False, compare=False)
 
     def base_url(self, service: str) -> str:
         if self.endpoint:
-            return self.endpoint.replace("{service}", service).replace("{region}", self.region or "").rstrip("/")
+            return self._fill(self.endpoint, service)
         if not self.region:
             raise ValueError("either region or endpoint is required")
         return endpoint_for(service, self.region)
+
+    def iam_url(self) -> str:
+        """Where the project id is looked up: ``iam_endpoint``, else the IAM endpoint of the region (``.eu`` included)."""
+        if self.iam_endpoint:
+            return self._fill(self.iam_endpoint, "iam")
+        if not self.region:
+            raise ValueError("a region is required to find its project")
+        return endpoint_for("iam", self.region)
+
+    def _fill(self, template: str, service: str) -> str:
+        return template.replace("{service}", service).replace("{region}", self.region or "").rstrip("/")
 
     def secrets(self) -> tuple[str | None, ...]:
         return (self.secret_key, self.security_token, self.auth_token)
@@ -95,6 +118,7 @@ HUAWEI_SPEC: dict[str, dict[str, t.Any]] = {
     "project_id": {"type": "str", "fallback": _env("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID")},
     "region": {"type": "str", "fallback": _env("HW_REGION_NAME", "HUAWEICLOUD_SDK_REGION")},
     "endpoint": {"type": "str", "fallback": _env("HUAWEICLOUD_SDK_ENDPOINT")},
+    "iam_endpoint": {"type": "str", "fallback": _env("HUAWEICLOUD_SDK_IAM_ENDPOINT")},
     # KooCLI profiles (_profiles.py); the names are those of the Terraform provider.
     "profile": {"type": "str", "fallback": _env("HW_PROFILE")},
     "shared_config_file": {"type": "path", "fallback": _env("HW_SHARED_CONFIG_FILE")},
@@ -223,9 +247,10 @@ def ucloud_config(params: Mapping[str, t.Any]) -> UCloudConfig:
 
 
 def _check_huawei_project(params: Mapping[str, t.Any]) -> None:
+    """A project id given must look like one; whether one is needed is decided with the region (it may be looked up)."""
     project_id = params.get("project_id")
     if not project_id:
-        raise _required(HUAWEI_SPEC, "project_id")
+        return
     _check_token_text("project_id", project_id)
     if not _HUAWEI_PROJECT_ID.match(project_id):
         raise ParameterError("project_id", "must be the project ID (32 hex digits as Huawei Cloud issues it; letters, digits, - and _,"
@@ -257,16 +282,24 @@ def huawei_config(params: Mapping[str, t.Any]) -> HuaweiConfig:
         raise _required(HUAWEI_SPEC, "region", unless=" unless endpoint is set")
     if region is not None and not _REGION.match(region):
         raise ParameterError("region", "must be a region name such as cn-north-4, got %r" % region)
-    if endpoint is not None:
-        check_url("endpoint", endpoint)
+    if not params.get("project_id"):
+        # As the official SDK does, AK/SK credentials find the project of their region through IAM.
+        if params.get("auth_token"):
+            raise _required(HUAWEI_SPEC, "project_id", unless=" with auth_token (only access_key and secret_key look it up)")
+        if region is None:
+            raise _required(HUAWEI_SPEC, "project_id", unless=" unless region is set (the project of the region is then looked up)")
+    for option in ("endpoint", "iam_endpoint"):
+        if params.get(option):
+            check_url(option, params[option])
     return HuaweiConfig(
-        project_id=params["project_id"],
+        project_id=params.get("project_id") or None,
         access_key=params.get("access_key") or None,
         secret_key=params.get("secret_key") or None,
         security_token=params.get("security_token") or None,
         auth_token=params.get("auth_token") or None,
         region=region,
         endpoint=endpoint,
+        iam_endpoint=params.get("iam_endpoint") or None,
     )
 
 

@@ -4,7 +4,7 @@
 
 """Huawei Cloud AK/SK request signing (SDK-HMAC-SHA256).
 
-Pure functions without I/O. The algorithm is described in REFERENCE.md section 5;
+Pure functions without I/O. The algorithm is described in docs/api-reference.md ("Huawei signing");
 where details are unstated it follows what the official Python SDK signer does,
 because the API gateway (and the emulator) verify exactly that.
 """

@@ -62,8 +62,11 @@ class HuaweiTaskSource(TaskSource):
         return [{}]
 
     def page_fetchers(self, now: datetime) -> list[FetchPage]:
-        return [functools.partial(self.read_list, dict(query, status=status))
-                for status in self.statuses for query in self.time_queries(now)]
+        queries = self.time_queries(now)
+        if queries:
+            # A project id still to be found through IAM is looked up here, once, before pages are read in parallel.
+            self.client.project_id()
+        return [functools.partial(self.read_list, dict(query, status=status)) for status in self.statuses for query in queries]
 
     def read_list(self, query: Mapping[str, Any], offset: int, limit: int) -> Page:
         request = dict(self.filters, **query)

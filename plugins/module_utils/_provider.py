@@ -44,6 +44,9 @@ class Provider:
     # Whether a status filter sent to the API must use the documented spelling (no case folding).
     status_filter_exact: bool = True
     page_size: int = 100  # the largest page the collection reads; also the largest ``limit``
+    # Whether the listing's total is documented well enough to end a listing; otherwise reading goes on to an
+    # empty page and the total only aims the reads ahead (docs/api-reference.md).
+    trusted_total: bool = True
     list_operation: str = ""
     detail_operation: str = ""
     # One followed id is read with the detail operation alone, without listing.

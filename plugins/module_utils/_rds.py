@@ -12,7 +12,7 @@ from typing import Any
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_tasks import HUAWEI_RECORD, HuaweiTaskSource
 from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
-from ansible_collections.dbtasks.cloud.plugins.module_utils._times import format_rds, resolve_range
+from ansible_collections.dbtasks.cloud.plugins.module_utils._times import EPOCH, format_rds, resolve_range
 
 RDS_PAGE_SIZE = 50  # the API's largest limit
 
@@ -29,15 +29,13 @@ class RdsTasks(HuaweiTaskSource):
         self.time_queries(now)  # validates the range before any request
 
     def time_queries(self, now: datetime) -> list[dict[str, str]]:
-        # No default range: without times the API lists every task it keeps. start_time alone ends now,
-        # because the API rejects start_time without end_time.
+        # No default range: without times the API lists every task it keeps. The API rejects start_time
+        # without end_time, and may reject end_time without start_time (docs/api-reference.md), so either
+        # one alone gets the other: start_time alone ends now, end_time alone starts at the epoch.
         start, end = resolve_range(self.start_time, self.end_time, now, None)
-        query = {}
-        if start is not None:
-            query["start_time"] = format_rds(start)
-        if end is not None:
-            query["end_time"] = format_rds(end)
-        return [query]
+        if start is None and end is None:
+            return [{}]
+        return [{"start_time": format_rds(start or EPOCH), "end_time": format_rds(end or now)}]
 
 
 RDS = Provider(

@@ -25,7 +25,11 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # plausible task time is ambiguous between the two units.
 EPOCH_MS_THRESHOLD = 10 ** 11
 
-DDS_MAX_SPAN = timedelta(days=30)
+# DDS: "the time span cannot be longer than 30 days", read strictly (a span of exactly 30 days may be refused).
+# Both bounds are inclusive whole seconds, so a window of 30 days minus one second still covers 30 days of
+# seconds; it is also the default range and how far back DDS keeps jobs ("within one month"), see
+# docs/api-reference.md.
+DDS_MAX_SPAN = timedelta(days=30) - timedelta(seconds=1)
 
 TIME_RULE = "must be ISO 8601 with Z or an offset, epoch seconds or milliseconds, or a relative time like -7d, -12h, -30m or now"
 NAIVE_TIME_RULE = (
@@ -172,6 +176,11 @@ def format_dds(moment: datetime) -> str:
     return "{0:04d}-{1:02d}-{2:02d}T{3:02d}:{4:02d}:{5:02d}+0000".format(
         utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second
     )
+
+
+def format_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with ``Z``, to the second, for messages."""
+    return _require_aware(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_rds(moment: datetime) -> str:

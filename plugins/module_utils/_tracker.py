@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Callable, NamedTuple
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, FetchPage, Page, fetch_all, fetch_one_page
+from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, FetchPage, ListingMemory, Page, fetch_all, fetch_one_page
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalize_item, normalized
 
@@ -44,6 +44,7 @@ class TaskSource:
     def __init__(self, provider: Provider, client: Any, params: Mapping[str, Any], now: datetime) -> None:
         self.provider = provider
         self.client = client
+        self.warnings: list[str] = []  # what ``page_fetchers`` had to change in the selection (a clipped time range)
 
     def page_fetchers(self, now: datetime) -> list[FetchPage]:
         """One ``fetch_page(offset, limit)`` per listing to read at ``now`` (one per time window, per status)."""
@@ -93,6 +94,7 @@ class TaskTracker:
         self._finished: dict[str, Raw] = {}
         self._looked_up: set[str] = set()  # ids whose latest fields came from get_one
         self._pages_per_listing: int | None = None  # requests the last full listing took
+        self._memories: dict[int, ListingMemory] = {}  # per listing of a poll: where it ended, to read ahead the next time
 
     def poll(self) -> list[Item]:
         self._looked_up = set()
@@ -157,10 +159,11 @@ class TaskTracker:
         self._looked_up.add(task_id)
         return raw
 
-    def _collect(self, fetch_page: FetchPage) -> Collected:
+    def _collect(self, fetch_page: FetchPage, memory: ListingMemory, wanted: set[Any] | None) -> Collected:
         selection = self.selection
         if selection.offset is None and selection.limit is None:
-            return fetch_all(fetch_page, self.provider.page_size, self.source.raw_id)
+            return fetch_all(fetch_page, self.provider.page_size, self.source.raw_id, trust_total=self.provider.trusted_total,
+                             memory=memory, wanted=wanted)
         return fetch_one_page(fetch_page, selection.offset or 0, selection.limit or self.provider.page_size)
 
     def _list(self) -> list[Raw]:
@@ -169,8 +172,14 @@ class TaskTracker:
         totals: list[int | None] = []
         repeated = 0
         pages = 0
-        for fetch_page in self.source.page_fetchers(self.utcnow()):
-            collected = self._collect(fetch_page)
+        fetchers = self.source.page_fetchers(self.utcnow())
+        self._warn(self.source.warnings)
+        # Following known tasks, a listing may stop once it has shown them all (one missing is read by id).
+        wanted = None if self.ids is None else {task_id for task_id in self.ids if task_id not in self._finished}
+        for index, fetch_page in enumerate(fetchers):
+            collected = self._collect(fetch_page, self._memories.setdefault(index, ListingMemory()), wanted)
+            if wanted is not None:
+                wanted.difference_update(self.source.raw_id(raw) for raw in collected.items)
             pages += collected.pages_fetched
             self._warn(collected.warnings)
             totals.append(collected.total_count)

@@ -4,7 +4,7 @@
 
 """UCloud API parameter signature: flatten, encode, sort by code point, SHA-1.
 
-Pure functions without I/O. The algorithm is described in REFERENCE.md section 1.
+Pure functions without I/O. The algorithm is described in docs/api-reference.md ("UCloud signature").
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ SIGNATURE_PARAM = "Signature"
 
 def _plain_number(number: Decimal) -> str:
     # The official SDK notes that the API gateway reads numbers the way Lua does, so integral
-    # values go as integers (42.0 -> 42); REFERENCE.md also rules out scientific notation.
+    # values go as integers (42.0 -> 42); docs/api-reference.md also rules out scientific notation.
     if number == number.to_integral_value():
         return str(int(number))
     return format(number, "f")

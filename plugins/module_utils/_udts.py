@@ -9,18 +9,20 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import FetchPage, Page
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import as_count
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import TaskSource, read_page
 
-# UDTS documents no largest page (only the default of 20). 100 is the page the module reads and the
-# largest limit it accepts: a bigger page is not known to be served whole.
+# UDTS documents no largest page (only the default of 20). 100 is the page the module asks for and the
+# largest limit it accepts; a server serving fewer per page loses nothing (_pagination reads on from the
+# items received, up to an empty page: UDTS documents no TotalCount). docs/api-reference.md
 UDTS_PAGE_SIZE = 100
-# The only Type values GetUDTSTaskStatus documents; other values are sent to ListUDTSTask only.
-STATUS_API_TYPES = ("transfer", "integration")
+# The Type values the UDTS APIs that document Type accept (GetUDTSTaskStatus and its siblings): data migration
+# (the default) and data integration. ListUDTSTask documents only "task type" and is read the same way.
+UDTS_TASK_TYPES = ("transfer", "integration")
 
 # "Failed" is refined by _failed_state: a task that will be retried is not over.
 UDTS_STATES = {
@@ -62,6 +64,8 @@ class UdtsTasks(TaskSource):
     def __init__(self, provider: Provider, client: Any, params: Mapping[str, Any], now: datetime) -> None:
         super().__init__(provider, client, params, now)
         self.task_type = text_option(params, "type")
+        if self.task_type is not None and self.task_type not in UDTS_TASK_TYPES:
+            raise ParameterError("type", "must be %s (the Type values of the UDTS APIs), got %r" % (" or ".join(UDTS_TASK_TYPES), self.task_type))
         self.name = text_option(params, "name")
         self.statuses = frozenset(status.casefold() for status in params.get("status") or ())
 
@@ -76,7 +80,7 @@ class UdtsTasks(TaskSource):
 
     def get_one(self, task_id: str) -> dict[str, Any]:
         request = {"TaskId": task_id}
-        if self.task_type in STATUS_API_TYPES:
+        if self.task_type:
             request["Type"] = self.task_type
         data = self.client.call("GetUDTSTaskStatus", request).get("Data")
         if not isinstance(data, dict):
@@ -110,6 +114,7 @@ UDTS = Provider(
     # Statuses are filtered here, not by the API, so any spelling matches.
     status_filter_exact=False,
     page_size=UDTS_PAGE_SIZE,
+    trusted_total=False,
     list_operation="ListUDTSTask",
     detail_operation="GetUDTSTaskStatus",
     # The list lacks the failure message and binlog position, so tasks selected by id get

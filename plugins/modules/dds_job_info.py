@@ -16,9 +16,11 @@ description:
     M(dbtasks.cloud.rds_task_info). DDS C(Running) is C(running), C(Completed) is C(succeeded), C(Failed) is C(failed);
     any other status is C(unknown) with a warning. The full table is in C(docs/states.md).
   - With O(wait=true), polls until the selected jobs have finished.
-  - Time range (O(start_time), O(end_time)) - without O(start_time), the 30 days before O(end_time); without
-    O(end_time), up to now. The API accepts at most 30 days per request, so a longer range is read as consecutive
-    30-day windows, newest first, and merged without duplicates. O(offset) and O(limit) need a range of at most 30 days.
+  - Time range (O(start_time), O(end_time)) - without O(start_time), the 30 days (less one second) before O(end_time);
+    without O(end_time), up to now. DDS keeps a month of jobs, so a start further back is moved to 30 days (less one
+    second) before now, with a warning; a range that ends before that fails. The API takes less than 30 days per
+    request (its limit, read strictly), so a longer range (one that ends in the future) is read as consecutive windows of
+    30 days less one second, newest first, and merged without duplicates. O(offset) and O(limit) need one window.
   - Pages hold up to 100 jobs (the API's maximum), so O(limit) is V(1) to V(100).
 author:
   - dbtasks.cloud contributors (@dbtasks)
@@ -58,10 +60,10 @@ EXAMPLES = r"""
     msg: "{{ item.name }} on {{ item.instance_name }}: {{ item.failure_reason }}"
   loop: "{{ failed.jobs }}"
 
-- name: Jobs of one instance over 60 days (read as two 30-day windows)
+- name: Jobs of one instance, as far back as DDS keeps them
   dbtasks.cloud.dds_job_info:
     instance_id: 1f311e6a299345d7bbc878874844e233in02
-    start_time: -60d
+    start_time: -30d
 
 - name: Jobs between two instants
   dbtasks.cloud.dds_job_info:
@@ -156,7 +158,8 @@ jobs:
 total_count:
   description:
     - The number of jobs the API reported for the query, before the O(instance_id) filter; summed over the windows of a
-      range longer than 30 days (jobs counted in two windows once).
+      longer range (jobs counted in two windows once).
+    - DDS documents C(total_count), but it is often missing (C(docs/api-reference.md)); the listing is complete either way.
   returned: when listing without O(job_id)/O(job_ids), if the API reported it
   type: int
   sample: 4

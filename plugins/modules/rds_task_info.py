@@ -18,7 +18,7 @@ description:
   - With O(wait=true), polls until the selected tasks have finished.
   - Time range (O(start_time), O(end_time)) - sent as epoch milliseconds. Without either, no time filter is sent and
     every task the API keeps is listed; O(start_time) alone ends now, because the API requires an end with a start;
-    O(end_time) alone is sent alone.
+    O(end_time) alone starts at V(0) (1970-01-01), because the API may require a start with an end.
   - Pages hold up to 50 tasks (the API's maximum), so O(limit) is V(1) to V(50).
 author:
   - dbtasks.cloud contributors (@dbtasks)

@@ -83,7 +83,8 @@ options:
         description: Only tasks with exactly this name (for example RDS V(RestartInstance)).
         type: str
       type:
-        description: UDTS only. Sent as C(Type) to C(ListUDTSTask).
+        description: UDTS only. V(transfer) (data migration, the default of the API) or V(integration), sent as C(Type) to
+          C(ListUDTSTask) and C(GetUDTSTaskStatus).
         type: str
       instance_id:
         description: DDS and RDS only. Only tasks of this DB instance.
@@ -95,7 +96,7 @@ options:
         description:
           - DDS and RDS only. Only tasks created at or after this time, in the forms M(dbtasks.cloud.rds_task_info) accepts
             (ISO 8601, epoch seconds or milliseconds, V(-7d), V(-12h), V(-30m), V(now)).
-          - DDS lists the last 30 days when neither time is set.
+          - DDS lists the last 30 days (less one second, as far back as it keeps jobs) when neither time is set.
         type: raw
       end_time:
         description: DDS and RDS only. Only tasks created before this time, in the same forms as O(selectors[].start_time).
@@ -247,7 +248,9 @@ options:
         description: IAM token sent as C(X-Auth-Token) instead of signing (E(HUAWEICLOUD_SDK_AUTH_TOKEN)). A secret.
         type: str
       project_id:
-        description: Project ID (E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID)).
+        description:
+          - Project ID (E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID)).
+          - Without it, access key and secret key find the project named after O(huaweicloud.region) through IAM, once per wait.
         type: str
       region:
         description: Region, for example V(cn-north-4) (E(HW_REGION_NAME), E(HUAWEICLOUD_SDK_REGION)). Required unless O(huaweicloud.endpoint) is set.
@@ -256,6 +259,11 @@ options:
         description:
           - Base URL replacing the public endpoint of both services (E(HUAWEICLOUD_SDK_ENDPOINT)); may contain C({service})
             and C({region}).
+        type: str
+      iam_endpoint:
+        description:
+          - IAM base URL where the project ID is looked up when O(huaweicloud.project_id) is not set
+            (E(HUAWEICLOUD_SDK_IAM_ENDPOINT)); default C(https://iam.<region>.myhuaweicloud.com) (C(.eu) for V(eu-west-101)).
         type: str
       profile:
         description:

@@ -17,7 +17,7 @@ description:
     M(dbtasks.cloud.rds_task_info). For example C(Dumping) is C(running), C(Synced) is C(synced), C(Done) is
     C(succeeded), C(Failed) is C(retrying) while retries remain and C(failed) after. The full table is in C(docs/states.md).
   - With O(wait=true), polls until the selected tasks have finished, or with O(wait_for=synced) caught up.
-  - UDTS documents no largest page. The module reads pages of 100 tasks and accepts O(limit) from V(1) to V(100).
+  - UDTS documents no largest page. The module asks for pages of 100 tasks and accepts O(limit) from V(1) to V(100).
 author:
   - dbtasks.cloud contributors (@dbtasks)
 options:
@@ -36,11 +36,12 @@ options:
     elements: str
   type:
     description:
-      - Sent as C(Type) to C(ListUDTSTask), and to C(GetUDTSTaskStatus) when it is V(transfer) or V(integration), the
-        values that API documents.
-      - UCloud does not document what C(ListUDTSTask) does with it; related APIs use V(transfer) (data migration) and
-        V(integration) (data integration).
+      - Which kind of task, sent as C(Type) to C(ListUDTSTask) and C(GetUDTSTaskStatus). V(transfer) is data migration,
+        V(integration) data integration; the UDTS APIs that document C(Type) default to V(transfer), so data integration
+        tasks may only be listed, and read by id, with V(integration).
+      - Not the migration mode (full, incremental); that is each task's own C(type) field in RV(tasks).
     type: str
+    choices: [transfer, integration]
   name:
     description:
       - Only tasks with exactly this name. ListUDTSTask has no name filter, so the module filters the listed tasks.
@@ -74,8 +75,9 @@ extends_documentation_fragment:
   - dbtasks.cloud.attributes
   - dbtasks.cloud.attributes.actiongroup_ucloud
 notes:
-  - Whether C(ListUDTSTask) returns a C(TotalCount) is not documented; without one the listing ends at the first short
-    page, and RV(total_count) is only returned when the API sent it.
+  - UCloud documents neither a largest page nor a C(TotalCount) for C(ListUDTSTask), so the module reads pages until an
+    empty one, from the items actually received (a server serving fewer than asked loses nothing); RV(total_count) is
+    only returned when the API sent it. C(docs/api-reference.md) lists these readings.
 seealso:
   - module: dbtasks.cloud.dds_job_info
   - module: dbtasks.cloud.rds_task_info
@@ -224,14 +226,14 @@ elapsed:
 """
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import run_info_module
-from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS
+from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS, UDTS_TASK_TYPES
 
 
 def main() -> None:
     argument_spec = dict(
         task_id=dict(type="str"),
         task_ids=dict(type="list", elements="str"),
-        type=dict(type="str"),
+        type=dict(type="str", choices=list(UDTS_TASK_TYPES)),
         name=dict(type="str"),
         status=dict(type="list", elements="str", choices=list(UDTS.statuses)),
     )

@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--generate', help='synthetic tasks, e.g. udts=100,dds=2000,rds=10000')
     parser.add_argument('--seed', type=int, default=0, help='seed for --generate (default 0)')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a throwaway CA; its certificate path is printed')
+    parser.add_argument('--strict', action='store_true',
+                        help='play every pessimistic reading of what the API docs leave open (the scenario option strict: true)')
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
     return parser
 
@@ -39,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error('--start must be 0 or more')
     try:
         emulator = Emulator(args.scenario, host=args.host, port=args.port, speed=args.speed, generate=parse_generate(args.generate),
-                            seed=args.seed, tls=args.tls, verbose=args.verbose, start=args.start)
+                            seed=args.seed, tls=args.tls, verbose=args.verbose, strict=args.strict,
+                            start=args.start)
         emulator.start()
     except (ScenarioError, FaultError, OSError) as exc:
         parser.exit(2, 'emulator: %s\n' % exc)

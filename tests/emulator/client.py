@@ -46,12 +46,16 @@ class HuaweiTestClient:
 
     def get(self, path: str, query: Query = (), headers: dict[str, str] | None = None, sdk_date: str | None = None,
             token: str | None = None, security_token: str | None = None, secret_key: str | None = None,
-            access_key: str | None = None) -> requests.Response:
-        """GET ``path`` (``{project_id}`` is filled in), signed with AK/SK unless ``token`` is given."""
+            access_key: str | None = None, project_header: bool = True) -> requests.Response:
+        """GET ``path`` (``{project_id}`` is filled in), signed with AK/SK unless ``token`` is given.
+
+        ``project_header=False`` leaves out ``X-Project-Id``, as for IAM.
+        """
         path = path.replace('{project_id}', self.creds.project_id)
         pairs = [(str(k), str(v)) for k, v in (query.items() if isinstance(query, Mapping) else query)]
-        sent = {'Host': urlsplit(self.base_url).netloc, 'Content-Type': 'application/json',
-                'X-Project-Id': self.creds.project_id}
+        sent = {'Host': urlsplit(self.base_url).netloc, 'Content-Type': 'application/json'}
+        if project_header:
+            sent['X-Project-Id'] = self.creds.project_id
         if security_token:
             sent['X-Security-Token'] = security_token
         sent.update(headers or {})

@@ -13,11 +13,12 @@ from typing import Any
 from .reply import Reply, json_reply
 
 UCLOUD_ROUTES = ('udts.ListUDTSTask', 'udts.GetUDTSTaskStatus')
-HUAWEI_ROUTES = ('dds.ListJobs', 'dds.ShowJob', 'rds.ListTasks', 'rds.ShowJob')
+HUAWEI_ROUTES = ('dds.ListJobs', 'dds.ShowJob', 'rds.ListTasks', 'rds.ShowJob', 'iam.KeystoneListProjects')
 ROUTES = UCLOUD_ROUTES + HUAWEI_ROUTES
 LIST_ROUTES = ('udts.ListUDTSTask', 'dds.ListJobs', 'rds.ListTasks')
 
-HTTP_KINDS = {'http_429': 429, 'http_429_retry_after': 429, 'http_500': 500, 'http_502': 502, 'http_503': 503, 'http_504': 504}
+HTTP_KINDS = {'http_400': 400, 'http_429': 429, 'http_429_retry_after': 429, 'http_500': 500, 'http_502': 502, 'http_503': 503,
+              'http_504': 504}
 REQUEST_KINDS = frozenset(list(HTTP_KINDS) + ['reset', 'slow', 'truncated_json', 'html_error', 'retcode_150', 'retcode_153'])
 PAGE_KINDS = frozenset(['page_repeat', 'total_changes', 'total_missing', 'empty_page'])
 KINDS = REQUEST_KINDS | PAGE_KINDS
@@ -31,6 +32,11 @@ HUAWEI_ERRORS = {
     503: ('APIGW.0202', 'Backend unavailable: the service is temporarily overloaded.'),
     504: ('APIGW.0201', 'Backend timeout.'),
 }
+# http_400: each service's parameter error (UCloud: the emulator's invented RetCode 230)
+PARAMETER_ERRORS = {'dds': 'DBS.200001', 'rds': 'DBS.280001'}
+KEYSTONE_ERRORS = {400: ('Expecting to find name in query. The server could not comply with the request since it is either '
+                         'malformed or otherwise incorrect.', 'Bad Request'),
+                   500: ('An unexpected error prevented the server from fulfilling your request.', 'Internal Server Error')}
 UCLOUD_RETCODES = {'retcode_150': (150, 'Service Unavailable'), 'retcode_153': (153, 'API Request Rate Limit Exceeded')}
 HTML_PAGE = (b'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n'
              b'<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
@@ -131,8 +137,11 @@ class FaultSet:
         return None
 
 
-def error_reply(fault: Fault, route: str, action: str) -> Reply:
-    """The answer for an HTTP-status, RetCode or HTML fault, shaped like the provider's own."""
+def error_reply(fault: Fault, route: str, action: str, err_code_body: bool = False) -> Reply:
+    """The answer for an HTTP-status, RetCode or HTML fault, shaped like the provider's own.
+
+    ``err_code_body``: RDS parameter errors come as ``{errCode, externalMessage}`` (options.rds_error_body).
+    """
     if fault.kind == 'html_error':
         return Reply(status=502, body=HTML_PAGE, content_type='text/html', outcome='fault')
     if fault.kind in UCLOUD_RETCODES:
@@ -140,8 +149,19 @@ def error_reply(fault: Fault, route: str, action: str) -> Reply:
         return json_reply(200, {'Action': action + 'Response', 'RetCode': code, 'Message': message}, outcome='fault')
     status = HTTP_KINDS[fault.kind]
     if route in UCLOUD_ROUTES:
-        code, message = (153, 'API Request Rate Limit Exceeded') if status == 429 else (150, 'Service Unavailable')
+        code, message = {429: (153, 'API Request Rate Limit Exceeded'), 400: (230, 'Params [Offset] not available')}.get(
+            status, (150, 'Service Unavailable'))
         reply = json_reply(status, {'Action': action + 'Response', 'RetCode': code, 'Message': message}, outcome='fault')
+    elif status in KEYSTONE_ERRORS and route.startswith('iam.'):
+        # IAM (Keystone) answers its own errors nested: {"error": {"code", "message", "title"}}
+        message, title = KEYSTONE_ERRORS[status]
+        reply = json_reply(status, {'error': {'code': status, 'message': message, 'title': title}}, outcome='fault')
+    elif status == 400:
+        service = route.split('.')[0]
+        code_text, message = PARAMETER_ERRORS[service], 'Invalid parameter: the request was refused by the injected fault.'
+        body = {'errCode': code_text, 'externalMessage': message} if err_code_body and service == 'rds' else \
+            {'error_code': code_text, 'error_msg': message}
+        reply = json_reply(status, body, outcome='fault')
     else:
         code_text, message = HUAWEI_ERRORS[status]
         if status == 500 and route.startswith('rds.'):

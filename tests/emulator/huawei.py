@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from .auth import AuthFailure, verify_huawei
+from .auth import SIGNATURE_FAIL, AuthFailure, verify_huawei
 from .faults import PAGE_KINDS, page_number, paginate
 from .huawei_query import Invalid, ListQuery, dds_list_query, rds_list_query
 from .model import Task
@@ -22,11 +22,16 @@ from .state import EmulatorState
 # /v3.1/{project_id}/jobs (DDS list), /v3/{project_id}/tasklist (RDS list), /v3/{project_id}/jobs?id= (either's job);
 # an optional /dds or /rds prefix lets clients give the two services distinct endpoints, as in the real clouds
 _PATH = re.compile(r'/(?:(dds|rds)/)?(v3|v3\.1)/([^/]+)/(jobs|tasklist)')
+# IAM KeystoneListProjects, where the SDKs find a region's project id; an optional /iam prefix as for the services
+IAM_PROJECTS = re.compile(r'/(?:iam/)?v3/projects/?')
+IAM_ROUTE = 'iam.KeystoneListProjects'
 NOT_FOUND = {'dds': 'DBS.200404', 'rds': 'DBS.280404'}
 UNDOCUMENTED = {'dds': ('instance_mode', 'ReplicaSet'), 'rds': ('datastore_type', 'MySQL')}
 
 
 def route_of(req: Request, state: EmulatorState) -> str | None:
+    if req.method == 'GET' and IAM_PROJECTS.fullmatch(unquote(req.path)):
+        return IAM_ROUTE
     match = _PATH.fullmatch(unquote(req.path))
     if req.method != 'GET' or match is None:
         return None
@@ -43,8 +48,11 @@ def route_of(req: Request, state: EmulatorState) -> str | None:
     return prefix + '.ShowJob'
 
 
-def error(status: int, code: str, message: str, outcome: str = 'ok') -> Reply:
-    return json_reply(status, {'error_code': code, 'error_msg': message}, outcome=outcome)
+def error(status: int, code: str, message: str, outcome: str = 'ok', err_code_body: bool = False) -> Reply:
+    """A Huawei error answer: ``{error_code, error_msg}``, or with ``err_code_body`` the ``{errCode, externalMessage}``
+    some DB services answer (the Terraform provider reads ``errCode`` before ``error_code``)."""
+    body = {'errCode': code, 'externalMessage': message} if err_code_body else {'error_code': code, 'error_msg': message}
+    return json_reply(status, body, outcome=outcome)
 
 
 def timestamp(epoch: float | None) -> str:
@@ -128,19 +136,25 @@ def list_service(service: str, query: ListQuery, state: EmulatorState) -> Reply:
     body: dict[str, Any] = {'jobs' if service == 'dds' else 'tasks': [render(task, state, now) for task in page]}
     if service == 'rds':
         body['actions'] = sorted({task.name for task in tasks})
-    if total is not None:
+    # DDS documents total_count, but its example has none and the Terraform provider finds it missing.
+    if total is not None and (service == 'rds' or state.scenario.options.dds_total_count):
         body['total_count'] = total
     return json_reply(200, body, outcome='fault' if fault else 'ok')
 
 
-def authenticate(req: Request, state: EmulatorState) -> Reply | None:
+def authenticate(req: Request, state: EmulatorState, project_scoped: bool = True) -> Reply | None:
     """None when the caller may proceed, else the gateway's 401/403 answer."""
     creds = state.scenario.huawei
+    options = state.scenario.options
     now = datetime.datetime.fromtimestamp(state.clock.wall(), datetime.timezone.utc)
     try:
-        verify_huawei(creds, req.method, req.path, req.query, req.headers, req.body, now, state.scenario.options.max_clock_skew)
+        verify_huawei(creds, req.method, req.path, req.query, req.headers, req.body, now, options.max_clock_skew)
     except AuthFailure as failure:
-        return error(401, failure.code, failure.message, AUTH_FAILURE)
+        # The gateway's own wording for every AK/SK failure, a stale X-Sdk-Date included, says nothing of the clock.
+        message = SIGNATURE_FAIL if options.generic_skew and failure.code == 'APIGW.0301' else failure.message
+        return error(401, failure.code, message, AUTH_FAILURE)
+    if not project_scoped:
+        return None
     match = _PATH.fullmatch(unquote(req.path))
     project = match.group(3) if match else ''
     for claimed in (project, req.headers.get('x-project-id', creds.project_id)):
@@ -150,21 +164,34 @@ def authenticate(req: Request, state: EmulatorState) -> Reply | None:
     return None
 
 
+def list_projects(req: Request, state: EmulatorState) -> Reply:
+    """KeystoneListProjects: the projects named ``name`` exactly (every project without it)."""
+    wanted = req.arg('name')
+    projects = [project for project in state.scenario.iam_projects() if wanted is None or project.name == wanted]
+    return json_reply(200, {'projects': [{'id': project.id, 'name': project.name, 'domain_id': '%032x' % 0xd0, 'description': '',
+                                          'enabled': True, 'is_domain': False, 'parent_id': '%032x' % 0xd0,
+                                          'links': {'self': '/v3/projects/' + project.id}} for project in projects],
+                            'links': {'self': req.path, 'previous': None, 'next': None}})
+
+
 def handle(route: str, req: Request, state: EmulatorState) -> Reply:
-    refused = authenticate(req, state)
+    refused = authenticate(req, state, project_scoped=route != IAM_ROUTE)
     if refused is not None:
         return refused
+    if route == IAM_ROUTE:
+        return list_projects(req, state)
     service, operation = route.split('.')
+    options = state.scenario.options
     try:
         if operation == 'ListJobs':
-            return list_service('dds', dds_list_query(req), state)
+            return list_service('dds', dds_list_query(req, options.dds_strict_span), state)
         if operation == 'ListTasks':
-            return list_service('rds', rds_list_query(req), state)
+            return list_service('rds', rds_list_query(req, options.rds_needs_start), state)
         job_id = req.arg('id')
         if not job_id:
             raise Invalid('DBS.200001' if service == 'dds' else 'DBS.280001', 'Parameter id is mandatory.')
     except Invalid as invalid:
-        return error(400, invalid.code, invalid.message, REJECTED)
+        return error(400, invalid.code, invalid.message, REJECTED, err_code_body=service == 'rds' and options.rds_err_code_body)
     now = state.clock.now()
     task = state.tasks[service].get(job_id, now)
     if task is None:

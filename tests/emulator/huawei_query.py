@@ -72,12 +72,13 @@ def _dds_time(req: Request, name: str) -> float:
         raise Invalid(DDS_INVALID, 'Invalid parameter %s: %r is not a valid date and time.' % (name, text))
 
 
-def dds_list_query(req: Request) -> ListQuery:
+def dds_list_query(req: Request, strict_span: bool = False) -> ListQuery:
+    """``strict_span``: "cannot be longer than 30 days" read as strictly shorter, so exactly 30 days is refused too."""
     start, end = _dds_time(req, 'start_time'), _dds_time(req, 'end_time')
     if end <= start:
         raise Invalid(DDS_INVALID, 'Invalid parameter end_time: it must be later than start_time.')
-    if end - start > MAX_SPAN:
-        raise Invalid(DDS_INVALID, 'Invalid time range: the span between start_time and end_time cannot exceed 30 days.')
+    if end - start > MAX_SPAN or (strict_span and end - start >= MAX_SPAN):
+        raise Invalid(DDS_INVALID, 'Invalid time range: the span between start_time and end_time cannot be longer than 30 days.')
     return ListQuery(offset=_bounded(req, 'offset', 0, 0, None, DDS_INVALID),
                      limit=_bounded(req, 'limit', 100, 1, 100, DDS_INVALID),
                      start=start, end=end, status=_status(req, DDS_INVALID), id=req.arg('id'), name=req.arg('name'))
@@ -92,10 +93,13 @@ def _epoch_ms(req: Request, name: str) -> float | None:
     return int(text) / 1000.0
 
 
-def rds_list_query(req: Request) -> ListQuery:
+def rds_list_query(req: Request, needs_start: bool = False) -> ListQuery:
+    """``needs_start``: end_time alone refused too (the Terraform provider's docs make start_time mandatory with it)."""
     start, end = _epoch_ms(req, 'start_time'), _epoch_ms(req, 'end_time')
     if start is not None and end is None:
         raise Invalid(RDS_INVALID, 'Parameter end_time is mandatory when start_time is specified.')
+    if needs_start and end is not None and start is None:
+        raise Invalid(RDS_INVALID, 'Parameter start_time is mandatory when end_time is specified.')
     return ListQuery(offset=_bounded(req, 'offset', 0, 0, None, RDS_INVALID),
                      limit=_bounded(req, 'limit', 10, 1, 50, RDS_INVALID),
                      start=start, end=end, status=_status(req, RDS_INVALID), id=req.arg('id'), name=req.arg('name'),

@@ -20,6 +20,15 @@ from typing import Any
 
 EMULATOR_DIR = os.path.dirname(os.path.abspath(__file__))
 START_TIMEOUT = 20.0
+# default: what the API documentation and the official SDKs show; strict: every pessimistic reading of what they leave open
+MODES = ('default', 'strict')
+
+
+def mode_args(mode: str) -> list[str]:
+    """The command line arguments of an emulator ``mode``."""
+    if mode not in MODES:
+        raise ValueError('unknown emulator mode %r' % mode)
+    return ['--strict'] if mode == 'strict' else []
 
 
 def _read_line(stream: object, timeout: float) -> str | None:

@@ -96,6 +96,7 @@ class Task:
     order_id: str = ''
     max_retry_count: int = 0
     total_rows: int = 0
+    kind: str = ''  # UDTS: transfer (data migration) or integration (data integration)
     expect: str | None = None
     index: int = 0
     starts: tuple[float, ...] = dataclasses.field(init=False, repr=False)

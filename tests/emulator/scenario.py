@@ -17,13 +17,18 @@ from .model import FAILURE_STATUSES, HUAWEI_STATUSES, SUCCESS_STATUSES, UDTS_STA
 
 PROVIDERS = ('udts', 'dds', 'rds')
 UDTS_TYPES = ('full', 'incremental', 'full+incremental')
-TOP_KEYS = {'credentials', 'udts', 'dds', 'rds', 'faults', 'options'}
+# The Type of the UDTS APIs that document it: data migration (their default) or data integration.
+UDTS_KINDS = ('transfer', 'integration')
+TOP_KEYS = {'credentials', 'udts', 'dds', 'rds', 'faults', 'options', 'projects'}
 TASK_KEYS = {
-    'udts': {'id', 'name', 'type', 'created', 'max_retry_count', 'total_rows', 'expect', 'lifecycle', 'status'},
+    'udts': {'id', 'name', 'type', 'kind', 'created', 'max_retry_count', 'total_rows', 'expect', 'lifecycle', 'status'},
     'dds': {'id', 'name', 'instance_id', 'instance_name', 'created', 'expect', 'lifecycle', 'status'},
     'rds': {'id', 'name', 'instance_id', 'instance_name', 'order_id', 'created', 'expect', 'lifecycle', 'status'},
 }
 STEP_KEYS = {'status', 'duration', 'progress', 'fail_reason', 'failed_message', 'instance_status'}
+
+
+DEFAULT_REGION = 'cn-north-4'
 
 
 class ScenarioError(ValueError):
@@ -46,11 +51,61 @@ class HuaweiCredentials:
     security_token_required: bool = False
 
 
+STRICT_UDTS_PAGE_CAP = 20
+RDS_ERROR_BODIES = ('error_code', 'errCode')
+SKEW_MESSAGES = ('clock', 'gateway')
+
+
 @dataclasses.dataclass
 class Options:
+    """Scenario options. Where no public source settles a fact, the default is what the sources show and
+    ``strict`` plays every pessimistic reading at once (docs/api-reference.md, docs/emulator.md)."""
     speed: float = 1.0
-    udts_total_count: bool = True
     max_clock_skew: float = 900.0
+    strict: bool = False
+    udts_total_count: bool = False  # no source documents a top-level TotalCount
+    dds_total_count: bool = False  # documented, but the Terraform provider finds it missing in practice
+    udts_page_cap: int = 0  # the most tasks a ListUDTSTask page holds whatever Limit says; 0: none (strict: 20)
+    dds_span_under_30_days: bool = False  # "cannot be longer than 30 days" read as strictly shorter (strict)
+    rds_end_time_needs_start_time: bool = False  # end_time alone refused (strict)
+    rds_error_body: str = 'error_code'  # RDS parameter errors as {error_code, error_msg} or {errCode, externalMessage} (strict)
+    skew_message: str = 'clock'  # X-Sdk-Date too far off: a message naming the clock, or the gateway's generic one (strict)
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        if self.rds_error_body not in RDS_ERROR_BODIES:
+            raise ScenarioError('options.rds_error_body must be one of %s' % list(RDS_ERROR_BODIES))
+        if self.skew_message not in SKEW_MESSAGES:
+            raise ScenarioError('options.skew_message must be one of %s' % list(SKEW_MESSAGES))
+
+    @property
+    def udts_cap(self) -> int | None:
+        cap = self.udts_page_cap or (STRICT_UDTS_PAGE_CAP if self.strict else 0)
+        return cap or None
+
+    @property
+    def dds_strict_span(self) -> bool:
+        return self.strict or self.dds_span_under_30_days
+
+    @property
+    def rds_needs_start(self) -> bool:
+        return self.strict or self.rds_end_time_needs_start_time
+
+    @property
+    def rds_err_code_body(self) -> bool:
+        return self.strict or self.rds_error_body == 'errCode'
+
+    @property
+    def generic_skew(self) -> bool:
+        return self.strict or self.skew_message == 'gateway'
+
+
+@dataclasses.dataclass
+class Project:
+    id: str
+    name: str
 
 
 @dataclasses.dataclass
@@ -60,6 +115,14 @@ class Scenario:
     options: Options = dataclasses.field(default_factory=Options)
     tasks: dict[str, list[Task]] = dataclasses.field(default_factory=lambda: {name: [] for name in PROVIDERS})
     faults: list[Mapping[str, Any]] = dataclasses.field(default_factory=list)
+    # IAM projects (GET /v3/projects): by default the credentials' project is the region cn-north-4, beside a
+    # sub-project whose name only starts like it.
+    projects: list[Project] | None = None
+
+    def iam_projects(self) -> list[Project]:
+        if self.projects is not None:
+            return self.projects
+        return [Project(self.huawei.project_id, DEFAULT_REGION), Project('%032x' % 0x5b, DEFAULT_REGION + '_sub')]
 
 
 def _fill(target: Any, data: Any, where: str) -> None:
@@ -73,6 +136,8 @@ def _fill(target: Any, data: Any, where: str) -> None:
         default = getattr(target, key)
         if isinstance(default, bool) and not isinstance(value, bool):
             raise ScenarioError('%s.%s must be true or false' % (where, key))
+        if isinstance(default, int) and not isinstance(default, bool) and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ScenarioError('%s.%s must be an integer >= 0' % (where, key))
         if isinstance(default, float) and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
             raise ScenarioError('%s.%s must be a number > 0' % (where, key))
         if isinstance(default, str) and not (isinstance(value, str) and value):
@@ -131,6 +196,8 @@ def _task(provider: str, data: Any, where: str, index: int) -> Task:
     task_id = data['id']
     if provider == 'udts' and data.get('type') not in UDTS_TYPES:
         raise ScenarioError('%s.type must be one of %s' % (where, list(UDTS_TYPES)))
+    if provider == 'udts' and data.get('kind', 'transfer') not in UDTS_KINDS:
+        raise ScenarioError('%s.kind must be one of %s' % (where, list(UDTS_KINDS)))
     if provider != 'udts' and not data.get('name'):
         raise ScenarioError('%s.name (the job name, e.g. RestartInstance) is required' % where)
     expect = data.get('expect')
@@ -143,6 +210,7 @@ def _task(provider: str, data: Any, where: str, index: int) -> Task:
     if isinstance(created, bool) or not isinstance(created, (int, float)):
         raise ScenarioError('%s.created must be a number of seconds relative to the start' % where)
     return Task(provider=provider, id=task_id, name=str(data.get('name', task_id)), type=str(data.get('type', '')),
+                kind=str(data.get('kind', 'transfer')) if provider == 'udts' else '',
                 created=float(created), steps=steps, instance_id=str(data.get('instance_id', 'inst-' + task_id)),
                 instance_name=str(data.get('instance_name', 'instance-' + task_id)), order_id=str(data.get('order_id', '')),
                 max_retry_count=int(_number(data.get('max_retry_count', 0), where + '.max_retry_count')),
@@ -173,6 +241,8 @@ def load_scenario(source: Any = None) -> Scenario:
     if 'security_token' in huawei and 'security_token_required' not in huawei:
         scenario.huawei.security_token_required = True
     _fill(scenario.options, data.get('options'), 'options')
+    scenario.options.check()
+    scenario.projects = _projects(data.get('projects'))
     seen: dict[str, str] = {}
     for provider in PROVIDERS:
         entries = data.get(provider) or []
@@ -190,6 +260,14 @@ def load_scenario(source: Any = None) -> Scenario:
         raise ScenarioError('faults must be a list of fault objects')
     scenario.faults = list(faults)
     return scenario
+
+
+def _projects(data: Any) -> list[Project] | None:
+    if data is None:
+        return None
+    if not isinstance(data, list) or not all(isinstance(item, Mapping) and set(item) == {'id', 'name'} for item in data):
+        raise ScenarioError('projects must be a list of {id, name} (IAM projects; a name is a region such as cn-north-4)')
+    return [Project(str(item['id']), str(item['name'])) for item in data]
 
 
 def parse_generate(text: str | None) -> dict[str, int]:
@@ -230,7 +308,7 @@ def _synthetic(provider: str, rng: random.Random, number: int, index: int) -> Ta
         created, duration = -rng.uniform(60.0, 600.0), rng.uniform(900.0, 7200.0)
     reason = 'synthetic failure %d' % number if final in FAILURE_STATUSES else ''
     steps = (Step(status=running, duration=duration, progress=(0.0, 100.0)), Step(status=final, fail_reason=reason))
-    return Task(provider=provider, id=task_id, name=name, type=kind, created=created, steps=steps,
+    return Task(provider=provider, id=task_id, name=name, type=kind, kind='transfer' if provider == 'udts' else '', created=created, steps=steps,
                 instance_id=instance, instance_name='synthetic-instance-%d' % (number % 50) if instance else '',
                 order_id=order, max_retry_count=3 if provider == 'udts' else 0, total_rows=rng.randint(1000, 10 ** 7),
                 index=index)

@@ -117,6 +117,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header('X-UCLOUD-REQUEST-UUID', str(uuid.uuid4()))
         elif provider == 'huawei':
             self.send_header('X-Request-Id', uuid.uuid4().hex)
+        elif provider == 'iam':
+            self.send_header('X-IAM-Trace-Id', '%s_%s' % (uuid.uuid4().hex, uuid.uuid4().hex[:8]))
         self.end_headers()
         self.wfile.write(reply.body)
 
@@ -137,6 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         provider, params = ('ucloud', ucloud.params_of(req)) if req.path == '/' else ('huawei', {})
         route = ucloud.route_of(params) if provider == 'ucloud' else huawei.route_of(req, state)
+        if route == huawei.IAM_ROUTE:
+            provider = 'iam'  # IAM names its request id X-IAM-Trace-Id
         state.stats.request(route or 'unrouted')
         fault = state.faults.take(route, REQUEST_KINDS) if route else None
         if fault is not None:
@@ -147,7 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.kind == 'slow':
                 time.sleep(fault.delay)
             elif fault.kind != 'truncated_json':
-                self._send(error_reply(fault, route, params.get('Action', '')), provider)
+                self._send(error_reply(fault, route, params.get('Action', ''), state.scenario.options.rds_err_code_body), provider)
                 return
         if provider == 'ucloud':
             reply = ucloud.handle(params, state) if req.method in ('GET', 'POST') else Reply(405, b'', headers=[('Allow', 'GET, POST')])
@@ -166,7 +170,8 @@ def control(req: Request, state: EmulatorState) -> Reply:
     """/_emulator/*: health, stats, reset and faults; no authentication, not counted."""
     route = (req.method, req.path.rstrip('/'))
     if route == ('GET', '/_emulator/health'):
-        return json_reply(200, {'status': 'ok', 'speed': state.clock.speed, 'scenario_time': round(state.clock.now(), 3),
+        return json_reply(200, {'status': 'ok', 'speed': state.clock.speed, 'strict': state.scenario.options.strict,
+                                'scenario_time': round(state.clock.now(), 3),
                                 'started_at': state.clock.start_wall, 'tasks': {name: len(state.tasks[name]) for name in PROVIDERS}})
     if route == ('GET', '/_emulator/stats'):
         return json_reply(200, state.stats.snapshot())
@@ -192,8 +197,11 @@ class Emulator:
 
     def __init__(self, scenario: Any = None, host: str = '127.0.0.1', port: int = 0, speed: float | None = None,
                  generate: dict[str, int] | None = None, seed: int = 0, tls: bool = False,
-                 monotonic: Callable[[], float] | None = None, verbose: bool = False, start: float = 0.0) -> None:
+                 monotonic: Callable[[], float] | None = None, verbose: bool = False, strict: bool = False,
+                 start: float = 0.0) -> None:
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        if strict:
+            self.scenario.options.strict = True
         self.host, self.port, self.speed, self.start_at = host, port, speed, start
         self.generate, self.seed, self.tls = generate or {}, seed, tls
         self.monotonic, self.verbose = monotonic, verbose

@@ -15,6 +15,7 @@ from .auth import ucloud_flatten, ucloud_signature
 from .faults import PAGE_KINDS, page_number, paginate
 from .model import Snapshot, Task
 from .reply import AUTH_FAILURE, REJECTED, Reply, Request, json_reply
+from .scenario import UDTS_KINDS
 from .state import EmulatorState
 
 ACTIONS = {'ListUDTSTask': 'udts.ListUDTSTask', 'GetUDTSTaskStatus': 'udts.GetUDTSTaskStatus'}
@@ -52,10 +53,13 @@ def _answer(action: str, code: int, message: str, outcome: str) -> Reply:
 
 
 def progress(task: Task, snap: Snapshot) -> dict[str, Any]:
-    percent = snap.percent if task.type != 'incremental' else 0.0
+    """Progress of the full migration; "empty when the type is incremental migration" (GetUDTSTaskStatus docs)."""
+    if task.type == 'incremental':
+        return {}
+    percent = snap.percent
     return {
-        'TotalCount': task.total_rows if task.type != 'incremental' else 0,
-        'CurCount': int(task.total_rows * percent / 100) if task.type != 'incremental' else 0,
+        'TotalCount': task.total_rows,
+        'CurCount': int(task.total_rows * percent / 100),
         'TotalDuration': int(task.busy_total),
         'CurDuration': int(snap.busy_seconds),
         'Percentage': percent,
@@ -101,17 +105,25 @@ def _count(params: dict[str, str], name: str, default: int) -> int | None:
     return int(text) if _DIGITS.fullmatch(text) else None
 
 
+def _kind(params: dict[str, str]) -> str | None:
+    """The Type asked for, as the UDTS APIs that document it read it: transfer (the default) or integration; None if neither."""
+    kind = params.get('Type') or 'transfer'
+    return kind if kind in UDTS_KINDS else None
+
+
 def list_tasks(params: dict[str, str], state: EmulatorState) -> Reply:
     offset, limit = _count(params, 'Offset', 0), _count(params, 'Limit', 20)
     for name, value in (('Offset', offset), ('Limit', limit)):
         if value is None:
             return _answer('ListUDTSTask', RETCODE_BAD_PARAM, 'Params [%s] not available' % name, REJECTED)
+    kind = _kind(params)
+    if kind is None:
+        return _answer('ListUDTSTask', RETCODE_BAD_PARAM, 'Params [Type] not available', REJECTED)
     now = state.clock.now()
-    tasks = state.tasks['udts'].window(now)
-    wanted = params.get('Type')
-    # Type is undocumented: a task type filters, 'transfer' (every migration) or nothing keeps all
-    if wanted and wanted != 'transfer':
-        tasks = [task for task in tasks if task.type == wanted]
+    tasks = [task for task in state.tasks['udts'].window(now) if task.kind == kind]
+    cap = state.scenario.options.udts_cap
+    if cap is not None:
+        limit = min(limit, cap)  # served silently: the answer says nothing about the cap
     fault = state.faults.take('udts.ListUDTSTask', PAGE_KINDS, page_number(offset, limit))
     page, total = paginate(tasks, offset, limit, fault)
     body: dict[str, Any] = {'Action': 'ListUDTSTaskResponse', 'RetCode': 0, 'Message': '',
@@ -125,9 +137,12 @@ def task_status(params: dict[str, str], state: EmulatorState) -> Reply:
     task_id = params.get('TaskId')
     if not task_id:
         return _answer('GetUDTSTaskStatus', RETCODE_BAD_PARAM, 'Missing params [TaskId]', REJECTED)
+    kind = _kind(params)
+    if kind is None:
+        return _answer('GetUDTSTaskStatus', RETCODE_BAD_PARAM, 'Params [Type] not available', REJECTED)
     now = state.clock.now()
     task = state.tasks['udts'].get(task_id, now)
-    if task is None:
+    if task is None or task.kind != kind:
         return _answer('GetUDTSTaskStatus', RETCODE_NO_TASK, 'Task [%s] does not exist' % task_id, 'ok')
     snap = task.at(now)
     failed = snap.step.status in FAILED_STATUSES

@@ -9,6 +9,10 @@
 - ``emulator_factory``: ``emulator_factory(args) -> EmulatorProcess`` for tests that need their own process
   (TLS, signals, generated data); every process it starts is stopped after the test.
 - ``emulator_credentials``: the default credentials as ``tests.emulator.scenario`` dataclasses.
+- ``emulator_mode``: ``default`` or ``strict`` (``--strict``: every pessimistic reading of what the API docs leave
+  open, docs/emulator.md). Both fixtures above start their emulators in that mode. A test module that sets
+  ``EMULATOR_MODES = MODES`` (``tests.emulator.launcher``) runs each of its tests against both, and so does a test
+  marked ``@pytest.mark.emulator_modes(*MODES)``; the others run against the default only.
 """
 
 from __future__ import annotations
@@ -24,16 +28,29 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
-from tests.emulator.launcher import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from tests.emulator.launcher import EmulatorProcess, mode_args  # noqa: E402  pylint: disable=wrong-import-position
 from tests.emulator.scenario import HuaweiCredentials, UCloudCredentials  # noqa: E402  pylint: disable=wrong-import-position
 
 DEMO_SCENARIO = os.path.join(REPO_ROOT, 'tests', 'emulator', 'scenarios', 'demo.yml')
 DEFAULT_ARGS = ['--scenario', DEMO_SCENARIO]
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker('emulator_modes')
+    modes = marker.args if marker else getattr(metafunc.module, 'EMULATOR_MODES', None)
+    if modes and 'emulator_mode' in metafunc.fixturenames:
+        metafunc.parametrize('emulator_mode', modes, scope='module')
+
+
 @pytest.fixture(scope='module')
-def _emulator_process(request: pytest.FixtureRequest) -> Iterator[EmulatorProcess]:
-    running = EmulatorProcess.start(getattr(request.module, 'EMULATOR_ARGS', DEFAULT_ARGS))
+def emulator_mode() -> str:
+    """The emulator mode of the module's tests, unless EMULATOR_MODES parametrizes it."""
+    return 'default'
+
+
+@pytest.fixture(scope='module')
+def _emulator_process(request: pytest.FixtureRequest, emulator_mode: str) -> Iterator[EmulatorProcess]:
+    running = EmulatorProcess.start(list(getattr(request.module, 'EMULATOR_ARGS', DEFAULT_ARGS)) + mode_args(emulator_mode))
     yield running
     running.stop()
 
@@ -46,11 +63,11 @@ def emulator(_emulator_process: EmulatorProcess) -> EmulatorProcess:
 
 
 @pytest.fixture
-def emulator_factory() -> Iterator[Callable[[list[str]], EmulatorProcess]]:
+def emulator_factory(emulator_mode: str) -> Iterator[Callable[[list[str]], EmulatorProcess]]:
     started: list[EmulatorProcess] = []
 
     def start(args: list[str]) -> EmulatorProcess:
-        started.append(EmulatorProcess.start(args))
+        started.append(EmulatorProcess.start(list(args) + mode_args(emulator_mode)))
         return started[-1]
 
     yield start

@@ -171,6 +171,17 @@ def test_huawei_auth_failures(start_emulator, clients, kwargs, words):
     assert control('GET', 'stats').json()['auth_failures'] == 1
 
 
+@pytest.mark.parametrize('options', [{'strict': True}, {'skew_message': 'gateway'}])
+@pytest.mark.parametrize('kwargs', [{'secret_key': 'wrong'}, {'sdk_date': _sdk_date(-20)}, {'sdk_date': _sdk_date(+20)},
+                                    {'sdk_date': '2024-01-01T00:00:00Z'}, {'security_token': 'not-the-token'}])
+def test_huawei_auth_failures_in_the_gateways_own_words(start_emulator, clients, options, kwargs):
+    """The pessimistic reading: a stale X-Sdk-Date gets the very answer a wrong key gets."""
+    ucloud, huawei, control = clients(start_emulator({'options': options}))
+    answer = huawei.get('/v3/{project_id}/tasklist', **kwargs)
+    assert answer.status_code == 401
+    assert answer.json() == {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: verify aksk signature fail'}
+
+
 def test_huawei_sdk_date_within_fifteen_minutes_is_accepted(start_emulator, clients):
     ucloud, huawei, control = clients(start_emulator())
     assert huawei.get('/v3/{project_id}/tasklist', sdk_date=_sdk_date(-14)).status_code == 200

@@ -26,7 +26,8 @@ def dds_window():
 @pytest.fixture
 def api(start_emulator, clients):
     """(emulator, call, control): ``call(route, **query)`` performs one request on the named route."""
-    emu = start_emulator(generate=GENERATED, seed=7)
+    # every list answer has a total here, so the total faults can be seen
+    emu = start_emulator({'options': {'udts_total_count': True, 'dds_total_count': True}}, generate=GENERATED, seed=7)
     ucloud, huawei, control = clients(emu)
     some_dds, some_rds = emu.state.tasks['dds'].ordered[0].id, emu.state.tasks['rds'].ordered[0].id
 
@@ -76,6 +77,19 @@ def test_rds_internal_error_uses_the_rds_code(api):
     emu, call, control, add = api
     add(route='rds.ShowJob', kind='http_500', count=1)
     assert call('rds.ShowJob').json()['error_code'] == 'DBS.280500'
+
+
+def test_parameter_error_faults_in_each_services_shape(api, start_emulator, clients):
+    emu, call, control, add = api
+    add(route='*', kind='http_400', count=4)
+    assert call('dds.ListJobs').json()['error_code'] == 'DBS.200001'
+    assert call('rds.ListTasks').json()['error_code'] == 'DBS.280001'
+    assert call('udts.ListUDTSTask').json()['RetCode'] == 230
+    iam = clients(emu)[1].get('/v3/projects', {'name': 'cn-north-4'}, project_header=False)
+    assert iam.status_code == 400 and iam.json()['error']['title'] == 'Bad Request' and iam.headers['X-IAM-Trace-Id']
+    strict = start_emulator({'options': {'strict': True}, 'faults': [{'route': 'rds.ListTasks', 'kind': 'http_400'}]})
+    body = clients(strict)[1].get(RDS_TASKS).json()
+    assert set(body) == {'errCode', 'externalMessage'} and body['errCode'] == 'DBS.280001'
 
 
 @pytest.mark.parametrize('kind, status, retcode', [('http_429', 429, 153), ('http_503', 503, 150), ('http_504', 504, 150)])

@@ -120,7 +120,7 @@ def test_demo_scenario_runs_to_its_expected_ends_at_high_speed(emulator_factory)
     assert sum(task['expect'] == 'failure' for p in ('udts', 'dds', 'rds') for task in demo[p]) == 2
     listed = huawei.get('/v3.1/{project_id}/jobs', {'start_time': dds_time(time.time() - 2 * 86400),
                                                     'end_time': dds_time(time.time() + 60)}).json()
-    assert listed['total_count'] == len(demo['dds'])
+    assert len(listed['jobs']) == len(demo['dds'])
 
 
 def test_demo_scenario_finishes_within_a_minute_at_its_default_speed():
@@ -151,7 +151,18 @@ BAD_SCENARIOS = [
     ({'credentials': {'ucloud': {'public_key': ''}}}, 'non-empty'),
     ({'options': {'speed': 0}}, 'number > 0'),
     ({'options': {'udts_total_count': 'no'}}, 'true or false'),
+    ({'options': {'udts_page_cap': -1}}, 'integer >= 0'),
+    ({'options': {'udts_page_cap': 2.5}}, 'integer >= 0'),
+    ({'options': {'rds_error_body': 'errMsg'}}, 'rds_error_body must be one of'),
+    ({'options': {'skew_message': 'polite'}}, 'skew_message must be one of'),
+    ({'udts': [{'id': 'x', 'type': 'full', 'kind': 'full', 'status': 'Done'}]}, 'kind must be one of'),
+    ({'projects': [{'id': 'p'}]}, 'projects must be a list of'),
 ]
+
+
+def test_strict_mode_from_the_command_line(emulator_factory):
+    default, strict = emulator_factory([]), emulator_factory(['--strict'])
+    assert default.health()['strict'] is False and strict.health()['strict'] is True
 
 
 @pytest.mark.parametrize('data, words', BAD_SCENARIOS)

@@ -22,6 +22,7 @@ SCENARIO = {
         {'id': 'udts-r2', 'type': 'full+incremental', 'created': -50, 'status': 'Synced'},
         {'id': 'udts-r3', 'type': 'incremental', 'created': -10, 'status': 'Synced'},
         {'id': 'udts-later', 'type': 'full', 'created': 1000, 'status': 'Done'},
+        {'id': 'udts-int1', 'type': 'full', 'kind': 'integration', 'created': -20, 'status': 'Done'},
     ],
     'dds': [
         {'id': 'd1', 'name': 'RestartReplicaSetInstance', 'created': -3600, 'status': 'Completed', 'instance_id': 'i1', 'instance_name': 'n1'},
@@ -68,9 +69,11 @@ def test_list_udts_tasks(api):
     assert answer.status_code == 200 and answer.headers['X-UCLOUD-REQUEST-UUID']
     assert body['Action'] == 'ListUDTSTaskResponse' and body['RetCode'] == 0 and body['Message'] == ''
     assert [item['TaskId'] for item in body['Data']] == ['udts-r3', 'udts-r2', 'udts-r1']
-    assert body['TotalCount'] == 3
+    assert 'TotalCount' not in body  # documented nowhere, so not sent unless options.udts_total_count
     first = body['Data'][2]
     assert set(first) == UDTS_ITEM_KEYS and set(first['Progress']) == PROGRESS_KEYS
+    # "empty when the type is incremental migration"
+    assert body['Data'][0]['Type'] == 'incremental' and body['Data'][0]['Progress'] == {}
     assert first['Status'] == 'Dumping' and first['Type'] == 'full' and first['MaxRetryCount'] == 2
     # created 100 s before the start, 600 s of its 1000 s dump done at scenario time 500
     assert first['Progress']['Percentage'] == 60.0 and first['Progress']['CurCount'] == 600
@@ -78,12 +81,15 @@ def test_list_udts_tasks(api):
     assert abs(first['CreateTime'] - (emu.state.clock.start_wall - 100)) < 1
 
 
-def test_list_udts_paging_type_filter_and_methods(api):
+def test_list_udts_paging_type_and_methods(api):
     emu, ucloud, huawei, control = api
     page = ucloud.call('ListUDTSTask', Offset='1', Limit='1').json()
-    assert [item['TaskId'] for item in page['Data']] == ['udts-r2'] and page['TotalCount'] == 3
-    assert [i['TaskId'] for i in ucloud.call('ListUDTSTask', method='GET', Type='incremental').json()['Data']] == ['udts-r3']
-    assert len(ucloud.call('ListUDTSTask', Type='transfer').json()['Data']) == 3
+    assert [item['TaskId'] for item in page['Data']] == ['udts-r2']
+    # Type as the sibling APIs document it: transfer (the default) or integration, not the migration mode
+    assert [i['TaskId'] for i in ucloud.call('ListUDTSTask', method='GET', Type='integration').json()['Data']] == ['udts-int1']
+    assert [i['TaskId'] for i in ucloud.call('ListUDTSTask', Type='transfer').json()['Data']] == ['udts-r3', 'udts-r2', 'udts-r1']
+    refused = ucloud.call('ListUDTSTask', Type='incremental').json()
+    assert (refused['RetCode'], refused['Message']) == (230, 'Params [Type] not available')
     signed = ucloud_sign({'Action': 'ListUDTSTask', 'Limit': 2}, ucloud.public_key, ucloud.private_key)
     as_json = ucloud.session.post(ucloud.base_url, json=signed)
     assert as_json.json()['RetCode'] == 0 and len(as_json.json()['Data']) == 2
@@ -98,11 +104,21 @@ def test_list_udts_rejects_bad_numbers(api, name, value):
 
 
 def test_list_udts_default_limit_and_total_count_option(start_emulator, clients):
-    emu = start_emulator({'options': {'udts_total_count': False}}, generate={'udts': 25})
-    ucloud = clients(emu)[0]
+    ucloud = clients(start_emulator(generate={'udts': 25}))[0]
     body = ucloud.call('ListUDTSTask').json()
     assert len(body['Data']) == 20 and 'TotalCount' not in body
     assert len(ucloud.call('ListUDTSTask', Offset='20').json()['Data']) == 5
+    with_total = clients(start_emulator({'options': {'udts_total_count': True}}, generate={'udts': 25}))[0]
+    assert with_total.call('ListUDTSTask').json()['TotalCount'] == 25
+
+
+@pytest.mark.parametrize('options, cap', [({'udts_page_cap': 50}, 50), ({'strict': True}, 20), ({'strict': True, 'udts_page_cap': 7}, 7)])
+def test_list_udts_page_cap_is_silent(start_emulator, clients, options, cap):
+    ucloud = clients(start_emulator({'options': options}, generate={'udts': 120}))[0]
+    body = ucloud.call('ListUDTSTask', Limit='100').json()
+    assert len(body['Data']) == cap and set(body) == {'Action', 'RetCode', 'Message', 'Data'}
+    rest = ucloud.call('ListUDTSTask', Offset='110', Limit='100').json()['Data']
+    assert len(rest) == min(cap, 10)
 
 
 def test_get_udts_task_status(api):
@@ -115,6 +131,10 @@ def test_get_udts_task_status(api):
     assert data['Sync'] == {'BinlogName': '', 'BinlogPos': 0, 'BinlogGTID': ''}
     synced = ucloud.call('GetUDTSTaskStatus', TaskId='udts-r2').json()['Data']
     assert synced['Status'] == 'Synced' and synced['Sync']['BinlogName'] == 'mysql-bin.000006' and synced['Sync']['BinlogPos'] > 154
+    assert ucloud.call('GetUDTSTaskStatus', TaskId='udts-r3').json()['Data']['Progress'] == {}
+    # an integration task is found only with Type=integration; the default is transfer
+    assert ucloud.call('GetUDTSTaskStatus', TaskId='udts-int1').json()['RetCode'] == 1404
+    assert ucloud.call('GetUDTSTaskStatus', TaskId='udts-int1', Type='integration').json()['Data']['Status'] == 'Done'
 
 
 def test_get_udts_task_status_errors(api):
@@ -143,7 +163,7 @@ def test_list_dds_jobs(api):
     answer = huawei.get(DDS_JOBS, window(days_back=29))
     body = answer.json()
     assert answer.status_code == 200 and answer.headers['X-Request-Id']
-    assert [job['id'] for job in body['jobs']] == ['d2', 'd1', 'd4'] and body['total_count'] == 3
+    assert [job['id'] for job in body['jobs']] == ['d2', 'd1', 'd4'] and 'total_count' not in body
     running, completed, failed = body['jobs']
     assert set(running) == {'id', 'name', 'instance_id', 'instance_name', 'status', 'progress', 'fail_reason',
                             'created_at', 'ended_at', 'instance_mode'}
@@ -172,10 +192,12 @@ def test_list_dds_filters(api):
     assert [job['id'] for job in old.json()['jobs']] == ['d3']
 
 
-def test_list_dds_default_limit(start_emulator, clients):
+def test_list_dds_default_limit_and_total_count_option(start_emulator, clients):
     huawei = clients(start_emulator(generate={'dds': 150}))[1]
     body = huawei.get(DDS_JOBS, window(days_back=29.9)).json()
-    assert len(body['jobs']) == 100 and body['total_count'] == 150
+    assert len(body['jobs']) == 100 and set(body) == {'jobs'}
+    counted = clients(start_emulator({'options': {'dds_total_count': True}}, generate={'dds': 150}))[1]
+    assert counted.get(DDS_JOBS, window(days_back=29.9)).json()['total_count'] == 150
 
 
 NOW = time.time()
@@ -211,6 +233,14 @@ def test_list_dds_accepts_the_limits(api):
     assert huawei.get(DDS_JOBS, exactly_30_days).status_code == 200
     for limit in ('1', '100'):
         assert huawei.get(DDS_JOBS, dict(exactly_30_days, limit=limit, offset='0')).status_code == 200
+
+
+@pytest.mark.parametrize('options', [{'strict': True}, {'dds_span_under_30_days': True}])
+def test_list_dds_strict_span_refuses_exactly_30_days(start_emulator, clients, options):
+    huawei = clients(start_emulator({'options': options}))[1]
+    exactly = huawei.get(DDS_JOBS, {'start_time': dds_time(NOW - 30 * DAY), 'end_time': dds_time(NOW)})
+    assert exactly.status_code == 400 and exactly.json()['error_code'] == 'DBS.200001' and '30 days' in exactly.json()['error_msg']
+    assert huawei.get(DDS_JOBS, {'start_time': dds_time(NOW - 30 * DAY + 1), 'end_time': dds_time(NOW)}).status_code == 200
 
 
 # ---------------------------------------------------------------- RDS
@@ -256,6 +286,7 @@ def test_list_rds_default_and_max_limit(start_emulator, clients):
     ({'start_time': '1700000000000'}, 'end_time is mandatory'),
     ({'start_time': '2024-01-01', 'end_time': '1700000000000'}, 'milliseconds'),
     ({'end_time': 'soon'}, 'milliseconds'),
+    ({'start_time': '0', 'end_time': 'soon'}, 'milliseconds'),
     ({'limit': '0'}, 'limit'),
     ({'limit': '51'}, 'limit'),
     ({'offset': '-1'}, 'offset'),
@@ -265,6 +296,19 @@ def test_list_rds_validation(api, query, words):
     emu, ucloud, huawei, control = api
     answer = huawei.get(RDS_TASKS, query)
     assert answer.status_code == 400 and answer.json()['error_code'] == 'DBS.280001' and words in answer.json()['error_msg']
+
+
+@pytest.mark.parametrize('options', [{'strict': True}, {'rds_end_time_needs_start_time': True, 'rds_error_body': 'errCode'}])
+def test_list_rds_strict_end_time_needs_start_time_and_errcode_bodies(start_emulator, clients, options):
+    huawei = clients(start_emulator({'options': options}))[1]
+    now_ms = int(time.time() * 1000)
+    alone = huawei.get(RDS_TASKS, {'end_time': now_ms})
+    assert alone.status_code == 400 and alone.headers['X-Request-Id']
+    assert alone.json() == {'errCode': 'DBS.280001', 'externalMessage': 'Parameter start_time is mandatory when end_time is specified.'}
+    assert huawei.get(RDS_TASKS, {'start_time': 0, 'end_time': now_ms}).status_code == 200
+    assert huawei.get(RDS_TASKS, {'limit': 51}).json()['errCode'] == 'DBS.280001'
+    # DDS keeps the documented body
+    assert huawei.get(DDS_JOBS, {'end_time': dds_time(NOW)}).json()['error_code'] == 'DBS.200001'
 
 
 # ---------------------------------------------------------------- single jobs and unknown routes
@@ -310,3 +354,23 @@ def test_equal_creation_times_keep_scenario_order(start_emulator, clients):
     huawei = clients(start_emulator(scenario))[1]
     for attempt in range(3):
         assert [task['id'] for task in huawei.get(RDS_TASKS).json()['tasks']] == ['x%d' % n for n in range(6)]
+
+
+# ---------------------------------------------------------------- IAM projects
+
+def test_iam_lists_the_projects_of_a_region_by_exact_name(api):
+    emu, ucloud, huawei, control = api
+    answer = huawei.get('/v3/projects', {'name': 'cn-north-4'}, project_header=False)
+    assert answer.status_code == 200 and answer.headers['X-IAM-Trace-Id'] and 'X-Request-Id' not in answer.headers
+    assert [(project['id'], project['name']) for project in answer.json()['projects']] == [(huawei.creds.project_id, 'cn-north-4')]
+    assert huawei.get('/v3/projects', {'name': 'cn-north'}).json()['projects'] == []
+    assert {project['name'] for project in huawei.get('/iam/v3/projects').json()['projects']} == {'cn-north-4', 'cn-north-4_sub'}
+    assert control('GET', 'stats').json()['requests'] == {'iam.KeystoneListProjects': 3}
+
+
+def test_iam_projects_come_from_the_scenario_and_the_signature_is_checked(start_emulator, clients):
+    emu = start_emulator({'projects': [{'id': 'p-a', 'name': 'eu-west-101'}, {'id': 'p-b', 'name': 'eu-west-101'}]})
+    ucloud, huawei, control = clients(emu)
+    assert [project['id'] for project in huawei.get('/v3/projects', {'name': 'eu-west-101'}).json()['projects']] == ['p-a', 'p-b']
+    refused = huawei.get('/v3/projects', {'name': 'eu-west-101'}, secret_key='wrong')
+    assert refused.status_code == 401 and refused.json()['error_code'] == 'APIGW.0301' and refused.headers['X-IAM-Trace-Id']

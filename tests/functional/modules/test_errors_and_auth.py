@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
+from tests.emulator.launcher import MODES
+
 EMULATOR_ARGS = ['--scenario', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scenarios', 'catalog.yml')]
 RDS, DDS, UDTS = 'dbtasks.cloud.rds_task_info', 'dbtasks.cloud.dds_job_info', 'dbtasks.cloud.udts_task_info'
 
@@ -19,7 +23,10 @@ def test_bad_input_fails_naming_option_and_rule_without_any_request(ansible_runn
         ('no_zone', RDS, {'start_time': '2026-01-01T00:00:00'}, 'start_time: must state its time zone'),
         ('unknown_status', UDTS, {'status': ['Finished']}, 'status'),
         ('empty_id', RDS, {'job_id': ''}, 'job_id: must not be empty'),
-        ('paging_long_range', DDS, {'start_time': '-45d', 'limit': 10}, 'limit: needs start_time and end_time at most 30 days apart'),
+        ('paging_long_range', DDS, {'start_time': '-10d', 'end_time': '2100-01-01T00:00:00Z', 'limit': 10},
+         'limit: needs start_time and end_time less than 30 days apart'),
+        ('dds_range_too_old', DDS, {'start_time': '-60d', 'end_time': '-40d'}, 'end_time: must be within the last 30 days'),
+        ('udts_type', UDTS, {'type': 'incremental'}, 'type must be one of: transfer, integration'),
         ('paging_and_wait', UDTS, {'limit': 10, 'wait': True}, 'limit: cannot be combined with wait'),
         ('wait_sleep', RDS, {'job_id': 'rds-cat-1h', 'wait': True, 'wait_sleep': 0}, 'wait_sleep: must be from 1 to 3600 seconds'),
     ]
@@ -33,6 +40,7 @@ def test_bad_input_fails_naming_option_and_rule_without_any_request(ansible_runn
     assert ansible_runner.emulator.stats()['total_requests'] == 0
 
 
+@pytest.mark.emulator_modes(*MODES)
 def test_a_failing_api_reports_code_message_status_and_request_id(ansible_runner):
     ansible_runner.emulator.add_faults({'route': 'rds.ListTasks', 'kind': 'http_500'})
     rc, result, output = ansible_runner.adhoc('rds_task_info', 'retries=1')
@@ -44,6 +52,21 @@ def test_a_failing_api_reports_code_message_status_and_request_id(ansible_runner
     assert ansible_runner.emulator.stats()['requests'] == {'rds.ListTasks': 2}
 
 
+@pytest.mark.emulator_modes(*MODES)
+def test_a_parameter_error_in_any_body_shape_reports_its_code_and_message(ansible_runner, emulator_mode):
+    # The strict emulator answers RDS parameter errors as {"errCode", "externalMessage"}, the default one as
+    # {"error_code", "error_msg"}: the failure reads the same either way.
+    ansible_runner.emulator.add_faults({'route': 'rds.ListTasks', 'kind': 'http_400'})
+    rc, result, output = ansible_runner.adhoc('rds_task_info')
+    assert rc != 0
+    assert (result['error_code'], result['http_status'], result['attempts']) == ('DBS.280001', 400, 1)
+    assert result['msg'].startswith('RDS ListTasks failed: Invalid parameter: the request was refused by the injected fault. '
+                                    '(code DBS.280001, HTTP 400, request id ')
+    assert len(result['request_id']) >= 16 and result['request_id'] in result['msg']
+    assert 'no error message' not in result['msg']
+
+
+@pytest.mark.emulator_modes(*MODES)
 def test_transient_faults_are_retried_transparently(ansible_runner):
     ansible_runner.emulator.add_faults([{'route': 'dds.ListJobs', 'kind': 'http_503', 'count': 1},
                                         {'route': 'udts.ListUDTSTask', 'kind': 'retcode_153', 'count': 1}])
@@ -55,6 +78,7 @@ def test_transient_faults_are_retried_transparently(ansible_runner):
     assert len(results['dds']['jobs']) == 4 and len(results['udts']['tasks']) == 4
 
 
+@pytest.mark.emulator_modes(*MODES)
 def test_token_temporary_credentials_and_wrong_keys(ansible_runner):
     token_environment = {'HUAWEICLOUD_SDK_AK': '', 'HUAWEICLOUD_SDK_SK': '', 'HUAWEICLOUD_SDK_AUTH_TOKEN': 'emulator-token'}
     rc, results, output = ansible_runner.playbook([

@@ -18,6 +18,8 @@ import os
 import pytest
 import yaml
 
+from tests.emulator.launcher import MODES
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 EMULATOR_ARGS = ['--scenario', os.path.join(REPO_ROOT, 'tests', 'emulator', 'scenarios', 'demo.yml'), '--speed', '10']
 
@@ -56,6 +58,7 @@ TASK_WAIT_EXAMPLE_VARS = {
 }
 
 
+@pytest.mark.emulator_modes(*MODES)
 def test_task_wait_examples_run_as_documented(emulator_factory, ansible_runner_for):
     """task_wait's EXAMPLES, unchanged, on a fresh demo emulator at 3 times speed, so the first example really waits.
 

@@ -212,6 +212,7 @@ def test_task_wait_ends_at_its_timeout_against_a_dripping_server(tally: dict[str
     with open(results, encoding='utf-8') as handle:
         waited = json.load(handle)
     assert waited['failed'] and waited['outcome'] == 'timeout', waited.get('msg')
-    assert 'time left before the deadline' in waited['msg'] or 'no time left' in waited['msg'], waited['msg']
+    # Either the request hit its deadline, or (the engine reads each provider in a thread) the read was still dripping.
+    assert any(words in waited['msg'] for words in ('time left before the deadline', 'no time left', 'rds has not answered since')), waited['msg']
     assert elapsed < 45, 'ansible-playbook took %.1f s' % elapsed
     tally['handled'] = True

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from tests.emulator.launcher import MODES
+
 SPEED = 4.0  # scenario seconds per wall second
 OK_TASKS = [{'provider': 'udts', 'id': 'udts-ok'}, {'provider': 'dds', 'id': 'dds-ok', 'name': 'restart replica set'},
             {'provider': 'rds', 'id': 'rds-ok'}]
 FAST = {'wait_for_tasks_poll_interval': 1, 'wait_for_tasks_progress_interval': 1}
 
 
+@pytest.mark.emulator_modes(*MODES)
 def test_success_exits_0_and_progress_lines_stream_at_default_verbosity(gate_for):
     gate = gate_for(SPEED)
     run = gate.run(dict(FAST, wait_for_tasks_tasks=OK_TASKS))
@@ -31,6 +36,7 @@ def test_success_exits_0_and_progress_lines_stream_at_default_verbosity(gate_for
     assert 'Fail unless every task succeeded' in run.output and 'skipping: [localhost]' in run.output
 
 
+@pytest.mark.emulator_modes(*MODES)
 def test_a_failure_exits_non_zero_naming_the_task_and_its_reason_as_soon_as_it_happens(gate_for):
     gate = gate_for(SPEED)
     tasks = [{'provider': 'udts', 'id': 'udts-ok'}, {'provider': 'dds', 'id': 'dds-bad'}, {'provider': 'rds', 'id': 'rds-long'}]
@@ -57,7 +63,8 @@ def test_timeout_exits_non_zero_listing_every_unfinished_task_with_its_last_stat
     assert 'timeout after 5s' in run.output
 
 
-def test_one_list_request_per_provider_per_poll_and_target_synced_passes_with_synced_migrations(gate_for):
+@pytest.mark.emulator_modes(*MODES)
+def test_one_listing_per_provider_per_poll_and_target_synced_passes_with_synced_migrations(gate_for):
     gate = gate_for(SPEED)
     tasks = [{'provider': provider, 'id': task_id} for provider, task_id in (
         ('udts', 'udts-ok'), ('udts', 'udts-inc'), ('dds', 'dds-ok'), ('dds', 'dds-ok2'), ('rds', 'rds-ok'), ('rds', 'rds-ok2'))]
@@ -71,6 +78,7 @@ def test_one_list_request_per_provider_per_poll_and_target_synced_passes_with_sy
     stats = gate.emulator.stats()
     # Two tasks per provider: at most one list request per provider per poll, none once a provider's tasks are all
     # done (the DDS and RDS tasks end first here), and no per-task request (the task ids are never read one by one).
+    # DDS and UDTS send no total here, yet their listings end once they have shown the tasks followed.
     requests = stats['requests']
     assert set(requests) == {'udts.ListUDTSTask', 'dds.ListJobs', 'rds.ListTasks'}, requests
     assert max(requests.values()) == polls and min(requests.values()) >= 1
@@ -79,6 +87,18 @@ def test_one_list_request_per_provider_per_poll_and_target_synced_passes_with_sy
     # Connections are kept for the whole wait: one per provider (DDS and RDS share the Huawei Cloud session but are read
     # at the same time, and are different hosts on the real cloud anyway), plus the connection of this stats request.
     assert stats['connections'] <= 4
+
+
+@pytest.mark.emulator_modes(*MODES)
+def test_without_project_id_the_role_finds_it_through_iam_once_per_wait(gate_for):
+    gate = gate_for(SPEED)
+    gate.emulator.reset()
+    tasks = [{'provider': 'dds', 'id': 'dds-ok'}, {'provider': 'rds', 'id': 'rds-ok'}]
+    variables = dict(FAST, wait_for_tasks_tasks=tasks, wait_for_tasks_huaweicloud={'region': 'cn-north-4', 'iam_endpoint': gate.emulator.base_url})
+    run = gate.run(variables, env={'HUAWEICLOUD_SDK_PROJECT_ID': None})
+    assert run.returncode == 0, run.output
+    requests = gate.emulator.stats()['requests']
+    assert requests['iam.KeystoneListProjects'] == 1 and run.polls() >= 2, (requests, run.output)
 
 
 def test_selectors_and_credentials_given_as_role_variables_never_show_even_at_vvvv(gate_for):

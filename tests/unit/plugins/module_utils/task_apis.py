@@ -31,13 +31,16 @@ class TaskStore:
     """Items of one API and their timeline; ``calls`` counts requests per operation, ``queries`` keeps their parameters."""
 
     def __init__(self, items: Sequence[dict], id_key: str = "id", clock: FakeClock | None = None,
-                 timeline: dict | None = None, send_total: bool = True) -> None:
+                 timeline: dict | None = None, send_total: bool = True, page_cap: int | None = None,
+                 kinds: Mapping[str, str] | None = None) -> None:
         self.items = [dict(item) for item in items]
         self.id_key = id_key
         self.clock = clock or FakeClock()
         self.start = self.clock.now
         self.timeline = timeline or {}
         self.send_total = send_total
+        self.page_cap = page_cap  # the most items a list page holds, whatever limit asks
+        self.kinds = dict(kinds or {})  # UDTS: id -> integration for data integration tasks (the rest are transfer)
         self.calls: collections.Counter = collections.Counter()
         self.queries: list[tuple[str, dict]] = []
 
@@ -59,6 +62,12 @@ class TaskStore:
         self.calls[operation] += 1
         self.queries.append((operation, params))
 
+    def page(self, items: Sequence[dict], offset: int, limit: int) -> list[dict]:
+        return list(items[offset:offset + min(limit, self.page_cap or limit)])
+
+    def kind(self, item: Mapping[str, t.Any]) -> str:
+        return self.kinds.get(item.get(self.id_key), "transfer")
+
 
 def ucloud_api(store: TaskStore, detail: t.Callable[[dict], dict] | None = None) -> t.Callable[[RecordedRequest], t.Any]:
     """``ListUDTSTask`` and ``GetUDTSTaskStatus`` (RetCode 1404 when unknown)."""
@@ -67,16 +76,19 @@ def ucloud_api(store: TaskStore, detail: t.Callable[[dict], dict] | None = None)
         params = dict(parse_qsl((request.body or b"").decode()))
         action = params["Action"]
         store.record(action, params)
+        # Type as the UDTS APIs that document it read it: transfer (the default) or integration.
+        kind = params.get("Type", "transfer")
+        if kind not in ("transfer", "integration"):
+            return json_response({"RetCode": 230, "Message": "Params [Type] not available"})
         if action == "ListUDTSTask":
             offset, limit = int(params.get("Offset", 0)), int(params.get("Limit", 20))
-            # like the emulator: a task type filters, "transfer" (every migration) keeps all
-            items = [item for item in store.current() if params.get("Type") in (None, "transfer", item.get("Type"))]
-            body = {"RetCode": 0, "Action": "ListUDTSTaskResponse", "Data": items[offset:offset + limit]}
+            items = [item for item in store.current() if store.kind(item) == kind]
+            body = {"RetCode": 0, "Action": "ListUDTSTaskResponse", "Data": store.page(items, offset, limit)}
             if store.send_total:
                 body["TotalCount"] = len(items)
             return json_response(body)
         item = store.find(params["TaskId"])
-        if item is None:
+        if item is None or store.kind(item) != kind:
             return json_response({"RetCode": 1404, "Message": "Task [%s] does not exist" % params["TaskId"]},
                                  headers={"X-UCLOUD-REQUEST-UUID": "req-1404"})
         data = {key: item[key] for key in ("Status", "MaxRetryCount", "CurRetryCount", "Progress") if key in item}
@@ -111,7 +123,7 @@ def huawei_api(store: TaskStore, created: Mapping[str, datetime] | None = None) 
             start, end = (datetime.strptime(query[name], "%Y-%m-%dT%H:%M:%S%z") for name in ("start_time", "end_time"))
             items = [item for item in items if start <= created[item["id"]] <= end]
         offset, limit = int(query.get("offset", 0)), int(query.get("limit", 10))
-        body = {list_key: items[offset:offset + limit]}
+        body = {list_key: store.page(items, offset, limit)}
         if store.send_total:
             body["total_count"] = len(items)
         return json_response(body)

@@ -27,7 +27,7 @@ HUAWEI = {"access_key": "AK", "secret_key": "huawei-secret-key", "project_id": "
 CONNECTION_ENV = ("UCLOUD_PUBLIC_KEY", "UCLOUD_PRIVATE_KEY", "UCLOUD_PROJECT_ID", "UCLOUD_REGION", "UCLOUD_API_BASE_URL",
                   "HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY", "HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_SECURITY_TOKEN",
                   "HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_AUTH_TOKEN", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "HW_REGION_NAME",
-                  "HUAWEICLOUD_SDK_REGION", "HUAWEICLOUD_SDK_ENDPOINT")
+                  "HUAWEICLOUD_SDK_REGION", "HUAWEICLOUD_SDK_ENDPOINT", "HUAWEICLOUD_SDK_IAM_ENDPOINT")
 
 
 def udts(task_id: str, status: str = "Dumping", percent: float = 10, **fields: t.Any) -> dict:

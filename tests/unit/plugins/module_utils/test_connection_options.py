@@ -35,7 +35,7 @@ def ucloud(**overrides):
 
 def huawei(**overrides):
     params = {"access_key": "ak", "secret_key": "sk", "security_token": None, "auth_token": None,
-              "project_id": "p1", "region": "cn-north-4", "endpoint": None}
+              "project_id": "p1", "region": "cn-north-4", "endpoint": None, "iam_endpoint": None}
     params.update(overrides)
     return params
 
@@ -174,6 +174,12 @@ def test_whitespace_rule_does_not_echo_the_secret():
     assert "topsecret" not in str(err)
 
 
+def test_without_project_id_ak_sk_and_a_region_are_enough():
+    config = huawei_config(huawei(project_id=None, iam_endpoint="http://127.0.0.1:1/"))
+    assert (config.project_id, config.region, config.iam_url()) == (None, "cn-north-4", "http://127.0.0.1:1")
+    assert huawei_config(huawei(project_id=None, region="eu-west-101")).iam_url() == "https://iam.eu-west-101.myhuaweicloud.eu"
+
+
 @pytest.mark.parametrize("project_id", ["0123456789abcdef0123456789ABCDEF", "p1", "proj_1-a", "x" * 64])
 def test_huawei_project_ids_accepted(project_id):
     assert huawei_config(huawei(project_id=project_id)).project_id == project_id
@@ -198,7 +204,11 @@ def test_huawei_config_variants():
     (dict(security_token="sts\r\npart"), "security_token", "whitespace"),
     (dict(project_id=" p1"), "project_id", "whitespace"),
     (dict(project_id="p\n1"), "project_id", "whitespace"),
-    (dict(project_id=None), "project_id", "HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID"),
+    (dict(project_id=None, region=None, endpoint="http://127.0.0.1:1"), "project_id",
+     "unless region is set (the project of the region is then looked up); set it or the environment variable "
+     "HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID"),
+    (dict(project_id=None, access_key=None, secret_key=None, auth_token="tok"), "project_id", "with auth_token"),
+    (dict(project_id=None, iam_endpoint="iam.example.com"), "iam_endpoint", "http"),
     (dict(project_id="."), "project_id", "32 hex digits"),
     (dict(project_id=".."), "project_id", "32 hex digits"),
     (dict(project_id="a/b"), "project_id", "32 hex digits"),

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -31,24 +31,47 @@ def list_queries(store):
     return [query for operation, query in store.queries if operation == "List"]
 
 
-def test_default_range_is_the_last_30_days_in_dds_format():
+def test_default_range_is_one_window_just_under_30_days_in_dds_format():
     store = TaskStore([job("a")])
     result, warnings = run(store)
     assert [item["id"] for item in result["jobs"]] == ["a"] and result["total_count"] == 1 and warnings == []
-    assert list_queries(store) == [{"start_time": "2026-01-30T12:00:00+0000", "end_time": "2026-03-01T12:00:00+0000",
+    # "cannot be longer than 30 days", read strictly: 30 days minus one second, both ends inclusive.
+    assert list_queries(store) == [{"start_time": "2026-01-30T12:00:01+0000", "end_time": "2026-03-01T12:00:00+0000",
                                     "offset": "0", "limit": "100"}]
     assert DDS_PAGE_SIZE == 100
 
 
-def test_a_long_range_is_read_as_30_day_windows_without_duplicates():
+def span(window):
+    start, end = (datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z") for text in window)
+    return end - start
+
+
+def test_a_45_day_range_is_read_in_windows_shorter_than_30_days_that_meet_and_cover_it():
     store = TaskStore([job("a"), job("b", "Completed")])
-    result, dummy = run(store, start_time="2025-12-01T20:00:00+08:00")  # 90 days before NOW
-    assert [item["id"] for item in result["jobs"]] == ["a", "b"]  # every window answers with both
-    assert result["total_count"] == 2
+    result, warnings = run(store, start_time="-10d", end_time="2026-04-05T12:00:00Z")  # 45 days, 35 of them ahead
+    assert [item["id"] for item in result["jobs"]] == ["a", "b"]  # every window answers with both, kept once
     windows = [(query["start_time"], query["end_time"]) for query in list_queries(store)]
-    assert windows == [("2026-01-30T12:00:00+0000", "2026-03-01T12:00:00+0000"),
-                       ("2025-12-31T12:00:00+0000", "2026-01-30T12:00:00+0000"),
-                       ("2025-12-01T12:00:00+0000", "2025-12-31T12:00:00+0000")]
+    assert windows == [("2026-03-06T12:00:01+0000", "2026-04-05T12:00:00+0000"),
+                       ("2026-02-19T12:00:00+0000", "2026-03-06T12:00:01+0000")]
+    assert all(span(window) < timedelta(days=30) for window in windows)
+    assert warnings == []
+
+
+def test_a_start_before_the_month_dds_keeps_is_clipped_with_a_warning():
+    store = TaskStore([job("a"), job("b", "Completed")])
+    result, warnings = run(store, start_time="2025-12-01T20:00:00+08:00")  # 90 days before NOW
+    assert [item["id"] for item in result["jobs"]] == ["a", "b"]
+    windows = [(query["start_time"], query["end_time"]) for query in list_queries(store)]
+    assert windows == [("2026-01-30T12:00:01+0000", "2026-03-01T12:00:00+0000")]
+    assert warnings == ["start_time 2025-12-01T12:00:00Z is before the month DDS keeps jobs for: listed from 2026-01-30T12:00:01Z"]
+
+
+def test_end_time_alone_is_clipped_without_a_warning():
+    store = TaskStore([job("a")])
+    dummy, warnings = run(store, end_time="-10d")
+    assert [(query["start_time"], query["end_time"]) for query in list_queries(store)] == [
+        ("2026-01-30T12:00:01+0000", "2026-02-19T12:00:00+0000")]
+    assert warnings == []
 
 
 def test_status_and_name_go_to_the_api_and_instance_id_is_filtered_locally():
@@ -81,8 +104,11 @@ def test_unknown_job_id_names_the_option():
 
 
 @pytest.mark.parametrize("params, option, rule", [
-    ({"start_time": "-90d", "limit": 10}, "limit", "at most 30 days apart; this range is read as 3 windows"),
-    ({"start_time": "-31d", "offset": 0}, "offset", "at most 30 days apart; this range is read as 2 windows"),
+    ({"start_time": "-1d", "end_time": "2026-05-01T00:00:00Z", "limit": 10}, "limit",
+     "less than 30 days apart; this range is read as 3 windows"),
+    ({"start_time": "-1d", "end_time": "2026-03-30T12:00:00Z", "offset": 0}, "offset",
+     "less than 30 days apart; this range is read as 2 windows"),
+    ({"start_time": "-60d", "end_time": "-31d"}, "end_time", "must be within the last 30 days: DDS keeps jobs for one month"),
     ({"start_time": "-1d", "end_time": "-2d"}, "end_time", "must be later than start_time"),
     ({"end_time": "2026-02-01T00:00:00"}, "end_time", "must state its time zone"),
     ({"instance_id": ""}, "instance_id", "must not be empty"),

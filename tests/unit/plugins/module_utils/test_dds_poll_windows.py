@@ -73,13 +73,13 @@ def test_a_listing_read_at_a_later_now_covers_jobs_created_since_the_source_was_
     tracker.poll()
     # one list page per poll, every job on it: no ShowJob
     assert dict(store.calls) == {"List": 2}
-    assert list_windows(store) == [("2026-01-30T12:00:15+0000", "2026-03-01T12:00:15+0000"),
-                                   ("2026-01-30T12:00:20+0000", "2026-03-01T12:00:20+0000")]
+    assert list_windows(store) == [("2026-01-30T12:00:16+0000", "2026-03-01T12:00:15+0000"),
+                                   ("2026-01-30T12:00:21+0000", "2026-03-01T12:00:20+0000")]
 
 
 def test_the_window_of_a_poll_includes_jobs_created_earlier_in_the_same_second():
     # The API has whole seconds: a window ending at 12:00:00 misses a job created at 12:00:00.1,
-    # so the window's end is the poll's clock rounded up, and the start 30 days before that (the API's limit).
+    # so the window's end is the poll's clock rounded up, and the start just under 30 days before that (the API's limit).
     clock = FakeClock(0.3)
     created = {job_id: BUILT + timedelta(seconds=0.1) for job_id in IDS}
     store, tracker = follow(created, clock)
@@ -87,8 +87,8 @@ def test_the_window_of_a_poll_includes_jobs_created_earlier_in_the_same_second()
     clock.sleep(5.0)
     tracker.poll()
     assert dict(store.calls) == {"List": 2}
-    assert list_windows(store) == [("2026-01-30T12:00:01+0000", "2026-03-01T12:00:01+0000"),
-                                   ("2026-01-30T12:00:06+0000", "2026-03-01T12:00:06+0000")]
+    assert list_windows(store) == [("2026-01-30T12:00:02+0000", "2026-03-01T12:00:01+0000"),
+                                   ("2026-01-30T12:00:07+0000", "2026-03-01T12:00:06+0000")]
 
 
 def test_explicit_times_give_the_same_window_at_every_poll():

@@ -12,9 +12,14 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import HuaweiConfig, endpoint_for
-from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, TransportError
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import CLOCK_SKEW_HINT, HuaweiClient, error_fields
-from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import SIGNATURE_HINT as HUAWEI_SIGNATURE_HINT
+from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, ParameterError, TransportError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import (
+    CLOCK_SKEW_HINT,
+    SIGNATURE_HINT,
+    SIGNATURE_OR_CLOCK_HINT,
+    HuaweiClient,
+    error_fields,
+)
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import USER_AGENT
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import (
@@ -58,7 +63,7 @@ def make_client(*script, service="dds", retries=3, **config):
 
 
 def verify_aksk(request, secret_key=SK):
-    """Independent check, per REFERENCE.md section 5, that the request as sent verifies."""
+    """Independent check, per docs/api-reference.md (Huawei signing), that the request as sent verifies."""
     headers = {name.lower(): value for name, value in request.headers.items()}
     algorithm, dummy, params = headers["authorization"].partition(" ")
     fields = dict(part.strip().split("=", 1) for part in params.split(","))
@@ -165,24 +170,49 @@ def test_each_retry_is_signed_with_a_fresh_date():
     assert clock.sleeps == [2.0, 0.5]
 
 
-@pytest.mark.parametrize("body, code, message", [
-    ({"error_code": "DBS.280001", "error_msg": "Invalid start_time."}, "DBS.280001", "Invalid start_time."),
-    ({"code": "APIGW.0101", "message": "The API does not exist"}, "APIGW.0101", "The API does not exist"),
-    ({"error": {"code": "APIGW.0308", "message": "The throttling threshold has been reached"}}, "APIGW.0308",
-     "The throttling threshold has been reached"),
-    ({"error": {"error_code": "DBS.1", "error_msg": "nested"}}, "DBS.1", "nested"),
-    ({"errorCode": "RDS.0001", "errorMsg": "camel"}, "RDS.0001", "camel"),
-    ({"error_code": "DBS.2"}, "DBS.2", None),
-    ({"something": "else"}, None, None),
-])
-def test_error_fields_shapes(body, code, message):
-    assert error_fields(body) == (code, message)
+# Every shape a Huawei service, gateway or IAM answers an error with (docs/api-reference.md, "Errors").
+ERROR_SHAPES = [
+    ({"error_code": "DBS.280001", "error_msg": "Invalid start_time."}, ("DBS.280001", "Invalid start_time.", None)),
+    ({"errCode": "DBS.280001", "externalMessage": "Parameter start_time is mandatory."},
+     ("DBS.280001", "Parameter start_time is mandatory.", None)),
+    ({"code": "APIGW.0101", "message": "The API does not exist"}, ("APIGW.0101", "The API does not exist", None)),
+    ({"errorCode": "RDS.0001", "errorMsg": "camel"}, ("RDS.0001", "camel", None)),
+    ({"error": {"code": "APIGW.0308", "message": "The throttling threshold has been reached"}},
+     ("APIGW.0308", "The throttling threshold has been reached", None)),
+    ({"error": {"error_code": "DBS.1", "error_msg": "nested", "request_id": "inner-id"}}, ("DBS.1", "nested", "inner-id")),
+    ({"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}},
+     ("401", "The request you have made requires authentication.", None)),
+    ({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: verify aksk signature fail",
+      "request_id": "body-id"}, ("APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail", "body-id")),
+    ({"errCode": "DBS.5", "requestId": "camel-id"}, ("DBS.5", None, "camel-id")),
+    ({"error_code": "DBS.2"}, ("DBS.2", None, None)),
+    ({"error_code": "", "error_msg": "", "error": "a text, not an object"}, (None, None, None)),
+    ({"something": "else"}, (None, None, None)),
+]
+
+
+@pytest.mark.parametrize("body, fields", ERROR_SHAPES)
+def test_error_fields_shapes(body, fields):
+    assert error_fields(body) == fields
+
+
+@pytest.mark.parametrize("body, fields", [shape for shape in ERROR_SHAPES if shape[1][1]])
+def test_every_error_shape_gives_code_message_and_request_id(body, fields):
+    code, message, body_request_id = fields
+    client, transport, clock = make_client(json_response(body, status=400), service="rds")
+    with pytest.raises(ApiError) as caught:
+        client.get("ListTasks", "/v3/{project_id}/tasklist", {})
+    err = caught.value
+    assert (err.code, err.message, err.request_id) == (code, message, body_request_id)
+    assert message in str(err) and "code %s" % code in str(err)
 
 
 @pytest.mark.parametrize("body, code, message", [
     ({"error_code": "DBS.280001", "error_msg": "Invalid start_time."}, "DBS.280001", "Invalid start_time."),
     ({"code": "APIGW.0101", "message": "The API does not exist"}, "APIGW.0101", "The API does not exist"),
     ({"error": {"code": "DBS.3", "message": "gateway shape"}}, "DBS.3", "gateway shape"),
+    ({"errCode": "DBS.280001", "externalMessage": "Parameter start_time is mandatory."}, "DBS.280001",
+     "Parameter start_time is mandatory."),
     ({"error_code": "DBS.2"}, "DBS.2", "HTTP 400 with error code DBS.2"),
     ({}, None, "HTTP 400 with no error message"),
 ])
@@ -203,13 +233,15 @@ def test_request_id_falls_back_to_the_body():
     assert caught.value.request_id == "body-id"
 
 
-def test_signature_failure_is_not_retried_and_hints():
+def test_signature_failure_is_not_retried_and_names_the_key_pair_and_the_clock():
+    # The gateway's words are the same for a wrong key and for a stale X-Sdk-Date.
     client, transport, clock = make_client(json_response({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication"
                                                           " information: verify aksk signature fail"}, status=401))
     with pytest.raises(ApiError) as caught:
         client.get("ListJobs", "/v3.1/{project_id}/jobs", {})
     assert len(transport.requests) == 1 and clock.sleeps == []
-    assert str(caught.value).endswith(HUAWEI_SIGNATURE_HINT)
+    assert str(caught.value).endswith(SIGNATURE_OR_CLOCK_HINT)
+    assert SIGNATURE_HINT in SIGNATURE_OR_CLOCK_HINT and "check the clock" in SIGNATURE_OR_CLOCK_HINT
 
 
 def test_clock_skew_gets_its_hint():
@@ -296,6 +328,70 @@ def test_secrets_never_reach_error_text(auth, secrets):
             assert secret not in shown
     for secret in secrets:
         assert secret not in repr(client.config)
+
+
+# ---------------------------------------------------------------- project id discovery (docs/authentication.md)
+
+def iam_answer(*projects, status=200):
+    return json_response({"projects": [{"id": project_id, "name": name, "enabled": True} for name, project_id in projects],
+                          "links": {"self": "https://iam.test/v3/projects"}}, status=status, headers={"X-IAM-Trace-Id": "trace-1"})
+
+
+@pytest.mark.parametrize("config, url", [
+    ({"region": "cn-north-4"}, "https://iam.cn-north-4.myhuaweicloud.com/v3/projects?name=cn-north-4"),
+    ({"region": "eu-west-101"}, "https://iam.eu-west-101.myhuaweicloud.eu/v3/projects?name=eu-west-101"),
+    ({"region": "ap-southeast-1", "iam_endpoint": "http://127.0.0.1:9/"}, "http://127.0.0.1:9/v3/projects?name=ap-southeast-1"),
+    ({"region": "cn-east-3", "iam_endpoint": "https://{service}.{region}.example.test"},
+     "https://iam.cn-east-3.example.test/v3/projects?name=cn-east-3"),
+])
+def test_without_project_id_iam_names_the_project_of_the_region(config, url):
+    region = config["region"]
+    client, transport, clock = make_client(iam_answer((region, "p-found")), json_response(OK), project_id=None, **config)
+    assert client.get("ListJobs", "/v3.1/{project_id}/jobs", {}) == OK
+    lookup, listing = transport.requests
+    assert lookup.url == url and lookup.method == "GET"
+    access, names = verify_aksk(lookup)
+    assert access == AK and "x-project-id" not in names and "X-Project-Id" not in lookup.headers
+    assert "/v3.1/p-found/jobs" in listing.url and listing.headers["X-Project-Id"] == "p-found"
+
+
+def test_the_project_is_looked_up_once_per_config_for_every_service():
+    config = HuaweiConfig(access_key=AK, secret_key=SK, region="cn-north-4", security_token=STS)
+    transport = FakeTransport(iam_answer(("cn-north-4", "p-1"), ("cn-north-4_sub", "p-sub")), json_response(OK), json_response(OK),
+                              json_response(OK))
+    clock = FakeClock()
+    clients = [HuaweiClient(config, service, transport, RetryPolicy(retries=0, sleep=clock.sleep, clock=clock.monotonic), utcnow=Ticker())
+               for service in ("dds", "rds")]
+    for client in clients + clients[:1]:
+        client.get("List", "/v3/{project_id}/tasklist", {})
+    assert [urlsplit(request.url).path for request in transport.requests] == ["/v3/projects", "/v3/p-1/tasklist", "/v3/p-1/tasklist",
+                                                                              "/v3/p-1/tasklist"]
+    assert transport.requests[0].headers["X-Security-Token"] == STS
+
+
+@pytest.mark.parametrize("projects, words", [
+    ((), "knows no project named 'cn-north-4'"),
+    ((("cn-north-4", "p-a"), ("cn-north-4", "p-b")), "has 2 projects named 'cn-north-4' (p-a, p-b): set project_id to one of them"),
+    ((("cn-north-4_sub", "p-sub"), ("cn-north-9", "p-9")), "knows no project named 'cn-north-4'"),
+])
+def test_no_project_or_several_fail_naming_the_region_or_listing_them(projects, words):
+    client, transport, clock = make_client(iam_answer(*projects), project_id=None)
+    with pytest.raises(ParameterError) as caught:
+        client.get("ListJobs", "/v3.1/{project_id}/jobs", {})
+    assert caught.value.option == "project_id" and words in str(caught.value)
+    assert "https://iam.cn-north-4.myhuaweicloud.com" in str(caught.value)
+    assert len(transport.requests) == 1
+
+
+def test_an_iam_error_is_labelled_with_iam_and_its_trace_id():
+    answer = json_response({"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}},
+                           status=401, headers={"X-IAM-Trace-Id": "trace-7"})
+    client, transport, clock = make_client(answer, project_id=None)
+    with pytest.raises(ApiError) as caught:
+        client.get("ListJobs", "/v3.1/{project_id}/jobs", {})
+    err = caught.value
+    assert (err.label, err.operation, err.code, err.request_id, err.http_status) == ("IAM", "KeystoneListProjects", "401", "trace-7", 401)
+    assert str(err).startswith("IAM KeystoneListProjects failed: The request you have made requires authentication.")
 
 
 def test_each_signature_is_masked_before_it_is_sent_and_the_time_left_goes_with_the_request():

@@ -26,7 +26,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_signer impor
     string_to_sign,
 )
 
-# The worked example of the Huawei API signing guide (REFERENCE.md section 5).
+# The worked example of the Huawei API signing guide (docs/api-reference.md, "Huawei signing").
 AK = "QTWAOYTTINDUT2QVKYUC"
 SK = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"
 PATH = "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs"

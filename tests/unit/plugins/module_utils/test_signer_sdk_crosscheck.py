@@ -40,7 +40,7 @@ def huawei_sdk():
 
 # --- UCloud ---------------------------------------------------------------------------------------
 
-# The SDK writes small floats in scientific notation (str(1e-05)); REFERENCE.md forbids that, so
+# The SDK writes small floats in scientific notation (str(1e-05)); docs/api-reference.md forbids that, so
 # the random floats stay in the range where both agree and the difference has its own test below.
 UCLOUD_FLOATS = st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f.is_integer() or "e" not in repr(f))
 UCLOUD_SCALARS = st.one_of(TRICKY_TEXT, st.integers(), st.booleans(), UCLOUD_FLOATS)

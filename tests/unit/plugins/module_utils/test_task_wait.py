@@ -56,9 +56,10 @@ def test_every_provider_is_read_in_each_poll_and_the_wait_succeeds_when_all_did(
     assert result["summary"][2] == "  succeeded  udts u2 [migrate-u2], finished before the wait"
     assert result["tasks"][2]["name"] == "resize" and result["tasks"][3]["name"] == "Job-r1"
     polls = result["polls"]
-    # At most one request per provider per poll: UDTS lists its two tasks, DDS and RDS read their single job by id.
-    # A provider whose tasks are all done is not read again (DDS after 20 s, UDTS after 40 s), and succeeded UDTS
-    # tasks need no GetUDTSTaskStatus for a failure message.
+    # At most one request per provider per poll: UDTS lists its two tasks (a listing that has shown every followed
+    # task ends there, with no total to trust), DDS and RDS read their single job by id. A provider whose tasks are
+    # all done is not read again (DDS after 20 s, UDTS after 40 s), and succeeded UDTS tasks need no
+    # GetUDTSTaskStatus for a failure message.
     calls = clouds.calls()
     assert set(calls) == {"udts", "dds", "rds"} and calls["rds"] == {"ShowJob": polls}
     assert calls["dds"]["ShowJob"] < calls["udts"]["ListUDTSTask"] < polls

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._times import (
+    DDS_MAX_SPAN,
     NAIVE_TIME_RULE,
     TIME_RULE,
     format_dds,
@@ -196,7 +197,7 @@ def test_parse_api_time_never_raises(value):
     assert result is None or result.tzinfo == UTC
 
 
-SPAN = timedelta(days=30)
+SPAN = timedelta(days=30) - timedelta(seconds=1)  # DDS_MAX_SPAN: strictly shorter than 30 days
 
 
 @pytest.mark.parametrize(
@@ -242,6 +243,11 @@ def test_resolve_range_default_span_before_year_one():
     with pytest.raises(ParameterError) as caught:
         resolve_range(None, "0001-01-02T00:00:00Z", NOW, SPAN)
     assert caught.value.option == "end_time"
+
+
+def test_dds_windows_are_strictly_shorter_than_30_days():
+    assert DDS_MAX_SPAN == SPAN < timedelta(days=30)
+    assert [end - start for start, end in split_windows(NOW - 30 * DAY, NOW)] == [SPAN, timedelta(seconds=1)]
 
 
 def test_split_windows_newest_first_aligned_on_end():

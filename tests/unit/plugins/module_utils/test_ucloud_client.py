@@ -40,7 +40,7 @@ def form(request):
 
 
 def expected_signature(params):
-    # Independent oracle per REFERENCE.md: sorted key+value, then the private key, SHA-1.
+    # Independent oracle per docs/api-reference.md ("UCloud signature"): sorted key+value, then the private key, SHA-1.
     text = "".join(key + value for key, value in sorted(params.items()) if key != "Signature")
     return hashlib.sha1((text + PRIVATE).encode("utf-8")).hexdigest()
 

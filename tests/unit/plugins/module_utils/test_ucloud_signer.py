@@ -30,7 +30,7 @@ CREATE = {
 LIST_UDTS = {"Region": "cn-bj2", "ProjectId": "org-abc", "Limit": 10, "Offset": 0, "Type": "transfer", "Action": "ListUDTSTask"}
 GET_UDTS = {"Region": "cn-bj2", "ProjectId": "org-abc", "TaskId": "t1", "Action": "GetUDTSTaskStatus"}
 
-# Every row of REFERENCE.md section 1: params, public key, private key, signature.
+# Every row of the UCloud vectors of docs/api-reference.md (tests/functional/meta/test_api_reference.py compares them).
 VECTORS = [
     (DESCRIBE, "ucloudsomeone@example.com1296235120854146120", DOC_PRIVATE_KEY, "cba5cf5ec4d4233d206b1b54951e3787350a642f"),
     (DESCRIBE, "someone@example.com1296235120854146120", DOC_PRIVATE_KEY, "4201919d267504385deb93af19e0197870fed36b"),
@@ -48,7 +48,7 @@ PARAMS = st.dictionaries(KEY_TEXT, NESTED, max_size=6)
 
 
 def reference_signature(flat, private_key):
-    """The formula of REFERENCE.md, spelled out with an explicit code-point sort key."""
+    """The formula of docs/api-reference.md, spelled out with an explicit code-point sort key."""
     ordered = sorted(flat.items(), key=lambda pair: [ord(char) for char in pair[0]])
     text = "".join(key + value for key, value in ordered) + private_key
     return hashlib.sha1(text.encode("utf-8")).hexdigest()

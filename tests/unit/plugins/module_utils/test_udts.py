@@ -39,21 +39,35 @@ def run(store, detail=None, **params):
     return result, warnings
 
 
-def test_lists_every_page_of_100_with_string_offsets():
+def list_pages(store):
+    return sorted((int(params["Offset"]), params["Limit"]) for action, params in store.queries if action == "ListUDTSTask")
+
+
+def test_lists_every_page_of_100_with_string_offsets_up_to_an_empty_page():
     store = TaskStore([udts_task("udts-%03d" % number) for number in range(230)], id_key="TaskId")
     result, warnings = run(store)
     assert len(result["tasks"]) == 230 and result["total_count"] == 230 and warnings == []
-    pages = sorted((params["Offset"], params["Limit"]) for action, params in store.queries)
-    assert pages == [("0", "100"), ("100", "100"), ("200", "100")]
+    # TotalCount is not documented, so it ends nothing: the page after the last task is read too.
+    assert list_pages(store) == [(0, "100"), (100, "100"), (200, "100"), (230, "100"), (300, "100")]
     assert all(params["ProjectId"] == "org-1" and "Type" not in params for action, params in store.queries)
     assert UDTS_PAGE_SIZE == 100
 
 
-def test_without_total_count_the_listing_ends_at_a_short_page():
+def test_without_total_count_a_short_page_is_not_the_end():
     store = TaskStore([udts_task("udts-%03d" % number) for number in range(150)], id_key="TaskId", send_total=False)
     result, dummy = run(store)
     assert len(result["tasks"]) == 150 and "total_count" not in result
-    assert store.calls["ListUDTSTask"] == 2
+    assert (150, "100") in list_pages(store)
+
+
+@pytest.mark.parametrize("cap", [20, 50])
+@pytest.mark.parametrize("send_total", [False, True])
+def test_120_tasks_are_listed_completely_when_the_server_serves_fewer_per_page(cap, send_total):
+    store = TaskStore([udts_task("udts-%03d" % number) for number in range(120)], id_key="TaskId", send_total=send_total, page_cap=cap)
+    result, warnings = run(store)
+    assert [item["id"] for item in result["tasks"]] == ["udts-%03d" % number for number in range(120)] and warnings == []
+    pages = list_pages(store)
+    assert all(limit == "100" for dummy, limit in pages) and (120, "100") in pages
 
 
 def test_items_keep_every_field_in_snake_case_plus_normalized_fields():
@@ -68,11 +82,18 @@ def test_type_is_sent_and_name_and_status_filter_locally():
     store = TaskStore([udts_task("a", "Synced", name="orders", task_type="incremental"),
                        udts_task("b", "Syncing", name="orders", task_type="incremental"),
                        udts_task("c", "Synced", name="users", task_type="incremental"),
-                       udts_task("d", "Synced", name="orders", task_type="full")], id_key="TaskId")
-    result, dummy = run(store, type="incremental", name="orders", status=["Synced", "Done"])
-    assert [item["id"] for item in result["tasks"]] == ["a"]
-    assert result["total_count"] == 3  # the API's count, before the local filters
-    assert store.queries[0][1]["Type"] == "incremental"
+                       udts_task("d", "Synced", name="orders", task_type="full"),
+                       udts_task("e", "Synced", name="orders", task_type="full")], id_key="TaskId", kinds={"e": "integration"})
+    result, dummy = run(store, type="transfer", name="orders", status=["Synced", "Done"])
+    assert [item["id"] for item in result["tasks"]] == ["a", "d"]
+    assert result["total_count"] == 4  # the API's count, before the local filters
+    assert store.queries[0][1]["Type"] == "transfer"
+
+
+def test_integration_tasks_are_listed_only_with_type_integration():
+    store = TaskStore([udts_task("a"), udts_task("b")], id_key="TaskId", kinds={"b": "integration"})
+    assert [item["id"] for item in run(store)[0]["tasks"]] == ["a"]
+    assert [item["id"] for item in run(store, type="integration")[0]["tasks"]] == ["b"]
 
 
 def test_task_ids_merge_the_status_detail_once_per_task():
@@ -85,14 +106,22 @@ def test_task_ids_merge_the_status_detail_once_per_task():
     first, second = result["tasks"]
     assert (first["id"], first["sync"]["binlog_gtid"], first["name"]) == ("b", "uuid:1-5", "copy")
     assert (second["state"], second["failure_reason"], second["failed_message"]) == ("failed", "Access denied", "Access denied")
-    assert store.calls == {"ListUDTSTask": 1, "GetUDTSTaskStatus": 2}
-    assert [params.get("Type") for action, params in store.queries] == ["transfer"] * 3
+    assert store.calls["GetUDTSTaskStatus"] == 2
+    assert {params.get("Type") for action, params in store.queries} == {"transfer"}
 
 
-def test_a_type_get_status_does_not_document_is_not_sent_to_it():
-    store = TaskStore([udts_task("a", task_type="full")], id_key="TaskId")
-    run(store, task_id="a", type="full")
-    assert [(action, params.get("Type")) for action, params in store.queries] == [("ListUDTSTask", "full"), ("GetUDTSTaskStatus", None)]
+def test_type_goes_to_both_apis_and_finds_an_integration_task_by_id():
+    store = TaskStore([udts_task("a", task_type="full")], id_key="TaskId", kinds={"a": "integration"})
+    result, dummy = run(store, task_id="a", type="integration")
+    assert result["tasks"][0]["id"] == "a"
+    sent = {(action, params.get("Type")) for action, params in store.queries}
+    assert sent == {("ListUDTSTask", "integration"), ("GetUDTSTaskStatus", "integration")}
+
+
+@pytest.mark.parametrize("value", ["full", "incremental", "Transfer"])
+def test_type_is_transfer_or_integration(value):
+    with pytest.raises(ParameterError, match="^type: must be transfer or integration"):
+        UdtsTasks(UDTS, None, {"type": value}, NOW)
 
 
 def test_a_task_missing_from_the_listing_is_read_by_id():
@@ -100,7 +129,7 @@ def test_a_task_missing_from_the_listing_is_read_by_id():
     store.find = lambda task_id: udts_task(task_id, "Done")
     result, dummy = run(store, task_id="hidden")
     assert result["tasks"][0]["id"] == "hidden" and result["tasks"][0]["state"] == "succeeded"
-    assert store.calls == {"ListUDTSTask": 1, "GetUDTSTaskStatus": 1}
+    assert store.calls["GetUDTSTaskStatus"] == 1
 
 
 def test_unknown_task_id_is_a_clear_error():
@@ -118,6 +147,7 @@ def test_wait_for_synced_polls_the_list_only_until_the_report():
     result, dummy = run(store, task_id="a", wait=True, wait_for="synced")
     assert result["wait_outcome"] == "synced" and result["tasks"][0]["state"] == "synced"
     assert store.calls["GetUDTSTaskStatus"] == 1
+    # One page per poll: the listing follows one task and ends once it has shown it.
     assert store.calls["ListUDTSTask"] == len(clock.sleeps) + 1 > 1
 
 
