@@ -76,7 +76,8 @@ start_emulator() {
         sleep 0.1
     done
     [[ "$url" == http* ]] || dbt_die "the emulator did not print its URL within 30s (got: '${url}')"
-    export UCLOUD_API_BASE_URL="$url" HUAWEICLOUD_SDK_ENDPOINT="$url"
+    # {service}: DDS and RDS apart, at /dds and /rds, as the two real services are.
+    export UCLOUD_API_BASE_URL="$url" HUAWEICLOUD_SDK_ENDPOINT="$url/{service}"
     dbt_say "emulator at $url (scenario $scenario, speed x$speed)"
 }
 
