@@ -83,5 +83,7 @@ DDS = Provider(
     # practice, and without it the listing is read to an empty page (_pagination).
     list_operation="ListJobs",
     service="dds",
+    created_paths=(("created_at",), ("created",)),  # the listing's names, then the single-job read's
+    ended_paths=(("ended_at",), ("ended",)),
     **HUAWEI_RECORD,
 )

@@ -39,6 +39,8 @@ HUAWEI_RECORD: dict[str, Any] = {
     "id_option": "job_id",
     "ids_option": "job_ids",
     "detail_operation": "ShowJob",
+    # The single-job read nests the instance; the listings have instance_id.
+    "instance_paths": (("instance_id",), ("instance", "id")),
 }
 
 

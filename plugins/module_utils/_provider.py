@@ -55,6 +55,12 @@ class Provider:
     # tasks that ended badly, get one detail read when the wait is over.
     detail_on_report: bool = False
     service: str | None = None  # the cloud's service name, where the cloud has several (Huawei: dds, rds)
+    # Raw fields the event source reports as instance_id, created_at and ended_at (docs/events.md). Each is
+    # a list of paths (keys, outermost first) because listings and detail reads name them differently:
+    # the first path that gives a value wins. Empty: the API has no such field.
+    instance_paths: tuple[tuple[str, ...], ...] = ()
+    created_paths: tuple[tuple[str, ...], ...] = ()
+    ended_paths: tuple[tuple[str, ...], ...] = ()
 
     @property
     def client_key(self) -> str:

@@ -50,5 +50,7 @@ RDS = Provider(
     page_size=RDS_PAGE_SIZE,
     list_operation="ListTasks",
     service="rds",
+    created_paths=(("create_time",), ("created",)),  # the listing's names, then the single-job read's
+    ended_paths=(("end_time",), ("ended",)),
     **HUAWEI_RECORD,
 )

@@ -129,6 +129,18 @@ class TaskTracker:
             return item
         return self._normalize(self._look_up(task_id))
 
+    def follow(self, ids: Sequence[str] | None) -> None:
+        """Which tasks the next polls read: ``ids``, or (None) every task the filters match, listed anew.
+
+        For the event source, whose followed tasks change between reads; what the
+        listings learned about their pages stays, so they keep reading ahead well.
+        """
+        self.ids = None if ids is None else list(ids)
+
+    def raw(self, task_id: Any) -> Raw | None:
+        """The raw fields last read for a followed task (the listing's, updated by any read by id), else None."""
+        return self._last_raw.get(task_id)
+
     def _current(self, task_id: str, listed: Raw | None) -> Item:
         if listed is not None:
             self._last_raw[task_id] = listed

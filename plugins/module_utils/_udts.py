@@ -121,4 +121,6 @@ UDTS = Provider(
     # GetUDTSTaskStatus once in the report, not on every poll.
     single_lookup=False,
     detail_on_report=True,
+    # Epoch seconds; UDTS documents no end time and no instance field.
+    created_paths=(("CreateTime",),),
 )

@@ -10,7 +10,7 @@
 #
 # 1. Members: nothing from the developer's machine (venvs, .ansible, .build, test output, caches, .git*,
 #    .ci, byte code, tarballs, docs/build), and every tracked file of plugins/, roles/, playbooks/, meta/,
-#    docs/ plus README.md, LICENSE, requirements.txt and changelogs/changelog.yaml.
+#    docs/, extensions/eda/ (the event source, its rulebook and inventory) plus README.md, LICENSE, requirements.txt and changelogs/changelog.yaml.
 # 2. Smoke: `ansible-playbook dbtasks.cloud.gate` over tasks of the demo scenario that succeed within
 #    25 scenario seconds (tests/tools/galaxy/gate.yml), then the three info modules
 #    (tests/tools/galaxy/smoke.yml), with the emulator accelerated. Ansible runs outside the checkout with ANSIBLE_COLLECTIONS_PATH set to the temporary
@@ -43,9 +43,9 @@ dbt_build_and_install "$venv" "$work"
 
 # --- 1. what the tarball carries -------------------------------------------------------------------
 if git -C "$DBT_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    git -C "$DBT_ROOT" ls-files -- plugins roles playbooks meta docs >"$work/required.txt"
+    git -C "$DBT_ROOT" ls-files -- plugins roles playbooks meta docs extensions/eda >"$work/required.txt"
 else
-    find plugins roles playbooks meta docs -type f -not -path '*/__pycache__/*' -not -path 'docs/build/*' >"$work/required.txt"
+    find plugins roles playbooks meta docs extensions/eda -type f -not -path '*/__pycache__/*' -not -path 'docs/build/*' >"$work/required.txt"
 fi
 printf '%s\n' README.md LICENSE requirements.txt changelogs/changelog.yaml >>"$work/required.txt"
 "$venv/bin/python" - "$DBT_TARBALL" "$work/required.txt" <<'PY'

@@ -33,9 +33,9 @@ run() {
     # The sed only shortens paths; mypy's exit status is the one kept (pipefail).
     "${mypy[@]}" "$@" 2>&1 | sed -u 's#^\.build/ansible_collections/dbtasks/cloud/##' || status=1
 }
-run "modules, module_utils, doc_fragments (Python 3.9)" --cache-dir .mypy_cache/target
+run "modules, module_utils, doc_fragments, the EDA event source (Python 3.9)" --cache-dir .mypy_cache/target
 run "action plugins (Python 3.12)" --cache-dir .mypy_cache/controller --python-version 3.12 \
     -p ansible_collections.dbtasks.cloud.plugins.action
 dbt_say "ruff: one typing style, sorted imports (ruff.toml)"
-"$venv/bin/ruff" check --no-cache plugins tests || status=1
+"$venv/bin/ruff" check --no-cache plugins extensions tests || status=1
 exit "$status"

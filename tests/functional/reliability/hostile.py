@@ -17,7 +17,7 @@ Cases (``CASES``):
 - ``gzip_bomb``: ``Content-Encoding: gzip`` over a body that inflates to ``bomb_mib`` MiB;
   ``gzip_gzip``: the same compressed twice, ``Content-Encoding: gzip, gzip``;
 - ``oversized``: pages that ignore ``limit`` (``items_per_page`` items, ``item_bytes`` each, starting at the
-  requested offset) and claim ``total_count`` (``claimed_total``);
+  requested offset, up to ``claimed_total`` items in all) and claim ``total_count`` (``claimed_total``);
 - ``echo_signature``: an authentication error whose message quotes the request's signature
   (``signatures`` keeps every one received);
 - ``deep_json``: an answer nested ``depth`` levels deep;
@@ -189,7 +189,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _case_oversized(self, request: _Request) -> None:
         options = self.server.options
-        tasks = [_task(request.api, request.offset + index, padding=options['item_bytes']) for index in range(options['items_per_page'])]
+        # The data set ends at the claimed total: a pager that trusts no total reads on to an empty page.
+        count = max(0, min(options['items_per_page'], options['claimed_total'] - request.offset))
+        tasks = [_task(request.api, request.offset + index, padding=options['item_bytes']) for index in range(count)]
         self._json(_listing(request, tasks, options['claimed_total']))
 
     def _case_echo_signature(self, request: _Request) -> None:

@@ -72,7 +72,8 @@ def test_a_dripping_server_is_cut_off_at_the_timeout(tally: dict[str, Any], prov
         elapsed = time.monotonic() - started
         requests = server.count
     _failed_clearly(run, 'timed out waiting for', 'no complete answer within 1 s', 'after 2 attempts')
-    assert requests == 2 and elapsed < 20, 'took %.1f s for %d requests' % (elapsed, requests)
+    # Each listing request is tried twice; a pager that trusts no total (UDTS) also reads ahead, in waves.
+    assert requests % 2 == 0 and 2 <= requests <= 8 and elapsed < 20, 'took %.1f s for %d requests' % (elapsed, requests)
     tally['handled'] = True
 
 
@@ -81,7 +82,8 @@ def test_a_dripping_server_is_cut_off_at_the_timeout(tally: dict[str, Any], prov
 def test_a_compression_bomb_fails_clearly(tally: dict[str, Any], provider: str, case: str) -> None:
     with HostileServer(case) as server:
         run = _run(tally, provider, server, retries=0)
-    _failed_clearly(run, 'an answer that decodes (gzip) to ' + CAP_WORDS, 'HTTP 200', 'request id hostile-1')
+    # The request id is the server's count of requests: a pager reading ahead may have sent more than one.
+    _failed_clearly(run, 'an answer that decodes (gzip) to ' + CAP_WORDS, 'HTTP 200', 'request id hostile-')
     tally['handled'] = True
 
 
@@ -93,7 +95,8 @@ def test_pages_ignoring_the_limit_are_cut_with_a_warning(tally: dict[str, Any], 
         requests = server.count
     assert not run.failed, run.result.get('msg')
     ids = [item['id'] for item in run.result[RESULT_KEYS[provider]]]
-    assert len(ids) == len(set(ids)) == 5 * size and requests == 5
+    # Five pages hold every task; a pager that trusts no total (UDTS) reads on to an empty page.
+    assert len(ids) == len(set(ids)) == 5 * size and 5 <= requests <= 10
     assert any('held more items than the %d asked for' % size in warning for warning in run.warnings), run.warnings
     tally['handled'] = True
 

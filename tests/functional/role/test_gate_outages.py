@@ -69,7 +69,7 @@ def test_a_ucloud_outage_does_not_hide_a_dds_failure(gate_for):
     assert started_at + speed * failure_seen <= DDS_FAILS_AT + speed * 3 * POLL, run.output
     # Every line of the wait carries the time into the wait, the failed-read line too; the stale UDTS state says its age.
     assert all(re.match(r'task_wait +(\d+[smh])+ \| ', line) for dummy, line in progress), run.output
-    assert any(re.search(r'udts udts-demofi01 \[orders-mysql-to-mysql\]: \w+ \(\w+\), \d+%, last read \S+ ago', line)
+    assert any(re.search(r'udts udts-demofi01 \[orders-mysql-to-mysql\]: \w+ \(\w+\), [0-9.]+%, last read \S+ ago', line)
                for dummy, line in progress), run.output
     assert re.search(r'unreadable udts could not be read since', run.output)
 
@@ -92,8 +92,8 @@ def test_a_gate_whose_emulator_dies_times_out_naming_the_providers_it_could_not_
     assert message is not None, run.output
     text = message.group(1)
     assert re.search(r'Timed out after 1[56]s waiting for 2 of 2 tasks: udts udts-demofi01 \[orders-mysql-to-mysql\]: '
-                     r'\w+ \(\w+\), \d+%, last read \d+s ago; dds 5d1e0f2a-demo-4fa1-9c1e-failed000001 \[ModifyInstancePort\]: '
-                     r'Running, \d+%, last read \d+s ago; ', text), text
+                     r'\w+ \(\w+\), [0-9.]+%, last read \d+s ago; dds 5d1e0f2a-demo-4fa1-9c1e-failed000001 \[ModifyInstancePort\]: '
+                     r'Running, [0-9.]+%, last read \d+s ago; ', text), text
     for provider, error in (('udts', r'UCloud ListUDTSTask failed: cannot connect to '), ('dds', r'DDS ShowJob failed: cannot connect to ')):
         assert re.search(r'%s could not be read since \S+ \(tasks as last read at \S+\): %s' % (provider, error), text), text
     assert 'timeout after 1' in run.output
