@@ -103,7 +103,7 @@ test-matrix: bootstrap  ## the older ansible-core versions: unit tests + core_sm
 	@$(NOX) --parallel $(TEST_JOBS) --allow-parallel -s core-2.17 core-2.19 sanity-2.17
 
 .PHONY: demo
-demo: bootstrap  ## list tasks, then the gate passing and (as expected) failing, against the emulator
+demo: bootstrap  ## list tasks, then the gate passing and (as expected) failing, against the emulator, with their reports
 	@$(NOX) -s demo -- $(EMULATOR_SPEED)
 
 .PHONY: bench

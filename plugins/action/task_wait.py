@@ -29,8 +29,11 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redac
 from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait import run_task_wait
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_files import REPORT_FILES, SUCCESS_OUTCOMES, check_path, write_reports
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_names import OptionNames
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
     CONNECTION_SPECS,
+    TASK_WAIT_SPEC,
     group_member,
     merge_connection,
     parse_plan,
@@ -79,44 +82,56 @@ class ActionModule(ActionBase):
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         result = super().run(tmp, task_vars)
         result["changed"] = False
+        names = OptionNames(_text(self._task.args.get("variable_prefix")))
+        warnings = names.misspelled(task_vars or {}, [option for option in TASK_WAIT_SPEC if option != "variable_prefix"])
+        # Reports are written however the wait ends, also when options next to them were rejected.
+        files = {option: _text(self._task.args.get(option)) for option in REPORT_FILES}
+        redactor = Redactor()
+        notices = Notices()
         try:
-            args = self._arguments()
-        except ParameterError as error:
-            return _error_result(result, error.to_fail_kwargs(), Redactor())
-        validation = ArgumentSpecValidator(task_wait_spec()).validate(args)
-        params = validation.validated_parameters
-        redactor = Redactor(_secrets(args) + _secrets(params))
+            outcome, wait_warnings = self._wait(names, files, redactor, notices)
+            warnings.extend(wait_warnings)
+        except DbTasksError as error:
+            fields = (names.error(error) if isinstance(error, ParameterError) else error).to_fail_kwargs()
+            outcome = {name: redactor.text(value) if isinstance(value, str) else value for name, value in fields.items()}
+            outcome.update(failed=True, outcome="error")
+            # The connections' warnings (insecure settings) that the failed run had no chance to show.
+            warnings.extend(notices.drain())
+        outcome["msg"] = _shown(redactor, outcome["msg"])
+        outcome["success"] = outcome["outcome"] in SUCCESS_OUTCOMES
+        shown = [_shown(redactor, warning) for warning in warnings]
+        report = dict(outcome, summary=[_shown(redactor, line) for line in summary_lines(outcome, shown)])
+        shown.extend(_shown(redactor, warning) for warning in write_reports(report, files["junit_file"], files["json_file"]))
+        # Also in the summary: a caller that hides the result (no_log) still shows the summary.
+        outcome["summary"] = [_shown(redactor, line) for line in summary_lines(outcome, shown)]
+        result.update(outcome)
+        if shown:
+            result["warnings"] = shown
+        return result
+
+    def _wait(self, names: OptionNames, files: dict[str, str | None], redactor: Redactor,
+              notices: Notices) -> tuple[dict[str, t.Any], list[str]]:
+        """Validate the options, then wait: ``(result, warnings)``; raises ``DbTasksError`` before or instead of a wait."""
+        args = self._arguments()
+        # A fresh spec each time: the validator fills the dict defaults of the spec it is given.
+        validation = ArgumentSpecValidator(names.spec(task_wait_spec())).validate(names.wrap(args))
+        params = names.unwrap(validation.validated_parameters)
+        redactor.add(*_secrets(args), *_secrets(params))
         if validation.error_messages:
-            return _error_result(result, {"msg": "Invalid options: " + "; ".join(validation.error_messages)}, redactor)
+            raise DbTasksError("Invalid %s: %s" % ("variables" if names.prefix else "options", "; ".join(validation.error_messages)))
+        for option in REPORT_FILES:
+            files[option] = params.get(option)
+            check_path(option, files[option])
 
         def emit(line: str) -> None:
             display.display(_shown(redactor, line))
 
-        notices = Notices()
-        try:
-            plan = parse_plan(params)
-            outcome, warnings = run_task_wait(plan, params, emit, hooks=self.hooks, redactor=redactor, notices=notices)
-        except DbTasksError as error:
-            return _error_result(result, error.to_fail_kwargs(), redactor, notices.drain())
-        result.update(outcome)
-        result["msg"] = _shown(redactor, result["msg"])
-        if warnings:
-            result["warnings"] = [_shown(redactor, warning) for warning in warnings]
-        result["summary"] = [_shown(redactor, line) for line in result["summary"]]
-        return result
+        return run_task_wait(parse_plan(params), params, emit, hooks=self.hooks, redactor=redactor, notices=notices)
 
 
-def _error_result(result: dict[str, t.Any], fields: Mapping[str, t.Any], redactor: Redactor,
-                  warnings: list[str] | None = None) -> dict[str, t.Any]:
-    """``result`` failed with ``fields`` (text redacted) before or instead of a wait: outcome ``error``."""
-    result.update((name, redactor.text(value) if isinstance(value, str) else value) for name, value in fields.items())
-    result["msg"] = _shown(redactor, result["msg"])
-    result.update(failed=True, outcome="error")
-    shown = [redactor.text(warning) for warning in warnings or ()]
-    if shown:
-        result["warnings"] = shown
-    result["summary"] = summary_lines(result, shown)
-    return result
+def _text(value: t.Any) -> str | None:
+    """A string argument as given, before validation; anything else is left to the validator."""
+    return value if isinstance(value, str) and value else None
 
 
 def _shown(redactor: Redactor, text: str) -> str:

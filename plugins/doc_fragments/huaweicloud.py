@@ -63,7 +63,22 @@ options:
       - If not set, the value of the E(HUAWEICLOUD_SDK_IAM_ENDPOINT) environment variable is used (the official SDK's
         name); else C(https://iam.<region>.myhuaweicloud.com) (C(https://iam.eu-west-101.myhuaweicloud.eu) for V(eu-west-101)).
     type: str
+  profile:
+    description:
+      - A Huawei Cloud KooCLI (C(hcloud)) profile to take the settings that neither options nor environment variables set
+        from - O(access_key), O(secret_key), O(security_token), O(project_id) and O(region) - from C(~/.hcloud/config.json).
+      - If not set, the value of the E(HW_PROFILE) environment variable is used. Without either, the C(current) profile of
+        the file is used when no credential is set at all and the file exists.
+      - The credentials come from the profile only when none of O(access_key), O(secret_key), O(security_token) and
+        O(auth_token) is set otherwise. Only C(AKSK) profiles stored unencrypted can be read.
+    type: str
+  shared_config_file:
+    description:
+      - The KooCLI configuration file, instead of C(~/.hcloud/config.json).
+      - If not set, the value of the E(HW_SHARED_CONFIG_FILE) environment variable is used.
+    type: path
 notes:
+  - Precedence, for each setting - the option (or C(module_defaults)), then its environment variables, then the profile.
   - AK/SK requests carry a C(X-Sdk-Date) timestamp; Huawei Cloud rejects requests more than 15 minutes off its clock,
     so the clock of the host running the module must be correct.
 """

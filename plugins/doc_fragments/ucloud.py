@@ -34,9 +34,28 @@ options:
   base_url:
     description:
       - Base URL of the UCloud API, for example V(https://api.scloudsg.com) for another UCloud site or a local emulator.
-      - If not set, the value of the E(UCLOUD_API_BASE_URL) environment variable is used, then the default.
+      - If not set, the value of the E(UCLOUD_API_BASE_URL) environment variable is used, then the C(base_url) of the
+        profile (see O(profile)), then V(https://api.ucloud.cn).
     type: str
-    default: https://api.ucloud.cn
+  profile:
+    description:
+      - A UCloud CLI profile to take the settings that neither options nor environment variables set from - the key pair
+        from C(~/.ucloud/credential.json), O(project_id), O(region) and O(base_url) from C(~/.ucloud/config.json).
+      - If not set, the value of the E(UCLOUD_PROFILE) environment variable is used. Without either, the profile marked
+        C(active) in C(config.json) (else V(default)) is used when no key is set at all and C(credential.json) exists.
+      - The keys come from the profile only when neither O(public_key) nor O(private_key) is set otherwise.
+    type: str
+  shared_config_file:
+    description:
+      - The UCloud CLI configuration file, instead of C(~/.ucloud/config.json).
+      - If not set, the value of the E(UCLOUD_SHARED_CONFIG_FILE) environment variable is used.
+    type: path
+  shared_credentials_file:
+    description:
+      - The UCloud CLI credentials file, instead of C(~/.ucloud/credential.json).
+      - If not set, the value of the E(UCLOUD_SHARED_CREDENTIAL_FILE) environment variable is used.
+    type: path
 notes:
+  - Precedence, for each setting - the option (or C(module_defaults)), then its environment variable, then the profile.
   - UCloud requests are signed with O(private_key); a request rejected with RetCode 171 means the key pair does not match.
 """

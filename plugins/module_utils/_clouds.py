@@ -22,6 +22,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options 
     ucloud_config,
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_client import HuaweiClient
+from ansible_collections.dbtasks.cloud.plugins.module_utils._profiles import huawei_profile, ucloud_profile
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 
 
@@ -34,6 +35,8 @@ class Cloud:
     # (config, service, transport, retry_policy, redactor, utcnow, notices=...) -> client
     connect: t.Callable[..., t.Any]
     url_option: str  # the option that overrides the API's URL (checked for plain http://)
+    # validated options -> the same with what options and environment left unset taken from a CLI profile
+    with_profile: t.Callable[[Mapping[str, t.Any]], dict[str, t.Any]]
 
     @property
     def options(self) -> dict[str, Mapping[str, t.Any]]:
@@ -41,6 +44,6 @@ class Cloud:
         return dict(self.spec, **COMMON_SPEC)
 
 
-UCLOUD = Cloud("ucloud", "UCloud", UCLOUD_SPEC, ucloud_config, UCloudClient.connect, "base_url")
-HUAWEICLOUD = Cloud("huaweicloud", "Huawei Cloud", HUAWEI_SPEC, huawei_config, HuaweiClient.connect, "endpoint")
+UCLOUD = Cloud("ucloud", "UCloud", UCLOUD_SPEC, ucloud_config, UCloudClient.connect, "base_url", ucloud_profile)
+HUAWEICLOUD = Cloud("huaweicloud", "Huawei Cloud", HUAWEI_SPEC, huawei_config, HuaweiClient.connect, "endpoint", huawei_profile)
 CLOUDS: dict[str, Cloud] = {cloud.name: cloud for cloud in (UCLOUD, HUAWEICLOUD)}

@@ -100,7 +100,12 @@ UCLOUD_SPEC: dict[str, dict[str, t.Any]] = {
     "private_key": {"type": "str", "no_log": True, "fallback": _env("UCLOUD_PRIVATE_KEY")},
     "project_id": {"type": "str", "fallback": _env("UCLOUD_PROJECT_ID")},
     "region": {"type": "str", "fallback": _env("UCLOUD_REGION")},
-    "base_url": {"type": "str", "default": DEFAULT_BASE_URL, "fallback": _env("UCLOUD_API_BASE_URL")},
+    # No spec default: a profile's base_url comes before DEFAULT_BASE_URL (ucloud_config applies it last).
+    "base_url": {"type": "str", "fallback": _env("UCLOUD_API_BASE_URL")},
+    # UCloud CLI profiles (_profiles.py); the names are those of ucloud-sdk-go and the Terraform provider.
+    "profile": {"type": "str", "fallback": _env("UCLOUD_PROFILE")},
+    "shared_config_file": {"type": "path", "fallback": _env("UCLOUD_SHARED_CONFIG_FILE")},
+    "shared_credentials_file": {"type": "path", "fallback": _env("UCLOUD_SHARED_CREDENTIAL_FILE")},
 }
 
 # HUAWEICLOUD_SDK_AUTH_TOKEN and HUAWEICLOUD_SDK_ENDPOINT follow the SDK's naming
@@ -114,6 +119,9 @@ HUAWEI_SPEC: dict[str, dict[str, t.Any]] = {
     "region": {"type": "str", "fallback": _env("HW_REGION_NAME", "HUAWEICLOUD_SDK_REGION")},
     "endpoint": {"type": "str", "fallback": _env("HUAWEICLOUD_SDK_ENDPOINT")},
     "iam_endpoint": {"type": "str", "fallback": _env("HUAWEICLOUD_SDK_IAM_ENDPOINT")},
+    # KooCLI profiles (_profiles.py); the names are those of the Terraform provider.
+    "profile": {"type": "str", "fallback": _env("HW_PROFILE")},
+    "shared_config_file": {"type": "path", "fallback": _env("HW_SHARED_CONFIG_FILE")},
 }
 
 COMMON_SPEC: dict[str, dict[str, t.Any]] = {

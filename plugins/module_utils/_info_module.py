@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError, ParameterError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._hints import synced_hint, with_hint
 from ansible_collections.dbtasks.cloud.plugins.module_utils._module import DbTasksModule
 from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text_option
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
@@ -82,8 +83,8 @@ def parse_selection(params: Mapping[str, Any], provider: Provider) -> Selection:
 class TasksTimedOut(DbTasksError):
     """A wait timed out; the failure also carries the last view of every selected task."""
 
-    def __init__(self, timeout: WaitTimeout, result_key: str) -> None:
-        super().__init__(str(timeout))
+    def __init__(self, timeout: WaitTimeout, result_key: str, hint: str | None = None) -> None:
+        super().__init__(with_hint(str(timeout), hint))
         self.timeout = timeout
         self.result_key = result_key
 
@@ -130,7 +131,8 @@ def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[
                 with deadline.within(timeout) if deadline is not None else contextlib.nullcontext():
                     waited = waiter.run()
             except WaitTimeout as timeout_error:
-                raise TasksTimedOut(timeout_error, provider.result_key) from None
+                hint = synced_hint(timeout_error.unfinished, params["wait_for"], "wait_for: synced")
+                raise TasksTimedOut(timeout_error, provider.result_key, hint) from None
             items = waited.items
             extra = {"wait_outcome": waited.outcome, "elapsed": round(waited.elapsed, 1)}
         result: dict[str, Any] = {provider.result_key: group.report_items(items, (), warn, show)}

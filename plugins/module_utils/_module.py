@@ -53,6 +53,8 @@ class DbTasksModule:
         except DbTasksError as err:
             self.fail(err)
             return
+        # Secrets from a profile file were no option value, so AnsibleModule does not know to mask them yet.
+        self.module.no_log_values.update(self.connections.secrets)
 
     @property
     def params(self) -> dict[str, t.Any]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._clouds import CLOUDS
-from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import transport_settings, transport_warnings
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import secret_values, transport_settings, transport_warnings
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Notices
@@ -62,13 +62,16 @@ class Connections:
         self._transport_settings: dict[str, dict[str, t.Any]] = {}
         self._transports: dict[str, t.Any] = {}
         self._clients: dict[str, t.Any] = {}
+        self.secrets: list[str] = []  # the no_log values in use, some perhaps read from profile files: masked like the options
         for cloud in used:
             self.validate(cloud)
 
     def validate(self, cloud: str) -> None:
         """Check the options of ``cloud`` (each cloud once); raises ``ParameterError``."""
         if cloud not in self._configs:
-            params = self._settings[cloud]
+            params = CLOUDS[cloud].with_profile(self._settings[cloud])
+            self.secrets.extend(secret_values(CLOUDS[cloud].options, params))
+            self.redactor.add(*self.secrets)
             self._transport_settings[cloud] = transport_settings(params)
             self._configs[cloud] = CLOUDS[cloud].configure(params)
             for warning in transport_warnings(params, CLOUDS[cloud].url_option):

@@ -23,7 +23,14 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._response import Not
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Connections, RuntimeHooks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan, option_prefix
-from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import ProgressLog, build_result, describe, summary_lines, timeout_result
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report import (
+    ProgressLog,
+    build_result,
+    describe,
+    describe_selector,
+    summary_lines,
+    timeout_result,
+)
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import MESSAGE_LIMIT, SHOW, Show, safe_text
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import FixedInterval, Followed, TransientErrors, Waiter, WaitTimeout, Watch
@@ -42,6 +49,7 @@ class TaskWait:
         self.emit = emit
         self.show = show
         self.warnings: dict[str, None] = {}
+        self.unmatched_selectors: list[str] = []  # each selector that found no task, as the caller wrote it
         self.hooks = connections.hooks
         now = self.hooks.utcnow()
         # Every source is built (and its filters validated) before the first request.
@@ -54,12 +62,13 @@ class TaskWait:
 
     def _select(self) -> list[TaskRef]:
         refs: dict[tuple[str, str], TaskRef] = {(ref.provider, ref.id): ref for ref in self.plan.tasks}
-        for provider, source in self._selector_sources:
+        for index, (provider, source) in enumerate(self._selector_sources):
             tracker = TaskTracker(source, Selection(None, None, None, None), self.hooks.utcnow)
-            for item in tracker.poll():
-                task_id = normalized(item, "id")
-                if task_id is not None:
-                    refs.setdefault((provider.name, str(task_id)), TaskRef(provider.name, str(task_id)))
+            found = [str(normalized(item, "id")) for item in tracker.poll() if normalized(item, "id") is not None]
+            for task_id in found:
+                refs.setdefault((provider.name, task_id), TaskRef(provider.name, task_id))
+            if not found:
+                self.unmatched_selectors.append(describe_selector(self.plan, index))
             self._warn(tracker.warnings)
         return list(refs.values())
 
@@ -108,7 +117,7 @@ class TaskWait:
                 with self.connections.deadline.within(plan.timeout):
                     waited = waiter.run()
             except WaitTimeout as timeout:
-                return timeout_result(refs, timeout, watch.polls, progress.finished_after, watch.read_times())
+                return timeout_result(refs, timeout, watch.polls, progress.finished_after, watch.read_times(), plan)
             items = watch.report_items(waited.items, plan.fail_on | ENDED_BADLY, lambda warning: self._warn([warning]), show)
             return build_result(plan, refs, items, waited.outcome, waited.elapsed, watch.polls, progress.finished_after, show,
                                 watch.read_times(), watch.unreadable())
@@ -145,6 +154,8 @@ def run_task_wait(plan: WaitPlan, settings: Mapping[str, Mapping[str, Any]], emi
     for row in result["tasks"] + result["unreadable"]:
         row.update((name, redactor.text(value)) for name, value in row.items() if isinstance(value, str))
     warnings = [safe_text(redactor.text(warning), MESSAGE_LIMIT) for warning in connections.notices.drain() + list(wait.warnings)]
+    if wait.unmatched_selectors:
+        result["unmatched_selectors"] = [safe_text(redactor.text(selector), MESSAGE_LIMIT) for selector in wait.unmatched_selectors]
     # Also in the summary: a caller that hides the result (no_log) still shows the summary.
     result["summary"] = summary_lines(result, warnings)
     return result, warnings

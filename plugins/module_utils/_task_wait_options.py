@@ -20,6 +20,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._clouds import CLOUD
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_names import OptionNames
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import (
     MAX_INTERVAL,
     MAX_PROGRESS_INTERVAL,
@@ -79,6 +80,9 @@ _WAIT_SPEC: dict[str, dict[str, Any]] = {
     "target": {"type": "str", "default": "terminal", "choices": list(TARGETS)},
     "fail_on": {"type": "list", "elements": "str", "default": DEFAULT_FAIL_ON, "choices": list(FAIL_ON_CHOICES)},
     "allow_empty": {"type": "bool", "default": False},
+    "junit_file": {"type": "path"},
+    "json_file": {"type": "path"},
+    "variable_prefix": {"type": "str"},
 }
 _WAIT_SPEC.update((name, {"type": "dict", "default": {}, "apply_defaults": True, "options": options})
                   for name, options in CONNECTION_SPECS.items())
@@ -103,6 +107,7 @@ class WaitPlan(NamedTuple):
     target: str
     fail_on: frozenset[str]
     allow_empty: bool
+    names: OptionNames = OptionNames()  # how messages name the options: the role passes its variable prefix
 
     def used(self) -> list[Provider]:
         """The providers this wait reads, in the registry's order."""
@@ -168,8 +173,10 @@ def parse_plan(params: Mapping[str, Any], providers: Mapping[str, Provider] = PR
     """Check the validated parameters against the rules a spec cannot express; raises ``ParameterError``."""
     tasks = _task_refs(params.get("tasks") or [])
     selectors = tuple(_selector(index, selector, providers) for index, selector in enumerate(params.get("selectors") or []))
+    names = OptionNames(params.get("variable_prefix"))
     if not tasks and not selectors:
-        raise ParameterError("tasks", "list at least one task, or select tasks with selectors")
+        raise ParameterError("tasks", "nothing to wait for: list tasks by id in %s, or choose them by filters with %s"
+                             % (names("tasks"), names("selectors")))
     fail_on = params["fail_on"]
     if not fail_on:
         raise ParameterError("fail_on", "must list at least one state (%s)" % ", ".join(FAIL_ON_CHOICES))
@@ -183,6 +190,7 @@ def parse_plan(params: Mapping[str, Any], providers: Mapping[str, Provider] = PR
         target=params["target"],
         fail_on=frozenset(fail_on),
         allow_empty=bool(params["allow_empty"]),
+        names=names,
     )
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Callable
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._hints import synced_hint, with_hint
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show, safe_text
@@ -67,6 +68,14 @@ def describe(ref: TaskRef, item: Item | None, with_reason: bool = False, show: S
     if with_reason:
         details += " - %s" % show(normalized(item, "failure_reason") or "no reason given")
     return "%s: %s" % (label, details)
+
+
+def describe_selector(plan: WaitPlan, index: int) -> str:
+    """``selectors[1] (dds: instance_id=1f31..., status=Running)``, named as the caller wrote the option."""
+    selector = plan.selectors[index]
+    filters = ", ".join("%s=%s" % (name, ",".join(map(str, value)) if isinstance(value, list) else value)
+                        for name, value in selector.items() if name != "provider")
+    return "%s[%d] (%s: %s)" % (plan.names("selectors"), index, selector["provider"], filters)
 
 
 class ProgressLog:
@@ -220,7 +229,7 @@ def build_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item |
     if outcome is None:
         msg = "No task matched the selectors"
         if not plan.allow_empty:
-            return {"failed": True, "outcome": "failed", "msg": msg + "; set allow_empty to accept that", "tasks": [],
+            return {"failed": True, "outcome": "failed", "msg": "%s; set %s to accept that" % (msg, plan.names("allow_empty")), "tasks": [],
                     "elapsed": 0.0, "polls": polls, "unreadable": []}
         outcome = "succeeded"
     else:
@@ -233,10 +242,11 @@ def build_result(plan: WaitPlan, refs: Sequence[TaskRef], items: Sequence[Item |
 
 
 def timeout_result(refs: Sequence[TaskRef], timeout: WaitTimeout, polls: int, finished_after: dict[Key, float],
-                   read_after: Sequence[float | None] = ()) -> dict[str, Any]:
-    """The failed result of a wait whose ``timeout`` passed: the engine's message, and every task's last state."""
+                   read_after: Sequence[float | None] = (), plan: WaitPlan | None = None) -> dict[str, Any]:
+    """The failed result of a wait whose ``timeout`` passed: the engine's message (and a hint), and every task's last state."""
     items: Sequence[Item | None] = timeout.items or [None] * len(refs)
-    return {"failed": True, "outcome": "timeout", "msg": str(timeout), "tasks": task_rows(refs, items, finished_after, read_after),
+    hint = synced_hint(timeout.unfinished, plan.target, "%s: synced" % plan.names("target")) if plan is not None else None
+    return {"failed": True, "outcome": "timeout", "msg": with_hint(str(timeout), hint), "tasks": task_rows(refs, items, finished_after, read_after),
             "elapsed": round(timeout.elapsed, 1), "polls": polls, "unreadable": [entry.as_dict() for entry in timeout.unreadable]}
 
 
@@ -274,5 +284,6 @@ def summary_lines(result: dict[str, Any], warnings: Sequence[str] = ()) -> list[
     for entry in unreadable:
         error = None if entry["error"] is None else safe_text(entry["error"], ERROR_LIMIT)
         lines.append("  unreadable %s" % describe_unreadable(entry["provider"], entry["since"], entry["read_at"], error))
+    lines.extend("note: %s matched no task" % safe_text(selector, 0) for selector in result.get("unmatched_selectors") or [])
     lines.extend("warning: %s" % safe_text(warning, 0) for warning in warnings)
     return lines

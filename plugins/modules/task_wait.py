@@ -28,9 +28,12 @@ description:
   - The connection options come, for each option, from O(ucloud) / O(huaweicloud), else from C(module_defaults) of the
     action groups C(group/dbtasks.cloud.ucloud) / C(group/dbtasks.cloud.huaweicloud) (only their connection options; the
     module itself is not a member of either group, because it spans both), else from the environment variables of the
-    controller that the info modules read, else the defaults. Only the connections of the providers in use are needed.
+    controller that the info modules read, else from a CLI profile (O(ucloud.profile), O(huaweicloud.profile)), else the
+    defaults. Only the connections of the providers in use are needed.
   - Secrets (O(ucloud.private_key), O(huaweicloud.secret_key), O(huaweicloud.security_token), O(huaweicloud.auth_token))
     never appear in the result, messages or progress lines; treat them as C(no_log) values.
+  - When the environment variable E(GITHUB_STEP_SUMMARY) is set (a GitHub Actions job), the outcome and a table of the
+    tasks are appended to that file as Markdown, however the wait ends.
   - The role P(dbtasks.cloud.wait_for_tasks#role) and the playbook C(dbtasks.cloud.gate) wrap this module for pipelines.
 author:
   - dbtasks.cloud contributors (@dbtasks)
@@ -146,6 +149,31 @@ options:
     elements: str
     choices: [failed, stopped, retrying, unknown]
     default: [failed, stopped]
+  junit_file:
+    description:
+      - Write a JUnit XML report of the outcome to this file on the controller (its directory is created), however the wait
+        ends (success, failure, timeout or error), for the test report of GitLab (C(artifacts:reports:junit)), Jenkins or a
+        GitHub Actions test-report action.
+      - One C(testsuite); one C(testcase) per task, named C(<provider> <id> [<name>]), with C(classname) the provider and
+        C(time) the seconds until it finished (the whole wait when it had not). A task that failed or stopped has a
+        C(failure) with its reason; one that had not finished has a C(failure) with its last status. No task is ever
+        C(skipped). A wait that could not start is one C(testcase) with an C(error).
+      - The file is replaced whole (written to a temporary file next to it, then renamed), never left half-written.
+    type: path
+  json_file:
+    description:
+      - Write the outcome as JSON to this file on the controller (its directory is created), however the wait ends; the
+        keys are RV(success), RV(outcome), RV(msg), RV(tasks), RV(elapsed), RV(polls), RV(unreadable) and RV(summary), the value of
+        C(wait_for_tasks_result) in the P(dbtasks.cloud.wait_for_tasks#role) role. Replaced whole, like O(junit_file).
+    type: path
+  variable_prefix:
+    description:
+      - For a role that passes its variables to this action, their common prefix. Messages then name each option as that
+        variable (C(wait_for_tasks_tasks[0].id) rather than C(tasks[0].id)), and every variable that starts with the prefix
+        but is neither C(<prefix><option>) for an option here nor C(<prefix>result) gives a warning naming the closest one,
+        as does one nearly equal to such a name.
+      - The P(dbtasks.cloud.wait_for_tasks#role) role passes V(wait_for_tasks_).
+    type: str
   ucloud:
     description:
       - UCloud connection for C(udts) tasks. Each option falls back to C(group/dbtasks.cloud.ucloud) module_defaults, then to
@@ -166,9 +194,19 @@ options:
         description: Region sent with every request (E(UCLOUD_REGION)).
         type: str
       base_url:
-        description: Base URL of the UCloud API (E(UCLOUD_API_BASE_URL)).
+        description: Base URL of the UCloud API (E(UCLOUD_API_BASE_URL)), else the profile's, else V(https://api.ucloud.cn).
         type: str
-        default: https://api.ucloud.cn
+      profile:
+        description:
+          - UCloud CLI profile for the settings not set otherwise (E(UCLOUD_PROFILE)); without one, the C(active) profile
+            when no key is set at all. See M(dbtasks.cloud.udts_task_info).
+        type: str
+      shared_config_file:
+        description: UCloud CLI configuration file instead of C(~/.ucloud/config.json) (E(UCLOUD_SHARED_CONFIG_FILE)).
+        type: path
+      shared_credentials_file:
+        description: UCloud CLI credentials file instead of C(~/.ucloud/credential.json) (E(UCLOUD_SHARED_CREDENTIAL_FILE)).
+        type: path
       # The same HTTP options for both clouds: the anchor is reused under huaweicloud.
       <<: &http_options
         timeout:
@@ -227,6 +265,14 @@ options:
           - IAM base URL where the project ID is looked up when O(huaweicloud.project_id) is not set
             (E(HUAWEICLOUD_SDK_IAM_ENDPOINT)); default C(https://iam.<region>.myhuaweicloud.com) (C(.eu) for V(eu-west-101)).
         type: str
+      profile:
+        description:
+          - KooCLI profile for the settings not set otherwise (E(HW_PROFILE)); without one, the C(current) profile when no
+            credential is set at all. See M(dbtasks.cloud.rds_task_info).
+        type: str
+      shared_config_file:
+        description: KooCLI configuration file instead of C(~/.hcloud/config.json) (E(HW_SHARED_CONFIG_FILE)).
+        type: path
       <<: *http_options
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
@@ -302,9 +348,11 @@ EXAMPLES = r"""
       private_key: "{{ ucloud_private_key }}"
   register: incremental
 
-- name: Keep going after a failure and decide later
+- name: Keep going after a failure and decide later, with a JUnit report and the outcome as JSON for the pipeline
   dbtasks.cloud.task_wait:
     tasks: "{{ cutover_tasks }}"
+    junit_file: reports/database-tasks.xml
+    json_file: reports/database-tasks.json
   register: cutover
   failed_when: false
 
@@ -315,6 +363,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+success:
+  description: Whether RV(outcome) is V(succeeded) or V(synced), the one thing a pipeline needs to know.
+  returned: always
+  type: bool
+  sample: true
 outcome:
   description:
     - V(succeeded) (every task succeeded), V(synced) (every task succeeded or is synced, with O(target=synced)),
@@ -399,6 +452,15 @@ unreadable:
       description: The last error, as shown in messages; V(null) when the provider has not answered at all.
       type: str
       sample: "UCloud ListUDTSTask failed: Service Unavailable (code 150, HTTP 503, request id 2c540c0c-e9bf-4896-a945-7afa1a626b8c, after 5 attempts)"
+unmatched_selectors:
+  description:
+    - Each selector that matched no task when the wait started, with its filters (with O(allow_empty=true) that is no
+      failure, and the summary says so too).
+  returned: when a selector matched no task
+  type: list
+  elements: str
+  sample:
+    - "selectors[0] (dds: instance_id=1f311e6a299345d7bbc878874844e233in02, status=Running)"
 elapsed:
   description: Seconds the wait took.
   returned: unless RV(outcome=error)

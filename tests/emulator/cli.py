@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1)')
     parser.add_argument('--scenario', help='scenario YAML file (tasks, credentials, faults, options)')
     parser.add_argument('--speed', type=float, help='scenario seconds per wall second (default: the scenario options.speed, else 1)')
+    parser.add_argument('--start', type=float, default=0.0,
+                        help='scenario time at start, in seconds (default 0): tasks created by then exist at once')
     parser.add_argument('--generate', help='synthetic tasks, e.g. udts=100,dds=2000,rds=10000')
     parser.add_argument('--seed', type=int, default=0, help='seed for --generate (default 0)')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a throwaway CA; its certificate path is printed')
@@ -35,9 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.speed is not None and args.speed <= 0:
         parser.error('--speed must be > 0')
+    if args.start < 0:
+        parser.error('--start must be 0 or more')
     try:
         emulator = Emulator(args.scenario, host=args.host, port=args.port, speed=args.speed, generate=parse_generate(args.generate),
-                            seed=args.seed, tls=args.tls, verbose=args.verbose, strict=args.strict)
+                            seed=args.seed, tls=args.tls, verbose=args.verbose, strict=args.strict,
+                            start=args.start)
         emulator.start()
     except (ScenarioError, FaultError, OSError) as exc:
         parser.exit(2, 'emulator: %s\n' % exc)

@@ -25,8 +25,12 @@ def module_options(provider: str, base_url: str) -> dict[str, str]:
     return {'access_key': HUAWEI_ACCESS_KEY, 'secret_key': HUAWEI_SECRET_KEY, 'project_id': HUAWEI_PROJECT_ID, 'endpoint': base_url}
 
 
-def environment(base_url: str) -> dict[str, str]:
-    """The environment variables a user would set, pointing every module at the emulator at ``base_url``."""
+def environment(base_url: str, service_endpoints: bool = False) -> dict[str, str]:
+    """The environment variables a user would set, pointing every module at the emulator at ``base_url``.
+
+    ``service_endpoints``: DDS at ``<base>/dds`` and RDS at ``<base>/rds`` (``HUAWEICLOUD_SDK_ENDPOINT=<base>/{service}``),
+    two services apart as the real clouds' hosts are.
+    """
     return {
         'UCLOUD_PUBLIC_KEY': UCLOUD_PUBLIC_KEY,
         'UCLOUD_PRIVATE_KEY': UCLOUD_PRIVATE_KEY,
@@ -34,5 +38,5 @@ def environment(base_url: str) -> dict[str, str]:
         'HUAWEICLOUD_SDK_AK': HUAWEI_ACCESS_KEY,
         'HUAWEICLOUD_SDK_SK': HUAWEI_SECRET_KEY,
         'HUAWEICLOUD_SDK_PROJECT_ID': HUAWEI_PROJECT_ID,
-        'HUAWEICLOUD_SDK_ENDPOINT': base_url,
+        'HUAWEICLOUD_SDK_ENDPOINT': base_url + '/{service}' if service_endpoints else base_url,
     }

@@ -11,6 +11,7 @@ line). From a shell, run from the repository root::
     python -m tests.emulator.launcher start --state FILE [EMULATOR ARGS]   # leave it running; FILE (YAML) gets
     python -m tests.emulator.launcher stop --state FILE                    # emulator_url, emulator_pid, emulator_env
     python -m tests.emulator.launcher env URL                              # `export` lines for a shell
+                                                                           # (DDS and RDS at URL/{service})
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == 'stop' and state and not argv:
         return _stop(state)
     if command == 'env' and len(argv) == 1:
-        print('export ' + ' '.join('%s=%s' % (name, shlex.quote(value)) for name, value in credentials.environment(argv[0]).items()))
+        print('export ' + ' '.join('%s=%s' % (name, shlex.quote(value)) for name, value in credentials.environment(argv[0], service_endpoints=True).items()))
         return 0
     sys.stderr.write(__doc__.split('From a shell, run from the repository root::')[1].strip('\n') + '\n')
     return 2

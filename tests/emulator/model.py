@@ -25,21 +25,26 @@ FAILURE_STATUSES = frozenset(['Failed', 'FailedUnrecoverable', 'Stopped', 'Stopp
 
 
 class Clock:
-    """Scenario clock; ``monotonic`` and ``wall`` are injectable so tests can drive time."""
+    """Scenario clock; ``monotonic`` and ``wall`` are injectable so tests can drive time.
+
+    ``start`` is the scenario time at start (``--start``): a scenario can be joined midway, with every task
+    created by then already there.
+    """
 
     def __init__(self, speed: float = 1.0, monotonic: Callable[[], float] = time.monotonic,
-                 wall: Callable[[], float] = time.time) -> None:
+                 wall: Callable[[], float] = time.time, start: float = 0.0) -> None:
         if speed <= 0:
             raise ValueError('speed must be > 0')
         self.speed = float(speed)
+        self.start = float(start)
         self._monotonic = monotonic
         self._wall = wall
         self.start_monotonic = monotonic()
         self.start_wall = wall()
 
     def now(self) -> float:
-        """Scenario seconds since start."""
-        return (self._monotonic() - self.start_monotonic) * self.speed
+        """Scenario seconds since the scenario's time 0."""
+        return self.start + (self._monotonic() - self.start_monotonic) * self.speed
 
     def wall(self) -> float:
         return self._wall()
@@ -47,13 +52,14 @@ class Clock:
     # History before the start keeps its real spacing, the future is compressed like the clock,
     # so shown timestamps always agree with the wall clock clients use for time-range filters.
     def to_epoch(self, scenario_time: float) -> float:
-        if scenario_time <= 0:
-            return self.start_wall + scenario_time
-        return self.start_wall + scenario_time / self.speed
+        offset = scenario_time - self.start
+        if offset <= 0:
+            return self.start_wall + offset
+        return self.start_wall + offset / self.speed
 
     def from_epoch(self, epoch: float) -> float:
         offset = epoch - self.start_wall
-        return offset if offset <= 0 else offset * self.speed
+        return self.start + (offset if offset <= 0 else offset * self.speed)
 
 
 @dataclasses.dataclass(frozen=True)

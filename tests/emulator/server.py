@@ -197,11 +197,12 @@ class Emulator:
 
     def __init__(self, scenario: Any = None, host: str = '127.0.0.1', port: int = 0, speed: float | None = None,
                  generate: dict[str, int] | None = None, seed: int = 0, tls: bool = False,
-                 monotonic: Callable[[], float] | None = None, verbose: bool = False, strict: bool = False) -> None:
+                 monotonic: Callable[[], float] | None = None, verbose: bool = False, strict: bool = False,
+                 start: float = 0.0) -> None:
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         if strict:
             self.scenario.options.strict = True
-        self.host, self.port, self.speed = host, port, speed
+        self.host, self.port, self.speed, self.start_at = host, port, speed, start
         self.generate, self.seed, self.tls = generate or {}, seed, tls
         self.monotonic, self.verbose = monotonic, verbose
         self.base_url = ''
@@ -223,7 +224,7 @@ class Emulator:
 
     def start(self) -> Emulator:
         speed = self.speed if self.speed is not None else self.scenario.options.speed
-        clock = Clock(speed, monotonic=self.monotonic) if self.monotonic else Clock(speed)
+        clock = Clock(speed, monotonic=self.monotonic, start=self.start_at) if self.monotonic else Clock(speed, start=self.start_at)
         state = EmulatorState(scenario=self.scenario, clock=clock, tasks=self._tasks())
         state.faults.add(list(self.scenario.faults))
         context = None

@@ -76,6 +76,26 @@ def test_clock_keeps_history_real_and_compresses_the_future():
         assert clock.from_epoch(clock.to_epoch(scenario_time)) == pytest.approx(scenario_time)
 
 
+def test_a_clock_started_midway_keeps_the_past_real_and_compresses_only_what_follows():
+    ticks = iter([0.0, 3.0])
+    clock = Clock(speed=0.5, monotonic=lambda: next(ticks), wall=lambda: 1_000_000.0, start=12)
+    assert clock.now() == 13.5
+    assert clock.to_epoch(0) == 1_000_000.0 - 12
+    assert clock.to_epoch(14) == 1_000_004.0
+    for scenario_time in (-86400, 0, 12, 14, 300):
+        assert clock.from_epoch(clock.to_epoch(scenario_time)) == pytest.approx(scenario_time)
+
+
+def test_start_joins_the_demo_midway_with_the_later_tasks_already_there(emulator_factory):
+    running = emulator_factory(['--scenario', DEMO, '--start', '12', '--speed', '0.02'])
+    from tests.emulator.client import HuaweiTestClient  # pylint: disable=import-outside-toplevel
+    assert 12 <= running.health()['scenario_time'] < 13
+    huawei = HuaweiTestClient(running.base_url)
+    # created 5 and 10 scenario seconds in, running until 35 and 45: there at once, and still running
+    for job_id in ('7c9e1a52-demo-4b1d-8f3e-resize000001', '8a1b2c3d4e5f4a6b9c8d7e6f5a4b3c2d'):
+        assert huawei.get('/v3/{project_id}/jobs', {'id': job_id}).json()['job']['status'] == 'Running'
+
+
 def test_demo_scenario_runs_to_its_expected_ends_at_high_speed(emulator_factory):
     running = emulator_factory(['--scenario', DEMO, '--speed', '1000'])
     from tests.emulator.client import HuaweiTestClient, UCloudTestClient  # pylint: disable=import-outside-toplevel

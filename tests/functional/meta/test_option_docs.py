@@ -52,6 +52,10 @@ ROLE_TABLES = ('roles/wait_for_tasks/README.md', 'docs/role.md')
 # An entry that no longer matches a difference fails too, so none outlives its reason.
 NOT_IN_ROLE: dict[str, str] = {}
 ROLE_ONLY: dict[str, str] = {}
+# Options the role passes as a fixed value rather than from a variable: {option: (value, reason)}.
+ROLE_FIXED: dict[str, tuple[str, str]] = {
+    'variable_prefix': (ROLE_PREFIX, "messages name the role's variables, and misspelled ones are reported; nothing for users to set"),
+}
 
 # Argument spec keys that are compared, and those that are not (with why). Any other key fails the test, so a
 # new kind of constraint in the spec is not silently left out of the comparison.
@@ -240,10 +244,12 @@ def test_exemptions_name_real_options(role_spec):
     assert set(NOT_IN_ROLE) <= set(TASK_WAIT_SPEC), 'NOT_IN_ROLE lists options task_wait does not have'
     assert {_role_option(name) for name in NOT_IN_ROLE}.isdisjoint(role_spec), 'NOT_IN_ROLE lists options the role has'
     assert set(ROLE_ONLY) <= set(role_spec), 'ROLE_ONLY lists variables the role does not have'
+    assert set(ROLE_FIXED) <= set(TASK_WAIT_SPEC), 'ROLE_FIXED lists options task_wait does not have'
+    assert {_role_option(name) for name in ROLE_FIXED}.isdisjoint(role_spec), 'ROLE_FIXED lists options the role has as variables'
 
 
 def test_role_argument_spec_matches_the_spec(role_spec):
-    spec = {name: option for name, option in TASK_WAIT_SPEC.items() if name not in NOT_IN_ROLE}
+    spec = {name: option for name, option in TASK_WAIT_SPEC.items() if name not in NOT_IN_ROLE and name not in ROLE_FIXED}
     role = {name: option for name, option in role_spec.items() if name not in ROLE_ONLY}
     _fail_on(compare_options(spec, role, 'meta/argument_specs.yml', 'options', rename=_role_option),
              'roles/wait_for_tasks/meta/argument_specs.yml against TASK_WAIT_SPEC')
@@ -301,6 +307,9 @@ def test_role_passes_every_option_from_its_variable():
     for option in sorted(set(TASK_WAIT_SPEC) | set(args)):
         if option not in TASK_WAIT_SPEC:
             diff.append('%s: passed to task_wait, which has no such option' % option)
+        elif option in ROLE_FIXED:
+            if args.get(option) != ROLE_FIXED[option][0]:
+                diff.append('%s: passed as %r, ROLE_FIXED says %r (%s)' % ((option, args.get(option)) + ROLE_FIXED[option]))
         elif option in NOT_IN_ROLE:
             if option in args:
                 diff.append('%s: passed, but NOT_IN_ROLE says the role leaves it out (%s)' % (option, NOT_IN_ROLE[option]))

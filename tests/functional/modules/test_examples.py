@@ -14,6 +14,7 @@ running and waits one poll_interval; this test asserts each example's outcome.
 from __future__ import annotations
 
 import ast
+import json
 import os
 
 import pytest
@@ -109,7 +110,8 @@ def test_task_wait_examples_run_as_documented(emulator_factory, ansible_runner_f
     assert [task.get('register') for task in tasks if 'dbtasks.cloud.task_wait' in task] == \
         ['maintenance', 'instance_tasks', 'incremental', 'cutover']
     emulator = emulator_factory(['--scenario', os.path.join(REPO_ROOT, 'tests', 'emulator', 'scenarios', 'demo.yml'), '--speed', '3'])
-    rc, results, output = ansible_runner_for(emulator).playbook(
+    runner = ansible_runner_for(emulator)
+    rc, results, output = runner.playbook(
         tasks, play_options={'vars': TASK_WAIT_EXAMPLE_VARS},
         extra_env={'HUAWEICLOUD_SDK_AK': None, 'HUAWEICLOUD_SDK_SK': None, 'HUAWEICLOUD_SDK_AUTH_TOKEN': credentials.HUAWEI_TOKEN})
     assert rc == 0, output
@@ -137,5 +139,8 @@ def test_task_wait_examples_run_as_documented(emulator_factory, ansible_runner_f
     assert list(by_id) == [task['id'] for task in TASK_WAIT_EXAMPLE_VARS['cutover_tasks']]
     assert by_id['5d1e0f2a-demo-4fa1-9c1e-failed000001']['state'] == 'failed'
     assert 'port 8635 is already in use' in cutover['msg']
+    with open(os.path.join(runner.workdir, 'reports', 'database-tasks.json'), encoding='utf-8') as handle:
+        assert json.load(handle)['tasks'] == cutover['tasks']
+    assert os.path.exists(os.path.join(runner.workdir, 'reports', 'database-tasks.xml'))
     # The last example prints each task's ending, with the failure reason.
     assert 'dds 5d1e0f2a-demo-4fa1-9c1e-failed000001: failed The port 8635 is already in use' in output

@@ -72,8 +72,9 @@ class Gate:
     def wait_for_scenario_time(self, seconds: float) -> None:
         self.emulator.wait_for_scenario_time(seconds, TIMEOUT)
 
-    def run(self, variables: dict[str, Any], args: tuple[str, ...] = (), env: dict[str, str | None] | None = None) -> GateRun:
-        """``ansible-playbook dbtasks.cloud.gate -e @vars.yml``, reading the output as it comes (stdout and stderr merged)."""
+    def run(self, variables: dict[str, Any], args: tuple[str, ...] = (), env: dict[str, str | None] | None = None,
+            playbook: str = 'dbtasks.cloud.gate') -> GateRun:
+        """``ansible-playbook <playbook> -e @vars.yml``, reading the output as it comes (stdout and stderr merged)."""
         self._runs += 1
         path = os.path.join(self.workdir, 'tasks-%d.yml' % self._runs)
         with open(path, 'w', encoding='utf-8') as handle:
@@ -86,7 +87,7 @@ class Gate:
                 run_env[name] = value
         started = time.monotonic()
         lines = []
-        with subprocess.Popen([ANSIBLE_PLAYBOOK, 'dbtasks.cloud.gate', '-e', '@' + path] + list(args), cwd=self.workdir, env=run_env,
+        with subprocess.Popen([ANSIBLE_PLAYBOOK, playbook, '-e', '@' + path] + list(args), cwd=self.workdir, env=run_env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as process:
             assert process.stdout is not None
             for line in process.stdout:

@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import importlib
+import json
 import types
 from unittest import mock
+from xml.etree import ElementTree
 
 import pytest
 
@@ -57,7 +59,7 @@ def display(monkeypatch, controller):
     return fake
 
 
-def run_action(monkeypatch, clouds, args, module_defaults=(), check_mode=False):
+def run_action(monkeypatch, clouds, args, module_defaults=(), check_mode=False, task_vars=None):
     task_wait_action = importlib.import_module("ansible_collections.dbtasks.cloud.plugins.action.task_wait")
     monkeypatch.setattr(task_wait_action.ActionModule, "hooks", clouds.hooks)
     task = mock.MagicMock()
@@ -69,7 +71,7 @@ def run_action(monkeypatch, clouds, args, module_defaults=(), check_mode=False):
     loader = importlib.import_module("ansible.parsing.dataloader").DataLoader()
     templar = importlib.import_module("ansible.template").Templar(loader=loader)
     action = task_wait_action.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader, templar, None)
-    return action.run(task_vars={})
+    return action.run(task_vars=task_vars or {})
 
 
 def rds_cloud():
@@ -106,7 +108,7 @@ def test_check_mode_waits_as_usual(monkeypatch, display):
     ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": "not a dict"}, "huaweicloud"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": dict(HUAWEI, typo=1)}, "huaweicloud.typo"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": {"project_id": "p1", "endpoint": "https://x.test"}}, "huaweicloud.access_key"),
-    ({"tasks": [], "selectors": []}, "tasks: list at least one task"),
+    ({"tasks": [], "selectors": []}, "tasks: nothing to wait for: list tasks by id in tasks, or choose them by filters with selectors"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "timeout": -3, "huaweicloud": HUAWEI}, "timeout: must be from 0 to 2592000 seconds, got -3"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "poll_interval": 1e-9, "huaweicloud": HUAWEI}, "poll_interval: must be from 1 to 3600 seconds"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "timeout": 1e10, "huaweicloud": HUAWEI}, "timeout: must be from 0 to 2592000 seconds"),
@@ -189,3 +191,109 @@ def test_warnings_are_returned(monkeypatch, display):
     result = run_action(monkeypatch, clouds, args)
     assert result["outcome"] == "timeout"
     assert result["warnings"] == ["RDS status 'Paused' is not recognised; the state is reported as unknown"]
+
+
+# --- as the wait_for_tasks role calls it: messages in the role's words, misspelled variables, report files ---------
+
+ROLE = {"variable_prefix": "wait_for_tasks_"}
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"tasks": [], "selectors": []},
+     "wait_for_tasks_tasks: nothing to wait for: list tasks by id in wait_for_tasks_tasks, or choose them by filters with wait_for_tasks_selectors"),
+    ({"tasks": [{"provider": "RDS", "id": "r1"}]},
+     "Invalid variables: value of provider must be one of: udts, dds, rds, got: RDS found in wait_for_tasks_tasks"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": {"project_id": "p1", "endpoint": "http://x.test", "secret_key": "a-long-secret"}},
+     "wait_for_tasks_huaweicloud.access_key: is required together with secret_key"),
+    ({"tasks": [{"provider": "rds", "id": " "}]}, "wait_for_tasks_tasks[0].id: must not be empty"),
+    ({"selectors": [{"provider": "dds", "order_id": "o1"}]}, "wait_for_tasks_selectors[0].order_id: applies to rds selectors only, not dds"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": "nonsense"}, "wait_for_tasks_huaweicloud: must be a dictionary"),
+])
+def test_with_a_variable_prefix_messages_name_the_variables(monkeypatch, display, args, message):
+    clouds = rds_cloud()
+    result = run_action(monkeypatch, clouds, dict(ROLE, **args))
+    assert (result["failed"], result["outcome"], result["success"]) == (True, "error", False)
+    assert result["msg"].startswith(message), result["msg"]
+    assert clouds.transport.requests == []
+
+
+def test_nothing_matched_names_the_allow_empty_variable_and_the_selector(monkeypatch, display):
+    result = run_action(monkeypatch, Clouds(), dict(ROLE, selectors=[{"provider": "rds", "status": ["Running"]}], huaweicloud=HUAWEI))
+    assert result["msg"] == "No task matched the selectors; set wait_for_tasks_allow_empty to accept that"
+    result = run_action(monkeypatch, rds_cloud(), dict(ROLE, selectors=[{"provider": "rds", "instance_id": "i9", "status": ["Running"]}],
+                                                       tasks=[{"provider": "rds", "id": "r1"}], allow_empty=True, huaweicloud=HUAWEI))
+    assert result["outcome"] == "succeeded"
+    assert result["unmatched_selectors"] == ["wait_for_tasks_selectors[0] (rds: instance_id=i9, status=Running)"]
+    assert result["summary"][-1] == "note: wait_for_tasks_selectors[0] (rds: instance_id=i9, status=Running) matched no task"
+
+
+def test_misspelled_role_variables_are_warned_about_naming_the_closest(monkeypatch, display):
+    variables = {"wait_for_tasks_tasks": [], "wait_for_tasks_result": {}, "wait_for_tasks_tiemout": 5, "wait_for_task_selectors": [],
+                 "wait_for_connection_timeout": 3, "inventory_hostname": "localhost"}
+    result = run_action(monkeypatch, rds_cloud(), dict(ROLE, tasks=[{"provider": "rds", "id": "r1"}], huaweicloud=HUAWEI), task_vars=variables)
+    expected = ["wait_for_task_selectors is not a variable of this role and is ignored; did you mean wait_for_tasks_selectors?",
+                "wait_for_tasks_tiemout is not a variable of this role and is ignored; did you mean wait_for_tasks_timeout?"]
+    assert result["outcome"] == "succeeded" and result["warnings"] == expected
+    assert result["summary"][-2:] == ["warning: " + warning for warning in expected]
+    # Without a prefix (task_wait in a play), play variables are none of its business.
+    result = run_action(monkeypatch, rds_cloud(), {"tasks": [{"provider": "rds", "id": "r1"}], "huaweicloud": HUAWEI}, task_vars=variables)
+    assert "warnings" not in result
+
+
+def _junit(path):
+    root = ElementTree.parse(str(path)).getroot()
+    suites = root.findall("testsuite")
+    assert root.tag == "testsuites" and len(suites) == 1
+    return suites[0]
+
+
+@pytest.mark.parametrize("timeline, timeout, outcome, failure", [
+    ({"r1": [(8, {"status": "Completed"})]}, 60, "succeeded", None),
+    ({"r1": [(8, {"status": "Failed", "fail_reason": "disk full"})]}, 60, "failed", ("failed", "Failed: disk full")),
+    ({"r1": [(800, {"status": "Completed"})]}, 20, "timeout", ("timeout", "not finished at the timeout; last status Running (running), 10%")),
+])
+def test_the_report_files_are_written_for_every_outcome(monkeypatch, display, tmp_path, timeline, timeout, outcome, failure):
+    clouds = Clouds(rds_items=[huawei("r1")], timeline=timeline)
+    junit, report = tmp_path / "reports" / "gate.xml", tmp_path / "gate.json"
+    args = {"tasks": [{"provider": "rds", "id": "r1", "name": "restart"}], "timeout": timeout, "poll_interval": 5, "huaweicloud": HUAWEI,
+            "junit_file": str(junit), "json_file": str(report)}
+    result = run_action(monkeypatch, clouds, args)
+    assert result["outcome"] == outcome and result["success"] is (failure is None)
+    suite = _junit(junit)
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("1", "0" if failure is None else "1", "0", "0")
+    case = suite.find("testcase")
+    assert (case.get("name"), case.get("classname")) == ("rds r1 [restart]", "rds")
+    assert float(case.get("time")) == (result["tasks"][0]["finished_after"] if failure is None or outcome == "failed" else result["elapsed"])
+    found = case.find("failure")
+    assert (None if found is None else (found.get("type"), found.get("message"))) == failure
+    assert suite.find("system-out").text == "\n".join(result["summary"])
+    with open(str(report), encoding="utf-8") as handle:
+        assert json.load(handle) == {key: result[key] for key in ("success", "outcome", "msg", "tasks", "elapsed", "polls", "unreadable", "summary")}
+    assert sorted(path.name for path in tmp_path.rglob("*")) == ["gate.json", "gate.xml", "reports"]  # no temporary file left
+
+
+def test_a_wait_that_cannot_start_still_writes_both_files_with_the_error(monkeypatch, display, tmp_path):
+    args = dict(ROLE, tasks=[], junit_file=str(tmp_path / "gate.xml"), json_file=str(tmp_path / "gate.json"))
+    result = run_action(monkeypatch, rds_cloud(), args)
+    suite = _junit(tmp_path / "gate.xml")
+    assert (suite.get("tests"), suite.get("errors")) == ("1", "1")
+    assert suite.find("testcase/error").get("message") == result["msg"]
+    with open(str(tmp_path / "gate.json"), encoding="utf-8") as handle:
+        assert json.load(handle)["outcome"] == "error"
+
+
+def test_the_github_step_summary_gets_a_table(monkeypatch, display, tmp_path):
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    run_action(monkeypatch, rds_cloud(), {"tasks": [{"provider": "rds", "id": "r1"}], "poll_interval": 5, "huaweicloud": HUAWEI})
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n### Database tasks gate: passed (succeeded)\n")
+    assert "| rds | r1 [Job-r1] | succeeded | Completed (succeeded) | " in text
+
+
+def test_a_report_path_that_cannot_be_written_fails_before_any_request(monkeypatch, display, tmp_path):
+    clouds = rds_cloud()
+    result = run_action(monkeypatch, clouds, dict(ROLE, tasks=[{"provider": "rds", "id": "r1"}], huaweicloud=HUAWEI, junit_file=str(tmp_path)))
+    assert result["msg"] == "wait_for_tasks_junit_file: %s is a directory; give a file path" % tmp_path
+    assert clouds.transport.requests == []

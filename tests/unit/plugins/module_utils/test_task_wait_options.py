@@ -48,7 +48,7 @@ def test_the_spec_names_the_option_in_error(args, fragment):
 @pytest.mark.parametrize("args, option, rule", [
     ({"tasks": [{"provider": "rds", "id": " "}]}, "tasks[0].id", "must not be empty"),
     ({"tasks": RDS_TASK + [{"provider": "dds", "id": "d", "name": ""}]}, "tasks[1].name", "must not be empty"),
-    ({}, "tasks", "list at least one task, or select tasks with selectors"),
+    ({}, "tasks", "nothing to wait for: list tasks by id in tasks, or choose them by filters with selectors"),
     ({"selectors": [{"provider": "dds", "order_id": "o"}]}, "selectors[0].order_id", "applies to rds selectors only, not dds"),
     ({"selectors": [{"provider": "udts", "instance_id": "i"}]}, "selectors[0].instance_id", "dds and rds selectors only"),
     ({"selectors": [{"provider": "rds", "type": "full"}]}, "selectors[0].type", "udts selectors only"),
@@ -98,7 +98,8 @@ def test_connection_options_fall_back_to_the_environment(monkeypatch):
     params = validated(tasks=RDS_TASK, huaweicloud={"access_key": "AK"}, ucloud={})
     assert params["huaweicloud"]["endpoint"] == "https://emulator.test"
     assert params["huaweicloud"]["secret_key"] == "from-env"
-    assert params["huaweicloud"]["retries"] == 4 and params["ucloud"]["base_url"] == "https://api.ucloud.cn"
+    # base_url has no spec default: a profile may give one, else ucloud_config applies https://api.ucloud.cn
+    assert params["huaweicloud"]["retries"] == 4 and params["ucloud"]["base_url"] is None
 
 
 def test_merge_connection_takes_only_connection_options_from_the_group_and_lets_the_task_win():

@@ -52,3 +52,14 @@ def test_unknown_status_value_is_refused_before_any_request(store):
     result = run_module(udts_task_info.main, dict(KEYS, status=["Finished"]))
     assert result["failed"] is True and "status" in result["msg"] and "Finished" in result["msg"]
     assert not store.calls
+
+
+def test_a_wait_for_terminal_on_a_synced_task_times_out_saying_which_option_accepts_it(store):
+    store.timeline = {"c": [(25, {"Status": "Synced", "Progress": {"Percentage": 0}})]}
+    result = run_module(udts_task_info.main, dict(KEYS, task_id="c", wait=True, wait_timeout=120))
+    assert (result["failed"], result["wait_outcome"]) == (True, "timeout")
+    assert result["msg"].endswith("Hint: every unfinished task is synced: an incremental migration that caught up stays synced and never "
+                                  "finishes; set wait_for: synced to accept synced tasks"), result["msg"]
+    # Still running at the deadline: no hint.
+    store.timeline = {"c": [(500, {"Status": "Synced"})]}
+    assert "Hint" not in run_module(udts_task_info.main, dict(KEYS, task_id="c", wait=True, wait_timeout=60))["msg"]
