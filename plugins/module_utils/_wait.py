@@ -53,6 +53,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Callable, NamedTuple, Optional
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import FINAL_LOOK_SECONDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import TaskTracker
@@ -504,7 +505,8 @@ class Watch:
 
     A poll starts a read of every provider that has unfinished tasks and no
     read under way, then waits for those reads, at most ``read_budget`` seconds
-    and never past the ``timeout``: a provider whose read has not ended by then
+    and never past the ``timeout`` (but a read started at the deadline still gets
+    ``FINAL_LOOK_SECONDS``): a provider whose read has not ended by then
     keeps its last items, and the others are judged without it. A read that
     fails transiently is reported to ``on_transient_error`` and the provider
     keeps its last items. ``order`` puts the concatenated items of the providers
@@ -537,7 +539,10 @@ class Watch:
         started = [group for group in self.groups if not group.reading and not group.done(self.target)]
         for group in started:
             group.start(self.elapsed())
-        until = min(self.clock() + self.read_budget, self.start + self.timeout)
+        now = self.clock()
+        # A read started at the deadline gets the final look its requests get, so a wait with timeout 0
+        # (or one whose last poll falls on the deadline) judges fresh items, not "has not answered".
+        until = min(now + self.read_budget, max(self.start + self.timeout, now + FINAL_LOOK_SECONDS))
         for group in started:
             group.wait(None if until == math.inf else until - self.clock())
         self._absorb()

@@ -108,7 +108,8 @@ def test_a_70_day_range_is_clipped_to_the_month_dds_keeps(ansible_runner):
     rc, result, output = ansible_runner.adhoc('dds_job_info', 'start_time=-70d')
     assert rc == 0, output
     assert ids(result, 'jobs') == ['dds-cat-running', 'dds-cat-ok', 'dds-cat-failed', 'dds-cat-10d']
-    assert output.count('is before the month DDS keeps jobs for: listed from ') == 1, output
+    # ansible-core 2.17 wraps warnings at the terminal width: compare the words.
+    assert ' '.join(output.split()).count('is before the month DDS keeps jobs for: listed from ') == 1, output
     assert ansible_runner.emulator.stats()['requests'] == {'dds.ListJobs': 2}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import time
 import types
 from unittest import mock
 from xml.etree import ElementTree
@@ -191,6 +192,16 @@ def test_warnings_are_returned(monkeypatch, display):
     result = run_action(monkeypatch, clouds, args)
     assert result["outcome"] == "timeout"
     assert result["warnings"] == ["RDS status 'Paused' is not recognised; the state is reported as unknown"]
+
+
+def test_a_wait_with_timeout_0_still_reads_each_task_once(monkeypatch, display):
+    # The read takes real time (a slow network, a loaded machine): the look at the deadline waits for it.
+    def slow(request):
+        time.sleep(0.3)
+
+    clouds = Clouds(rds_items=[huawei("r1", "Completed")], fail=slow)
+    result = run_action(monkeypatch, clouds, {"tasks": [{"provider": "rds", "id": "r1"}], "timeout": 0, "huaweicloud": HUAWEI})
+    assert (result["outcome"], result["tasks"][0]["state"]) == ("succeeded", "succeeded"), result
 
 
 # --- as the wait_for_tasks role calls it: messages in the role's words, misspelled variables, report files ---------
