@@ -36,7 +36,7 @@ $(BOOTSTRAP)/.stamp: requirements/bootstrap.txt
 	@touch $@
 
 .PHONY: bootstrap
-bootstrap: $(BOOTSTRAP)/.stamp
+bootstrap: $(BOOTSTRAP)/.stamp  ## nox and uv (requirements/bootstrap.txt) in .nox/.bootstrap; every other target starts with it
 
 .PHONY: venv
 venv: bootstrap  ## .venv (Python 3.12, exactly requirements/dev.txt) for your editor and `.venv/bin/python -m pytest`

@@ -24,11 +24,11 @@ def test_make_help_lists_every_target():
 
 
 def test_make_demo_writes_the_reports_of_both_gate_runs_and_prints_where(tmp_path):
-    """What ``make demo`` runs (tests/tools/demo.sh), on the virtualenv of this test run, at 10 times speed."""
+    """What ``make demo`` runs (tests/tools/demo.py), on the virtualenv of this test run, at 10 times speed."""
     reports = str(tmp_path / 'reports')
     env = {name: value for name, value in os.environ.items() if not name.startswith('ANSIBLE_')}
     env['DEMO_REPORTS'] = reports
-    done = subprocess.run(['bash', 'tests/tools/demo.sh', sys.prefix, '10'], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, 'tests/tools/demo.py', '10'], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=600, check=False)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-5000:]

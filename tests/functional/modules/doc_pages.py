@@ -12,7 +12,7 @@ How a page is read:
   stands;
 - a ``yaml`` block whose first line is ``# <name>.yml`` is a file the reader saves under that name;
 - ``$ python tests/emulator ...`` starts the emulator in the reader's second terminal. It starts a *session*: the
-  commands after it, up to the next such line, run against that emulator. ``source`` and ``export`` lines, wherever
+  commands after it, up to the next such line, run against that emulator. ``source``, ``export`` and ``eval`` lines, wherever
   they stand, set up the reader's shell and are repeated at the start of every command. Any other command before
   the first emulator line is an orphan (a test fails on it, unless it is skipped).
 
@@ -54,9 +54,9 @@ SKIPPED_PREFIX = 'make '
 _FENCE = re.compile(r'^```(\w*)\s*$')
 _INLINE = re.compile(r'`([^`]+)`')
 # A command word and at least one argument: a bare `make` or `python` in the text names a tool.
-_COMMAND_START = re.compile(r'^(?:[A-Z][A-Z0-9_]*=\S+ )*(?:ansible|ansible-playbook|ansible-galaxy|ansible-doc|python|make|source|export)\s+\S')
+_COMMAND_START = re.compile(r'^(?:[A-Z][A-Z0-9_]*=\S+ )*(?:ansible|ansible-playbook|ansible-galaxy|ansible-doc|python|make|source|export|eval)\s+\S')
 _FILE_HEADER = re.compile(r'^# ([\w.-]+\.ya?ml)$')
-_SETUP = re.compile(r'^(?:export|source)\s')
+_SETUP = re.compile(r'^(?:export|source|eval)\s')
 
 
 def skipped(command: str) -> bool:
