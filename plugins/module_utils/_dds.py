@@ -85,5 +85,6 @@ DDS = Provider(
     service="dds",
     created_paths=(("created_at",), ("created",)),  # the listing's names, then the single-job read's
     ended_paths=(("ended_at",), ("ended",)),
+    progress_unit="%",  # "60%" in the listing and the single-job read alike
     **HUAWEI_RECORD,
 )

@@ -39,8 +39,9 @@ HUAWEI_RECORD: dict[str, Any] = {
     "id_option": "job_id",
     "ids_option": "job_ids",
     "detail_operation": "ShowJob",
-    # The single-job read nests the instance; the listings have instance_id.
+    # The single-job read nests the instance; the listings have instance_id and instance_name (docs/api-reference.md).
     "instance_paths": (("instance_id",), ("instance", "id")),
+    "instance_name_paths": (("instance_name",), ("instance", "name")),
 }
 
 

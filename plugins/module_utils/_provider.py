@@ -55,17 +55,31 @@ class Provider:
     # tasks that ended badly, get one detail read when the wait is over.
     detail_on_report: bool = False
     service: str | None = None  # the cloud's service name, where the cloud has several (Huawei: dds, rds)
-    # Raw fields the event source reports as instance_id, created_at and ended_at (docs/events.md). Each is
-    # a list of paths (keys, outermost first) because listings and detail reads name them differently:
-    # the first path that gives a value wins. Empty: the API has no such field.
+    # Raw fields that give the normalized instance_id, instance_name, created_at and ended_at of every item
+    # (_states.normalize_item, docs/states.md). Each is a list of paths (keys, outermost first) because listings
+    # and detail reads name them differently: the first path that gives a value wins. Empty: the API has no such
+    # field. A detail read merged over a listing drops the listing's other names of a field it gives (_tracker).
     instance_paths: tuple[tuple[str, ...], ...] = ()
+    instance_name_paths: tuple[tuple[str, ...], ...] = ()
     created_paths: tuple[tuple[str, ...], ...] = ()
     ended_paths: tuple[tuple[str, ...], ...] = ()
+    # Listing fields that change while a task runs and that the detail read lacks: dropped when a detail read
+    # replaces a listing's fields, as they would describe an earlier moment than the rest of the item.
+    stale_after_detail: tuple[str, ...] = ()
+    # The one form of the raw progress text (under progress_path) on every item: the number followed by this
+    # ("%" or ""), whichever form the listing or the detail read sent. None: the value is left as sent.
+    progress_unit: str | None = None
 
     @property
     def client_key(self) -> str:
         """Which client of the cloud serves this provider: one per service, or one for the whole cloud."""
         return self.service or self.cloud
+
+    @property
+    def derived_paths(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """The raw paths of each normalized field found through the record, by the field's name."""
+        return {"instance_id": self.instance_paths, "instance_name": self.instance_name_paths,
+                "created_at": self.created_paths, "ended_at": self.ended_paths}
 
     @property
     def statuses(self) -> tuple[str, ...]:

@@ -52,5 +52,9 @@ RDS = Provider(
     service="rds",
     created_paths=(("create_time",), ("created",)),  # the listing's names, then the single-job read's
     ended_paths=(("end_time",), ("ended",)),
+    # The listing's "49" (documented as 0-100) also where the single-job read sends "49%".
+    progress_unit="",
+    # The listing's instance status; the single-job read has none.
+    stale_after_detail=("instance_status",),
     **HUAWEI_RECORD,
 )

@@ -12,17 +12,19 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import DbTasksError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
+from ansible_collections.dbtasks.cloud.plugins.module_utils._times import api_time_iso
 
 STATES = ("pending", "running", "retrying", "synced", "succeeded", "failed", "stopped", "unknown")
 TERMINAL = frozenset({"succeeded", "failed", "stopped"})
 ENDED_BADLY = frozenset({"failed", "stopped"})
 
-NORMALIZED_FIELDS = ("id", "state", "terminal", "progress_percent", "failure_reason")
+NORMALIZED_FIELDS = ("id", "state", "terminal", "progress_percent", "failure_reason", "instance_id", "instance_name", "created_at",
+                     "ended_at")
 # Where a raw field goes when its name is one of NORMALIZED_FIELDS and its value differs.
 RAW_PREFIX = "api_"
 
@@ -150,6 +152,44 @@ def snake_keys(obj: Any) -> Any:
     return obj
 
 
+def at_path(raw: Any, path: Sequence[str]) -> Any:
+    """The value under ``path`` (keys, outermost first), None where a key is missing or a level is no object."""
+    value = raw
+    for key in path:
+        value = _field(value, key)
+    return value
+
+
+def record_text(raw: Any, paths: Sequence[Sequence[str]]) -> str | None:
+    """The first non-blank text (or integer, as text) under ``paths`` (a record's ``instance_paths``), else None."""
+    for path in paths:
+        value = at_path(raw, path)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def record_time(raw: Any, paths: Sequence[Sequence[str]]) -> str | None:
+    """The first readable time under ``paths`` as ISO 8601 UTC (``2026-03-01T10:00:00Z``), else None."""
+    for path in paths:
+        moment = api_time_iso(at_path(raw, path))
+        if moment is not None:
+            return moment
+    return None
+
+
+def _unify_progress(provider: Provider, item: dict[str, Any]) -> None:
+    # One form per provider (the record's progress_unit): "49%" and "49" of the same task in two reads would contradict.
+    *outer, last = [snake_case(key) for key in provider.progress_path]
+    holder = at_path(item, outer)
+    value = _field(holder, last)
+    match = _PERCENT_TEXT.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is not None:
+        holder[last] = match.group(1) + (provider.progress_unit or "")
+
+
 def _item_id(provider: Provider, raw: Any) -> Any | None:
     ident = _field(raw, provider.id_key)
     if isinstance(ident, str) or (isinstance(ident, int) and not isinstance(ident, bool)):
@@ -158,27 +198,38 @@ def _item_id(provider: Provider, raw: Any) -> Any | None:
 
 
 def normalize_item(provider: Provider, raw: Any) -> tuple[dict[str, Any], list[str]]:
-    """Snake_case every raw field and set ``id``, ``state``, ``terminal``, ``progress_percent``, ``failure_reason``.
+    """Snake_case every raw field and set the ``NORMALIZED_FIELDS``: ``id``, ``state``, ``terminal``, ``progress_percent``,
+    ``failure_reason``, and through the record's paths ``instance_id``, ``instance_name``, ``created_at``, ``ended_at``.
 
-    The five normalized fields always hold the values computed here: every
+    The normalized fields always hold the values computed here: every
     verdict reads them, so the API cannot overrule one by sending a field of
     the same name. Raw fields are never dropped: a raw field under a normalized
     name with a different value is returned under ``api_<name>`` (the first of
-    ``api_<name>``, ``api_api_<name>``, ... the API did not send), with a warning.
+    ``api_<name>``, ``api_api_<name>``, ... the API did not send), with a warning
+    unless it is the record's own source of that field. The raw progress text
+    takes the record's one form (``progress_unit``).
     Returns ``(item, warnings)``; raises ``DbTasksError`` when ``raw`` is not a JSON object.
     """
     if not isinstance(raw, Mapping):
         raise DbTasksError("{0} returned a list item that is not a JSON object but {1}".format(provider.label, type(raw).__name__))
     state, state_warning = map_state(provider, raw)
     warnings = [state_warning] if state_warning else []
+    paths = provider.derived_paths
     computed = {
         "id": _item_id(provider, raw),
         "state": state,
         "terminal": state in TERMINAL,
         "progress_percent": progress_percent(provider, raw),
         "failure_reason": failure_reason(provider, raw),
+        "instance_id": record_text(raw, paths["instance_id"]),
+        "instance_name": record_text(raw, paths["instance_name"]),
+        "created_at": record_time(raw, paths["created_at"]),
+        # A task that has not ended has no end time, whatever the API puts there (RDS: "planned end time").
+        "ended_at": record_time(raw, paths["ended_at"]) if state in TERMINAL else None,
     }
     item = snake_keys(raw)
+    if provider.progress_unit is not None:
+        _unify_progress(provider, item)
     for name in NORMALIZED_FIELDS:
         value = computed[name]
         if name in item and not (type(item[name]) is type(value) and item[name] == value):
@@ -186,8 +237,10 @@ def normalize_item(provider: Provider, raw: Any) -> tuple[dict[str, Any], list[s
             while moved in item:
                 moved = RAW_PREFIX + moved
             item[moved] = item[name]
-            warnings.append("{0} returned its own field {1!r}; it is returned as {2!r}, and {1!r} holds the normalized value".format(
-                provider.label, name, moved))
+            # The record's own source of a field (DDS created_at, in the API's time format) moves aside silently.
+            if (name,) not in paths.get(name, ()):
+                warnings.append("{0} returned its own field {1!r}; it is returned as {2!r}, and {1!r} holds the normalized value".format(
+                    provider.label, name, moved))
         item[name] = value
     return item, warnings
 

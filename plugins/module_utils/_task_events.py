@@ -39,7 +39,6 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
     task_wait_spec,
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, Show
-from ansible_collections.dbtasks.cloud.plugins.module_utils._times import parse_api_time
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import MAX_INTERVAL, MIN_INTERVAL, check_seconds
 
@@ -157,31 +156,6 @@ def connect(plan: SourcePlan, connections: Connections) -> None:
             connections.validate(cloud)
 
 
-def _at_path(raw: Any, path: Sequence[str]) -> Any:
-    value = raw
-    for key in path:
-        value = value.get(key) if isinstance(value, Mapping) else None
-    return value
-
-
-def record_field(raw: Any, paths: Sequence[Sequence[str]]) -> str | int | None:
-    """The first text or integer found under ``paths`` (a provider record's ``instance_paths``), else None."""
-    for path in paths:
-        value = _at_path(raw, path)
-        if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
-            return value
-    return None
-
-
-def record_time(raw: Any, paths: Sequence[Sequence[str]]) -> str | None:
-    """The first readable time under ``paths`` as ISO 8601 UTC (``2026-03-01T10:00:00Z``), else None."""
-    for path in paths:
-        moment = parse_api_time(_at_path(raw, path))
-        if moment is not None:
-            return iso_utc(moment)
-    return None
-
-
 def iso_utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
@@ -198,7 +172,7 @@ def redacted(value: Any, redactor: Redactor) -> Any:
 
 
 def task_event(provider: Provider, item: Item, raw: Raw, previous_state: str | None, change: str) -> Event:
-    """The event of one task: its normalized fields, the fields derived through the record, and the raw item."""
+    """The event of one task: its normalized fields (those derived through the record too) and the raw item."""
     return {"dbtasks": {
         "provider": provider.name,
         "id": normalized(item, "id"),
@@ -208,9 +182,10 @@ def task_event(provider: Provider, item: Item, raw: Raw, previous_state: str | N
         "terminal": normalized(item, "terminal"),
         "progress_percent": normalized(item, "progress_percent"),
         "failure_reason": normalized(item, "failure_reason"),
-        "instance_id": record_field(raw, provider.instance_paths),
-        "created_at": record_time(raw, provider.created_paths),
-        "ended_at": record_time(raw, provider.ended_paths),
+        "instance_id": normalized(item, "instance_id"),
+        "instance_name": normalized(item, "instance_name"),
+        "created_at": normalized(item, "created_at"),
+        "ended_at": normalized(item, "ended_at"),
         "change": change,
         "raw": raw,
     }}

@@ -166,6 +166,10 @@ class ProgressLog:
         self._line(elapsed, "%s could not be read, the wait goes on with its tasks as last read: %s" % (provider, self.show(error, ERROR_LIMIT)))
 
 
+# The normalized fields of an item a row carries (as the info modules return them).
+ROW_FIELDS = ("state", "progress_percent", "failure_reason", "instance_id", "instance_name", "created_at", "ended_at")
+
+
 def task_rows(refs: Sequence[TaskRef], items: Sequence[Item | None], finished_after: dict[Key, float],
               read_after: Sequence[float | None] = ()) -> list[dict[str, Any]]:
     """The ``tasks`` of the result: one row per task with its last state, when it finished and when it was last read."""
@@ -174,20 +178,17 @@ def task_rows(refs: Sequence[TaskRef], items: Sequence[Item | None], finished_af
         finished = finished_after.get((ref.provider, ref.id))
         read = read_after[index] if index < len(read_after) else None
         if item is None:
-            rows.append(dict(provider=ref.provider, id=ref.id, name=ref.name, status=None, state=None, progress_percent=None,
-                             failure_reason=None, finished_after=None, read_after=None))
+            rows.append(dict(provider=ref.provider, id=ref.id, name=ref.name, status=None, finished_after=None, read_after=None,
+                             **dict.fromkeys(ROW_FIELDS)))
             continue
-        rows.append({
+        rows.append(dict({
             "provider": ref.provider,
             "id": ref.id,
             "name": display_name(ref, item),
             "status": item.get("status"),
-            "state": normalized(item, "state"),
-            "progress_percent": normalized(item, "progress_percent"),
-            "failure_reason": normalized(item, "failure_reason"),
             "finished_after": None if finished is None else round(finished, 1),
             "read_after": None if read is None else round(read, 1),
-        })
+        }, **{name: normalized(item, name) for name in ROW_FIELDS}))
     return rows
 
 

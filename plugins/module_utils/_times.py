@@ -170,6 +170,13 @@ def parse_api_time(value: object) -> datetime | None:
     return None
 
 
+def api_time_iso(value: object) -> str | None:
+    """A time found in an API response as ISO 8601 UTC to the second (``2026-03-01T12:00:00Z``), the one form of the
+    normalized ``created_at`` and ``ended_at``; ``None`` when unreadable, and for 0 (the epoch: a blank time)."""
+    moment = parse_api_time(value)
+    return None if moment is None or moment == EPOCH else format_iso(moment)
+
+
 def format_dds(moment: datetime) -> str:
     """DDS ``yyyy-mm-ddThh:mm:ss+0000`` in UTC; sub-second precision is truncated."""
     utc = _require_aware(moment)

@@ -102,8 +102,10 @@ class TaskTracker:
             return [self._normalize(self._look_up(self.ids[0]))]
         if self.ids is not None and self._lookups_cost_less():
             return [self._current(task_id, None) for task_id in self.ids]
-        listed = self._list()
+        listed, total_count = self._list()
         if self.ids is None:
+            # The count of the listing that selected the tasks: later polls follow them and leave it as it was.
+            self.total_count = total_count
             selected = [raw for raw in listed if self.source.matches(raw)]
             followed = {self.source.raw_id(raw): raw for raw in selected if self.source.raw_id(raw) is not None}
             self.ids = list(followed)
@@ -163,9 +165,7 @@ class TaskTracker:
                 error.message = "%s %r cannot be read: %s" % (named_by, task_id, error.message)
                 error.args = (error.message,)
             raise
-        # Fields from an earlier listing stay (get_one may return fewer); the newer values win.
-        raw = dict(self._last_raw.get(task_id, {}))
-        raw.update(detail)
+        raw = merge_detail(self.provider, self._last_raw.get(task_id, {}), detail)
         raw.setdefault(self.provider.id_key, task_id)
         self._last_raw[task_id] = raw
         self._looked_up.add(task_id)
@@ -178,7 +178,7 @@ class TaskTracker:
                              memory=memory, wanted=wanted)
         return fetch_one_page(fetch_page, selection.offset or 0, selection.limit or self.provider.page_size)
 
-    def _list(self) -> list[Raw]:
+    def _list(self) -> tuple[list[Raw], int | None]:
         raws: list[Raw] = []
         seen: set[Any] = set()
         totals: list[int | None] = []
@@ -203,9 +203,8 @@ class TaskTracker:
                     continue
                 seen.add(key)
                 raws.append(raw)
-        self.total_count = None if None in totals else sum(total for total in totals if total is not None) - repeated
         self._pages_per_listing = pages
-        return raws
+        return raws, None if None in totals else sum(total for total in totals if total is not None) - repeated
 
     def _normalize(self, raw: Raw) -> Item:
         item, warnings = normalize_item(self.provider, raw)
@@ -215,6 +214,23 @@ class TaskTracker:
     def _warn(self, warnings: Sequence[str]) -> None:
         for warning in warnings:
             self.warnings[warning] = None
+
+
+def merge_detail(provider: Provider, listed: Raw, detail: Raw) -> Raw:
+    """The fields of a detail read over those of an earlier listing, so that the item does not contradict itself.
+
+    The listing's fields stay where the detail has nothing newer (UDTS: the name, the creation time); the detail's
+    values win; a listing field the detail gives under another name (RDS ``end_time``, ``ended``) and the record's
+    ``stale_after_detail`` are dropped: they describe the task as it was when listed.
+    """
+    stale = set(provider.stale_after_detail)
+    for paths in provider.derived_paths.values():
+        given = {path[0] for path in paths if path[0] in detail}
+        if given:
+            stale.update(path[0] for path in paths if path[0] not in given)
+    merged = {key: value for key, value in listed.items() if key not in stale}
+    merged.update(detail)
+    return merged
 
 
 def read_page(body: Mapping[str, Any], items_key: str, total_key: str, operation: str) -> Page:

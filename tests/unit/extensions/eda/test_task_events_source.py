@@ -156,7 +156,7 @@ def test_each_task_gives_an_event_when_first_seen_and_one_per_state_change():
     at, failed = task_events_of(log, "dds", "d1")[-1]
     assert failed == {
         "provider": "dds", "id": "d1", "name": "Job-d1", "state": "failed", "previous_state": "running", "terminal": True,
-        "progress_percent": None, "failure_reason": "The port 8635 is already in use.", "instance_id": "inst-1",
+        "progress_percent": None, "failure_reason": "The port 8635 is already in use.", "instance_id": "inst-1", "instance_name": None,
         "created_at": None, "ended_at": None, "change": "state", "raw": failed["raw"]}
     assert failed["raw"] == dict(huawei("d1", progress_key="progress"), status="Failed", progress="",
                                  fail_reason="The port 8635 is already in use.")

@@ -94,7 +94,9 @@ def test_items_are_normalized_from_progress_and_fail_reason():
 def test_job_id_is_one_get_of_the_single_job_api():
     store = TaskStore([job("a")])
     result, dummy = run(store, job_id="a")
-    assert result == {"jobs": [dict(job("a"), state="running", terminal=False, progress_percent=60.0, failure_reason=None)]}
+    assert result == {"jobs": [dict(job("a"), state="running", terminal=False, progress_percent=60.0, failure_reason=None,
+                                    created_at="2026-03-01T06:24:14Z", api_created_at="2026-03-01T06:24:14+0000", ended_at=None,
+                                    api_ended_at="")]}
     assert store.queries == [("ShowJob", {"id": "a"})]
 
 

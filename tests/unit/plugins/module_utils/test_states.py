@@ -274,19 +274,25 @@ def test_normalize_udts_item():
         "sync": {"binlog_name": "mysql-bin.000006", "binlog_pos": 154, "binlog_gtid": "uuid:1-5"},
         "brand_new_field": {"nested_new": True},
         "id": "udts-zzcsnrkx", "state": "retrying", "terminal": False, "progress_percent": 37.5, "failure_reason": "connection reset",
+        # UDTS documents no instance field and no end time; CreateTime is epoch seconds
+        "instance_id": None, "instance_name": None, "created_at": "2019-06-04T06:34:37Z", "ended_at": None,
     }
 
 
 def test_normalize_dds_item_keeps_its_id():
     item, warnings = normalize_item(PROVIDERS["dds"], DDS_ITEM)
     assert warnings == []
-    assert item == dict(DDS_ITEM, state="running", terminal=False, progress_percent=60.0, failure_reason=None)
+    # The listing's own created_at and ended_at (in the API's format) are the sources of the normalized ones: kept
+    # as api_<name>, silently; a running job has no end time.
+    assert item == dict(DDS_ITEM, state="running", terminal=False, progress_percent=60.0, failure_reason=None,
+                        created_at="2022-09-05T06:24:14Z", api_created_at="2022-09-05T06:24:14+0000", ended_at=None, api_ended_at="")
 
 
 def test_normalize_rds_item():
     item, warnings = normalize_item(PROVIDERS["rds"], RDS_ITEM)
     assert warnings == []
-    assert item == dict(RDS_ITEM, state="failed", terminal=True, progress_percent=None, failure_reason="restore failed")
+    assert item == dict(RDS_ITEM, state="failed", terminal=True, progress_percent=None, failure_reason="restore failed",
+                        instance_id=None, instance_name=None, created_at="2020-07-15T07:46:10Z", ended_at="2020-07-15T09:46:10Z")
 
 
 def test_the_normalized_fields_always_hold_the_computed_values_and_raw_ones_move_aside():
@@ -371,8 +377,12 @@ def test_arbitrary_json_only_raises_our_errors(provider, raw):
     assert isinstance(raw, dict)
     assert all(isinstance(text, str) for text in warnings)
     snaked = snake_keys(raw)
+    # The raw progress text takes the provider's one form: the same number, with or without "%".
+    progress_key = snake_case(PROVIDERS[provider].progress_path[0])
     for key, value in snaked.items():
-        if key not in NORMALIZED_FIELDS and not isinstance(value, (dict, list)):
+        if key == progress_key and PROVIDERS[provider].progress_unit is not None:
+            assert parse_percent(item[key]) == parse_percent(value) and type(item[key]) is type(value)
+        elif key not in NORMALIZED_FIELDS and not isinstance(value, (dict, list)):
             assert item[key] is value
     assert set(snaked) | set(NORMALIZED_FIELDS) <= set(item)
     # A raw field under a normalized name is either the same value or moved, whole, to a free api_ name.

@@ -94,9 +94,9 @@ def item_of(provider, raw):
            "ended_at": "2026-03-01T12:30:05+0000", "fail_reason": "port in use"},
      {"instance_id": "in02", "created_at": "2026-03-01T12:00:00Z", "ended_at": "2026-03-01T12:30:05Z", "failure_reason": "port in use"}),
     # the single-job read's names, and an end time still blank in the listing's field
-    (DDS, {"id": "d1", "name": "Resize", "status": "Running", "instance": {"id": "in03"}, "created": "2026-03-01T12:00:00+0000",
-           "ended_at": "", "ended": ""},
-     {"instance_id": "in03", "created_at": "2026-03-01T12:00:00Z", "ended_at": None}),
+    (DDS, {"id": "d1", "name": "Resize", "status": "Running", "instance": {"id": "in03", "name": "dds-3"},
+           "created": "2026-03-01T12:00:00+0000", "ended_at": "", "ended": ""},
+     {"instance_id": "in03", "instance_name": "dds-3", "created_at": "2026-03-01T12:00:00Z", "ended_at": None}),
     (RDS, {"id": "r1", "name": "Restart", "status": "Completed", "instance_id": "in01", "create_time": "1772366400000",
            "end_time": "", "ended": "2026-03-01T12:01:00+0000"},
      {"instance_id": "in01", "created_at": "2026-03-01T12:00:00Z", "ended_at": "2026-03-01T12:01:00Z", "terminal": True}),
@@ -110,7 +110,10 @@ def test_task_event_fields_come_from_the_record(provider, raw, expected):
     assert event["provider"] == provider.name and event["previous_state"] == "running" and event["change"] == "state"
     assert event["raw"] == raw
     assert set(event) == {"provider", "id", "name", "state", "previous_state", "terminal", "progress_percent", "failure_reason",
-                          "instance_id", "created_at", "ended_at", "change", "raw"}
+                          "instance_id", "instance_name", "created_at", "ended_at", "change", "raw"}
+    # the same values as the item's normalized fields, whatever read gave them
+    assert {name: event[name] for name in ("instance_id", "instance_name", "created_at", "ended_at")} == {
+        name: item_of(provider, raw)[name] for name in ("instance_id", "instance_name", "created_at", "ended_at")}
 
 
 def test_redacted_masks_secrets_in_every_string_and_keeps_other_values():
