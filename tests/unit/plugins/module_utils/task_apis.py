@@ -98,8 +98,10 @@ def ucloud_api(store: TaskStore, detail: t.Callable[[dict], dict] | None = None)
     return handle
 
 
-def huawei_api(store: TaskStore, created: Mapping[str, datetime] | None = None) -> t.Callable[[RecordedRequest], t.Any]:
-    """DDS ``/v3.1/p1/jobs``, RDS ``/v3/p1/tasklist`` (server filters, offset/limit) and ``/v3/p1/jobs?id=``.
+def huawei_api(store: TaskStore, created: Mapping[str, datetime] | None = None,
+               detail: t.Callable[[dict], dict] | None = None) -> t.Callable[[RecordedRequest], t.Any]:
+    """DDS ``/v3.1/p1/jobs``, RDS ``/v3/p1/tasklist`` (server filters, offset/limit) and ``/v3/p1/jobs?id=``
+    (the stored item as it is, or ``detail(item)``: the single-job read's own field names).
 
     With ``created`` (id -> aware creation instant) a list request with ``start_time`` and ``end_time`` (DDS format)
     keeps only the items created within them, both bounds inclusive, compared with the exact instant, as the emulator does.
@@ -114,7 +116,7 @@ def huawei_api(store: TaskStore, created: Mapping[str, datetime] | None = None) 
             if job is None:
                 return json_response({"error_code": "DBS.280404", "error_msg": "The job %s does not exist." % query["id"]}, 404,
                                      headers={"X-Request-Id": "req-404"})
-            return json_response({"job": job})
+            return json_response({"job": detail(job) if detail else job})
         service, list_key = HUAWEI_LIST_ROUTES[parts.path]
         store.record("List", query)
         items = [item for item in store.current()
@@ -134,8 +136,9 @@ def huawei_api(store: TaskStore, created: Mapping[str, datetime] | None = None) 
 WAIT_DEFAULTS = {"wait": False, "wait_timeout": 600, "wait_sleep": 5, "wait_for": "terminal", "wait_fail_fast": True}
 
 
-def collect_huawei(provider: t.Any, store: TaskStore, now: t.Any, **params: t.Any) -> tuple[dict, list]:
-    """Run ``collect_tasks`` for the DDS/RDS ``provider`` record over the real HuaweiClient and ``huawei_api(store)``.
+def collect_huawei(provider: t.Any, store: TaskStore, now: t.Any, detail: t.Callable[[dict], dict] | None = None,
+                   **params: t.Any) -> tuple[dict, list]:
+    """Run ``collect_tasks`` for the DDS/RDS ``provider`` record over the real HuaweiClient and ``huawei_api(store, detail=detail)``.
 
     The wall clock starts at ``now`` and follows the store's fake clock.
     """
@@ -154,7 +157,7 @@ def collect_huawei(provider: t.Any, store: TaskStore, now: t.Any, **params: t.An
         return now + timedelta(seconds=clock.now - start)
 
     config = HuaweiConfig(project_id="p1", access_key="AK", secret_key="SK", endpoint="https://api.test")
-    client = HuaweiClient(config, provider.service, FakeTransport(handler=huawei_api(store)),
+    client = HuaweiClient(config, provider.service, FakeTransport(handler=huawei_api(store, detail=detail)),
                           RetryPolicy(retries=0, sleep=clock.sleep, clock=clock.monotonic), utcnow=utcnow)
     params = dict(WAIT_DEFAULTS, **params)
     warnings: list = []

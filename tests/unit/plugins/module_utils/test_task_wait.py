@@ -266,3 +266,17 @@ def test_secrets_never_reach_the_result_or_the_progress_lines():
     assert 'rds r1 [key ********]: Failed - denied for ********' in result["msg"]
     assert secret not in repr(result) + "\n".join(lines)
     assert any("denied for ********" in line for line in lines)
+
+
+def test_every_row_carries_the_normalized_instance_and_times_of_its_task():
+    clouds = Clouds(udts_items=[udts("u1", "Done", 100, CreateTime=1772366400)],
+                    dds_items=[huawei("d1", "Completed", progress_key="progress", instance_name="dds-1",
+                                      created_at="2026-03-01T20:00:00+0800", ended_at="2026-03-01T12:05:00+0000")],
+                    rds_items=[huawei("r1", create_time="1772366400000", end_time="")])
+    tasks = [{"provider": "udts", "id": "u1"}, {"provider": "dds", "id": "d1"}, {"provider": "rds", "id": "r1"}]
+    result, dummy, dummy = run_wait(clouds, tasks=tasks, poll_interval=10, timeout=5)
+    rows = {row["id"]: {name: row[name] for name in ("instance_id", "instance_name", "created_at", "ended_at")} for row in result["tasks"]}
+    assert rows["u1"] == {"instance_id": None, "instance_name": None, "created_at": "2026-03-01T12:00:00Z", "ended_at": None}
+    assert rows["d1"] == {"instance_id": "inst-1", "instance_name": "dds-1", "created_at": "2026-03-01T12:00:00Z",
+                          "ended_at": "2026-03-01T12:05:00Z"}
+    assert rows["r1"] == {"instance_id": "inst-1", "instance_name": None, "created_at": "2026-03-01T12:00:00Z", "ended_at": None}
