@@ -118,7 +118,8 @@ def test_the_example_rulebook_reacts_to_the_demo_scenario(emulator_factory, emul
     dds = task_reaction(log_path, 'eda_task_failed', FAILING_DDS_JOB)['event']['dbtasks']
     assert (dds['provider'], dds['state'], dds['previous_state'], dds['change']) == ('dds', 'failed', 'running', 'state')
     assert dds['failure_reason'] == 'The port 8635 is already in use by another instance in the VPC.'
-    assert dds['instance_id'] == '9a8b7c6d5e4f40a1b2c3d4e5f6a7b8c9in02' and dds['raw']['instance_name'] == 'dds-demo-sharding'
+    assert dds['instance_id'] == '9a8b7c6d5e4f40a1b2c3d4e5f6a7b8c9in02' and dds['instance_name'] == dds['raw']['instance_name'] == 'dds-demo-sharding'
+    assert dds['created_at'] < dds['ended_at'] and dds['ended_at'].endswith('Z')
     # The playbook ran within two poll intervals of the failure (the API's ended_at, whole seconds, so measured generously).
     ran_at = utc(task_reaction(log_path, 'eda_task_failed', FAILING_DDS_JOB)['at'])
     assert 0 <= (ran_at - utc(dds['ended_at'])).total_seconds() <= 2 * POLL_INTERVAL

@@ -44,6 +44,9 @@ def test_junit_json_and_step_summary_are_written_for_each_outcome(gate_for, run_
         result = json.load(handle)
     assert sorted(result) == ['elapsed', 'msg', 'outcome', 'polls', 'success', 'summary', 'tasks', 'unreadable']
     assert (result['outcome'], result['success']) == (outcome, code == 0)
+    for row in result['tasks']:  # the normalized instance and times of each task, as the info modules return them
+        assert row['created_at'].endswith('Z') and row['instance_id'] and row['instance_name'] is not None, row
+        assert (row['ended_at'] is not None) == (row['state'] in ('succeeded', 'failed', 'stopped')), row
     for line in result['summary']:
         assert line in run.output  # the summary the role printed
 
