@@ -102,7 +102,8 @@ jobs:
   description:
     - The selected jobs, newest first as the API lists them (in O(job_ids) order when selected by id); V([]) when none match.
     - Every field the API sent, in snake_case (unknown fields included), plus the normalized fields below.
-    - With O(wait=true), each job as last seen.
+    - With O(wait=true), each job as last seen. A job last read by id has the single-job read's fields (C(created),
+      C(ended), C(instance)) instead of the listing's; the normalized fields are the same either way.
   returned: always
   type: list
   elements: dict
@@ -128,6 +129,26 @@ jobs:
       description: C(fail_reason) when not empty, else V(null).
       type: str
       sample: null
+    instance_id:
+      description: The DB instance (normalized field), from C(instance_id) of the listing or C(instance.id) of the single-job read.
+      type: str
+      sample: 1f311e6a299345d7bbc878874844e233in02
+    instance_name:
+      description: The DB instance's name (normalized field), from C(instance_name) or C(instance.name); V(null) when unknown.
+      type: str
+      sample: dds-demo-replicaset
+    created_at:
+      description:
+        - When the job was created, ISO 8601 UTC (normalized field, from the listing's C(created_at), returned as
+          C(api_created_at) in the API's form, or the single-job read's C(created)); V(null) when unknown.
+      type: str
+      sample: "2026-11-22T06:53:56Z"
+    ended_at:
+      description:
+        - When the job ended, ISO 8601 UTC (normalized field, from C(ended_at), returned as C(api_ended_at), or C(ended));
+          V(null) until it has ended.
+      type: str
+      sample: null
     name:
       description: Job name.
       type: str
@@ -149,16 +170,18 @@ jobs:
       status: Running
       progress: 74%
       fail_reason: ""
-      created_at: "2026-11-22T06:53:56+0000"
-      ended_at: ""
+      api_created_at: "2026-11-22T06:53:56+0000"
+      api_ended_at: ""
       state: running
       terminal: false
       progress_percent: 74.0
       failure_reason: null
+      created_at: "2026-11-22T06:53:56Z"
+      ended_at: null
 total_count:
   description:
     - The number of jobs the API reported for the query, before the O(instance_id) filter; summed over the windows of a
-      longer range (jobs counted in two windows once).
+      longer range (jobs counted in two windows once); in the listing that selected the jobs, which a wait does not change.
     - DDS documents C(total_count), but it is often missing (C(docs/api-reference.md)); the listing is complete either way.
   returned: when listing without O(job_id)/O(job_ids), if the API reported it
   type: int

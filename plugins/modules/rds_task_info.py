@@ -102,7 +102,9 @@ tasks:
   description:
     - The selected tasks, newest first as the API lists them (in O(job_ids) order when selected by id); V([]) when none match.
     - Every field the API sent, in snake_case (unknown fields included), plus the normalized fields below.
-    - With O(wait=true), each task as last seen.
+    - With O(wait=true), each task as last seen. A task last read by id has the single-job read's fields (C(created),
+      C(ended), C(instance)) and none of the listing's that they replace or that describe an earlier moment (C(create_time),
+      C(end_time), C(instance_status)); the normalized fields are the same either way.
   returned: always
   type: list
   elements: dict
@@ -128,6 +130,24 @@ tasks:
       description: C(fail_reason) when not empty, else V(null).
       type: str
       sample: null
+    instance_id:
+      description: The DB instance (normalized field), from C(instance_id) of the listing or C(instance.id) of the single-job read.
+      type: str
+      sample: 4d00c7e9d22145deb889937a72b59c8ein01
+    instance_name:
+      description: The DB instance's name (normalized field), from C(instance_name) or C(instance.name); V(null) when unknown.
+      type: str
+      sample: rds-demo-mysql
+    created_at:
+      description: When the task was created, ISO 8601 UTC (normalized field, from C(create_time) or C(created)); V(null) when unknown.
+      type: str
+      sample: "2026-11-22T06:53:56Z"
+    ended_at:
+      description:
+        - When the task ended, ISO 8601 UTC (normalized field, from C(end_time) or C(ended)); V(null) until it has ended,
+          whatever the API puts there (RDS documents C(end_time) as the planned end).
+      type: str
+      sample: null
     name:
       description: Task name.
       type: str
@@ -137,7 +157,8 @@ tasks:
       type: str
       sample: Running
     process:
-      description: The API's progress text, V("") once finished.
+      description:
+        - The API's progress text in the listing's form, V("58") (also where the single-job read sent V("58%")); V("") once finished.
       type: str
       sample: "58"
   sample:
@@ -157,9 +178,12 @@ tasks:
       terminal: false
       progress_percent: 58.0
       failure_reason: null
+      created_at: "2026-11-22T06:53:56Z"
+      ended_at: null
 total_count:
   description:
-    - The number of tasks the API reported for the query (with O(offset)/O(limit), for the whole query, not the page).
+    - The number of tasks the API reported for the query (with O(offset)/O(limit), for the whole query, not the page),
+      in the listing that selected the tasks; a wait does not change it.
   returned: when listing without O(job_id)/O(job_ids), if the API reported it
   type: int
   sample: 3

@@ -419,6 +419,22 @@ tasks:
       description: The provider's failure message, else V(null).
       type: str
       sample: null
+    instance_id:
+      description: The DB instance (DDS, RDS), as the info modules return it; V(null) for UDTS and when not read.
+      type: str
+      sample: 4d00c7e9d22145deb889937a72b59c8ein01
+    instance_name:
+      description: The DB instance's name (DDS, RDS); V(null) for UDTS and when unknown.
+      type: str
+      sample: rds-demo-mysql
+    created_at:
+      description: When the task was created, ISO 8601 UTC; V(null) when unknown.
+      type: str
+      sample: "2026-11-22T06:53:56Z"
+    ended_at:
+      description: When the task ended, ISO 8601 UTC; V(null) until it has ended, and always for UDTS (no end time).
+      type: str
+      sample: "2026-11-22T06:54:38Z"
     finished_after:
       description:
         - Seconds from the start of the wait until the poll that first saw the task finished (V(0) if it had finished

@@ -167,6 +167,22 @@ tasks:
       description: C(failed_message) (tasks selected by id) when not empty, else V(null).
       type: str
       sample: null
+    instance_id:
+      description: Always V(null) (normalized field; UDTS documents no instance field).
+      type: str
+      sample: null
+    instance_name:
+      description: Always V(null) (normalized field; UDTS documents no instance field).
+      type: str
+      sample: null
+    created_at:
+      description: When the task was created, ISO 8601 UTC (normalized field, from C(create_time) in epoch seconds); V(null) when unknown.
+      type: str
+      sample: "2026-11-22T06:53:56Z"
+    ended_at:
+      description: Always V(null) (normalized field; UDTS documents no end time).
+      type: str
+      sample: null
     progress:
       description: Full-migration progress as sent (row counts, durations in seconds, percentage, delays).
       type: dict
@@ -204,8 +220,14 @@ tasks:
       terminal: false
       progress_percent: 40.56
       failure_reason: null
+      instance_id: null
+      instance_name: null
+      created_at: "2026-11-22T06:53:56Z"
+      ended_at: null
 total_count:
-  description: The C(TotalCount) the API reported, before the O(name) and O(status) filters.
+  description:
+    - The C(TotalCount) the API reported, before the O(name) and O(status) filters, in the listing that selected the
+      tasks; a wait does not change it.
   returned: when listing without O(task_id)/O(task_ids), if the API reported it
   type: int
   sample: 4
