@@ -84,9 +84,11 @@ def dds_item(task: Task, state: EmulatorState, now: float) -> dict[str, Any]:
 def rds_item(task: Task, state: EmulatorState, now: float) -> dict[str, Any]:
     view = _view(task, state, now)
     key, value = UNDOCUMENTED['rds']
+    # "Planned task end time" (the RDS docs): read pessimistically, a running task already has one, its scenario end
+    ended = view['ended'] or (timestamp(state.clock.to_epoch(task.ends_at)) if state.scenario.options.rds_planned_end else '')
     return {'id': task.id, 'name': task.name, 'instance_id': task.instance_id, 'instance_name': task.instance_name,
             'instance_status': view['instance_status'], 'order_id': task.order_id, 'process': view['percent'],
-            'fail_reason': view['fail_reason'], 'create_time': view['created'], 'end_time': view['ended'],
+            'fail_reason': view['fail_reason'], 'create_time': view['created'], 'end_time': ended,
             'status': view['status'], key: value}
 
 

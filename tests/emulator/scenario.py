@@ -71,6 +71,7 @@ class Options:
     rds_end_time_needs_start_time: bool = False  # end_time alone refused (strict)
     rds_error_body: str = 'error_code'  # RDS parameter errors as {error_code, error_msg} or {errCode, externalMessage} (strict)
     skew_message: str = 'clock'  # X-Sdk-Date too far off: a message naming the clock, or the gateway's generic one (strict)
+    rds_planned_end_time: bool = False  # the RDS list's end_time ("planned task end time") set while a task runs (strict)
 
     def __post_init__(self) -> None:
         self.check()
@@ -97,6 +98,10 @@ class Options:
     @property
     def rds_err_code_body(self) -> bool:
         return self.strict or self.rds_error_body == 'errCode'
+
+    @property
+    def rds_planned_end(self) -> bool:
+        return self.strict or self.rds_planned_end_time
 
     @property
     def generic_skew(self) -> bool:

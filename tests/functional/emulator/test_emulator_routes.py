@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import calendar
 import time
 
 import pytest
@@ -310,6 +311,19 @@ def test_list_rds_strict_end_time_needs_start_time_and_errcode_bodies(start_emul
     assert huawei.get(RDS_TASKS, {'limit': 51}).json()['errCode'] == 'DBS.280001'
     # DDS keeps the documented body
     assert huawei.get(DDS_JOBS, {'end_time': dds_time(NOW)}).json()['error_code'] == 'DBS.200001'
+
+
+@pytest.mark.parametrize('options, planned', [({}, False), ({'strict': True}, True), ({'rds_planned_end_time': True}, True)])
+def test_the_rds_list_end_time_of_a_running_task_is_blank_or_planned(start_emulator, clients, options, planned):
+    running = {'id': 'r2', 'name': 'ResizeFlavor', 'created': -200, 'lifecycle': [{'status': 'Running', 'duration': 1000}, {'status': 'Completed'}]}
+    huawei = clients(start_emulator({'options': options, 'rds': [running, dict(SCENARIO['rds'][0])]}))[1]
+    listed = {task['id']: task for task in huawei.get(RDS_TASKS, {}).json()['tasks']}
+    started = calendar.timegm(time.strptime(listed['r2']['create_time'], '%Y-%m-%dT%H:%M:%S+0000'))
+    if planned:  # the scenario end, 1000 s after creation
+        assert calendar.timegm(time.strptime(listed['r2']['end_time'], '%Y-%m-%dT%H:%M:%S+0000')) == started + 1000
+    else:
+        assert listed['r2']['end_time'] == ''
+    assert listed['r1']['end_time'] and huawei.get(SHOW_JOB, {'id': 'r2'}).json()['job']['ended'] == ''
 
 
 # ---------------------------------------------------------------- single jobs and unknown routes

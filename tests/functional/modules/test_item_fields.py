@@ -43,7 +43,8 @@ def assert_consistent(provider, item):
     assert progress == ('' if item['terminal'] else '%d%s' % (item['progress_percent'], '%' if provider == 'dds' else '')), item
 
 
-def test_listed_by_id_and_waited_items_carry_the_same_four_fields_and_contradict_nothing(emulator_factory, ansible_runner_for):
+def test_listed_by_id_and_waited_items_carry_the_same_four_fields_and_contradict_nothing(emulator_factory, ansible_runner_for,
+                                                                                           emulator_mode):
     runner = ansible_runner_for(emulator_factory(['--scenario', ITEMS]))
     waits = [
         {'name': 'Running RDS tasks of an instance until they end', 'dbtasks.cloud.rds_task_info': {
@@ -85,5 +86,8 @@ def test_listed_by_id_and_waited_items_carry_the_same_four_fields_and_contradict
         assert done['created_at'] < done['ended_at'] < wait['created_at'] < wait['ended_at']
         # the wait re-read its task by id: the single-job read's names, none of the listing's running-time fields
         assert 'instance' in waited[key][0] or provider == 'dds' and 'instance' in by_id[0]
+    # strict: the RDS listing gives a running task its planned end_time, which is no end (ended_at stays null)
+    long_rds = next(item for item in results['listed_rds']['tasks'] if item['id'] == 'rds-long')
+    assert (long_rds['end_time'] != '') == (emulator_mode == 'strict') and long_rds['ended_at'] is None
     # the running RDS task read by id: the listing's "49" form of its progress, not the single-job read's "49%"
     assert re.fullmatch(r'\d+', results['by_id_rds']['tasks'][0]['process'])
