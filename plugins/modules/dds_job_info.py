@@ -130,7 +130,9 @@ jobs:
       type: str
       sample: null
     instance_id:
-      description: The DB instance (normalized field), from C(instance_id) of the listing or C(instance.id) of the single-job read.
+      description:
+        - The DB instance (normalized field), from C(instance_id) of the listing or C(instance.id) of the single-job read.
+        - O(instance_id) selects by it (the module filters the listed jobs).
       type: str
       sample: 1f311e6a299345d7bbc878874844e233in02
     instance_name:

@@ -131,7 +131,9 @@ tasks:
       type: str
       sample: null
     instance_id:
-      description: The DB instance (normalized field), from C(instance_id) of the listing or C(instance.id) of the single-job read.
+      description:
+        - The DB instance (normalized field), from C(instance_id) of the listing or C(instance.id) of the single-job read.
+        - O(instance_id) selects by it (sent to the API).
       type: str
       sample: 4d00c7e9d22145deb889937a72b59c8ein01
     instance_name:
