@@ -55,7 +55,7 @@ def _git(*args: str) -> str:
 def record(log: str, seconds: int, cpu: str, load: str, rc: int) -> dict[str, Any]:
     """What one `make test` run measured: each session's wall time (from its log line), the run's wall clock and CPU."""
     with open(log, encoding='utf-8', errors='replace') as handle:
-        text = handle.read().split('\nsession times (wall clock')[0]  # a console copy repeats the summaries after this
+        text = handle.read().partition('\nsession times (wall clock')[0]  # a console copy repeats the summaries after this
     sessions = {name: int(taken) for name, taken in _SESSION_TIME.findall(text)}
     user, system = (_seconds(part) for part in cpu.split()[:2]) if cpu.strip() else (0.0, 0.0)
     run = {
@@ -84,7 +84,7 @@ def session_docs() -> dict[str, str]:
     docs: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and ast.get_docstring(node):
-            first = ast.get_docstring(node).split('\n\n')[0].replace('\n', ' ')
+            first = ast.get_docstring(node).partition('\n\n')[0].replace('\n', ' ')
             docs[node.name] = re.split(r'; posargs\b', first)[0].rstrip('.')
     return docs
 
