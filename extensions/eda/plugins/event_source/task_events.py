@@ -79,12 +79,15 @@ options:
   ucloud:
     description:
       - UCloud connection options, the keys of the O(dbtasks.cloud.task_wait#module:ucloud) option of
-        M(dbtasks.cloud.task_wait), with the same environment variables (C(UCLOUD_PUBLIC_KEY), ...).
+        M(dbtasks.cloud.task_wait), with the same environment variables (C(UCLOUD_PUBLIC_KEY), ...) and UCloud CLI
+        profiles (C(profile), C(shared_config_file), C(shared_credentials_file); C(~/.ucloud) by default).
     type: dict
   huaweicloud:
     description:
       - Huawei Cloud connection options, the keys of the O(dbtasks.cloud.task_wait#module:huaweicloud) option of
-        M(dbtasks.cloud.task_wait), with the same environment variables (C(HUAWEICLOUD_SDK_AK), ...).
+        M(dbtasks.cloud.task_wait), with the same environment variables (C(HUAWEICLOUD_SDK_AK), ...) and KooCLI
+        profiles (C(profile), C(shared_config_file); C(~/.hcloud/config.json) by default).
+      - Without C(project_id), keys and a C(region) find the project through IAM (C(iam_endpoint)) once.
     type: dict
 """
 

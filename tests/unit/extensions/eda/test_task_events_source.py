@@ -336,6 +336,15 @@ def test_the_project_is_found_through_iam_when_not_given():
     assert all(url.startswith("http://rds.test/v3/p1/tasklist") for url in urls[1:]) and len(urls) == 4
 
 
+def test_a_warning_is_logged_once_however_many_reads_repeat_it(caplog):
+    clouds = Clouds(rds_items=[huawei("r1", status="Hibernating")])
+    with caplog.at_level("WARNING", logger=task_events.logger.name):
+        log = run_source(clouds, 45, selectors=[{"provider": "rds"}], poll_interval=10)
+    assert changes(log, "rds", "r1") == [("seen", None, "unknown")] and clouds.calls()["rds"]["List"] == 5
+    assert [record.getMessage() for record in caplog.records if "Hibernating" in record.getMessage()] == [
+        "dbtasks.cloud.task_events: RDS status 'Hibernating' is not recognised; the state is reported as unknown"]
+
+
 def test_a_secret_the_api_echoes_never_reaches_an_event():
     secret = HUAWEI["secret_key"]
     clouds = Clouds(rds_items=[huawei("r1", name="restart " + secret, fail_reason="key %s rejected" % secret)])
