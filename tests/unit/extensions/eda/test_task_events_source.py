@@ -385,6 +385,44 @@ def test_cancelling_the_source_does_not_wait_for_a_stalled_read():
     assert done and took < 1.0  # within one poll interval, while the read still hangs
 
 
+def test_a_read_that_hangs_delays_no_event_of_another_provider():
+    # Real threads and real time: RDS's second read (at 1 s) hangs; DDS's job fails at its third read (at 2 s), and its event comes.
+    release = threading.Event()
+    reads = {"rds": 0, "dds": 0}
+
+    def handler(request):
+        service = "rds" if "rds.test" in request.url else "dds"
+        reads[service] += 1
+        if service == "rds":
+            if reads["rds"] > 1:
+                release.wait(30)
+            return json_response({"tasks": [huawei("r1")], "total_count": 1})
+        job = huawei("d1", progress_key="progress") if reads["dds"] < 3 else huawei("d1", "Failed", progress_key="progress")
+        return json_response({"jobs": [job], "total_count": 1})
+
+    async def scenario():
+        queue: asyncio.Queue = asyncio.Queue()
+        source = TaskEvents(source_args(selectors=[{"provider": "rds"}, {"provider": "dds"}], poll_interval=1),
+                            hooks=RuntimeHooks(transport=FakeTransport(handler=handler)))
+        runner = asyncio.ensure_future(source.run(queue))
+        events = []
+        try:
+            while not any(event.get("dbtasks", {}).get("state") == "failed" for event in events):
+                events.append(await asyncio.wait_for(queue.get(), 20))
+            return events, reads["rds"]
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+
+    try:
+        events, rds_reads = asyncio.run(scenario())
+    finally:
+        release.set()
+    assert [(event["dbtasks"]["provider"], event["dbtasks"]["state"]) for event in events if event["dbtasks"]["provider"] == "dds"] == [
+        ("dds", "running"), ("dds", "failed")]
+    assert rds_reads == 2  # the hung read was not repeated alongside itself
+
+
 def test_main_is_the_entry_point_ansible_rulebook_loads_with_runpy(tmp_path):
     # ansible-rulebook runs the file by path in a process where the collection is not importable: the plugin finds it.
     script = ("import asyncio, runpy, sys\n"
