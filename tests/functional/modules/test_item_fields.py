@@ -43,8 +43,8 @@ def assert_consistent(provider, item):
     assert progress == ('' if item['terminal'] else '%d%s' % (item['progress_percent'], '%' if provider == 'dds' else '')), item
 
 
-def test_listed_by_id_and_waited_items_carry_the_same_four_fields_and_contradict_nothing(emulator_factory, ansible_runner_for,
-                                                                                           emulator_mode):
+def test_listed_by_id_and_waited_items_carry_the_same_four_fields_and_contradict_nothing(
+        emulator_factory, ansible_runner_for, emulator_mode):
     runner = ansible_runner_for(emulator_factory(['--scenario', ITEMS]))
     waits = [
         {'name': 'Running RDS tasks of an instance until they end', 'dbtasks.cloud.rds_task_info': {
