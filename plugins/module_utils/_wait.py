@@ -495,7 +495,9 @@ class Followed:
         bad = frozenset(bad_states)
         reported: Items = []
         for item in items:
-            if item is not None and (self.detail_all or (normalized(item, "state") in bad and not normalized(item, "failure_reason"))):
+            # A task not visible yet (the wait ended at another one's failure) has no detail to read.
+            if item is not None and not_found_for(item) is None and (
+                    self.detail_all or (normalized(item, "state") in bad and not normalized(item, "failure_reason"))):
                 task = show(normalized(item, "id"))
                 if self.reading:
                     warn("the failure message of %s task %s was not read: %s has not answered" % (self.provider.name, task, self.provider.name))

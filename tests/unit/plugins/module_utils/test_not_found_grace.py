@@ -13,15 +13,18 @@ from datetime import datetime, timezone
 
 import pytest
 
+from ansible_collections.dbtasks.cloud.plugins.module_utils._connection_options import UCloudConfig
 from ansible_collections.dbtasks.cloud.plugins.module_utils._dds import DDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_tasks import job_not_yet_visible
-from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import TasksTimedOut
+from ansible_collections.dbtasks.cloud.plugins.module_utils._info_module import TasksTimedOut, collect_tasks
 from ansible_collections.dbtasks.cloud.plugins.module_utils._rds import RDS
+from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import parse_plan
+from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 from ansible_collections.dbtasks.cloud.plugins.module_utils._udts import UDTS
-from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, json_response
-from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore, collect_huawei
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport, json_response
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import WAIT_DEFAULTS, TaskStore, collect_huawei, ucloud_api
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import (
     CONNECTION_ENV,
     Clouds,
@@ -146,6 +149,18 @@ def test_an_info_module_timeout_within_the_grace_lists_the_job_as_not_visible_ye
         collect_huawei(RDS, store, NOW, job_ids=["late"], wait=True, wait_sleep=5, wait_timeout=10)
     assert "late (not visible yet, looked for " in str(raised.value)
     assert raised.value.to_fail_kwargs()["tasks"][0]["state"] == "pending"
+
+
+def test_a_udts_wait_that_fails_fast_reports_a_task_not_visible_yet_without_reading_its_detail():
+    store = TaskStore([udts("bad", "FailedUnrecoverable", FailReason="disk full")], id_key="TaskId", clock=FakeClock())
+    clock = store.clock
+    client = UCloudClient(UCloudConfig(public_key="pub", private_key="priv", base_url="https://ucloud.test"), FakeTransport(handler=ucloud_api(store)),
+                          RetryPolicy(retries=0, sleep=clock.sleep, clock=clock.monotonic))
+    params = dict(WAIT_DEFAULTS, task_ids=["bad", "late"], wait=True)
+    result = collect_tasks(UDTS.source(UDTS, client, params, NOW), params, lambda warning: None, lambda: NOW, sleep=clock.sleep, clock=clock.monotonic)
+    assert result["wait_outcome"] == "failed"
+    assert [(task["id"], task["state"], task.get("not_found_for")) for task in result["tasks"]] == [("bad", "failed", None), ("late", "pending", 0.0)]
+    assert result["tasks"][0]["failure_reason"] == "disk full"
 
 
 def test_a_plain_read_of_an_unknown_id_fails_at_once_as_before():
