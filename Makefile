@@ -47,12 +47,20 @@ link:  ## .build/ansible_collections/dbtasks/cloud -> the checkout (every sessio
 	@python3 tests/tools/collection_link.py
 
 .PHONY: test
-test: bootstrap  ## everything, two sessions at a time, then a summary with each session's time
+test: bootstrap  ## everything, two sessions at a time, then a summary with each session's time (recorded in .build/test-times.json)
 	@mkdir -p .build
-	@rc=0; $(NOX) --parallel $(TEST_JOBS) --allow-parallel -s test 2>&1 | tee .build/test.log || rc=$$?; \
+	@started=$${DBTASKS_TEST_STARTED:-$$(date +%s)}; load="$$(cut -d' ' -f1-3 /proc/loadavg)"; rc=0; \
+	$(NOX) --parallel $(TEST_JOBS) --allow-parallel -s test 2>&1 | tee .build/test.log || rc=$$?; \
+	cpu="$$(times | tail -n 1)"; \
 	printf '\nsession times (wall clock, two at a time):\n'; grep -o 'session time: .*' .build/test.log || true; \
 	grep -E '^=+ .*[0-9]+ (passed|failed).* in [0-9.]+s.* =+$$' .build/test.log | sort -t' ' -k2 -n | tail -n 3 || true; \
+	python3 tests/tools/test_times.py record --log .build/test.log --seconds $$(( $$(date +%s) - started )) --cpu "$$cpu" \
+		--load "$$load" --rc $$rc || true; \
 	exit $$rc
+
+.PHONY: test-times
+test-times:  ## publish the last passing make test run's times: docs/test-times.json and the README's table
+	@python3 tests/tools/test_times.py publish
 
 .PHONY: pytest
 pytest: bootstrap  ## unit + functional tests (ansible-core 2.21, 4 workers); PYTEST_ARGS='-k waits' narrows them

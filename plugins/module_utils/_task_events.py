@@ -6,12 +6,13 @@
 The source reads what task_wait reads, through the same pieces: its arguments
 are checked by task_wait's selector rules and connection specs, one client per
 service comes from ``Connections`` (options, environment variables, profiles),
-and every read is a ``TaskTracker`` over the provider's ``TaskSource`` (listing,
-pages, reads by id, normalized states). It never ends, so it has no ``Waiter``:
-``ProviderFeed.read`` is one look at one provider's tasks, ``ProviderFeed.events``
-turns what changed since the last look into events, and ``Outage`` words a run
-of failing reads as one event when it starts and one when it ends. The plugin
-(``extensions/eda/plugins/event_source/task_events.py``) schedules the reads.
+and every read is the wait engine's (``_wait.py``): a ``Watch`` over the
+provider's ``FollowedSelections``, the engine's mode for selections followed
+with no end. It never ends, so it has no ``Waiter``: ``ProviderFeed.poll`` is
+one poll of one provider, ``ProviderFeed.events`` turns what changed since the
+last reading into events, and ``Outage`` words a run of failing reads as one
+event when it starts and one when it ends. The plugin
+(``extensions/eda/plugins/event_source/task_events.py``) schedules the polls.
 Nothing here sleeps or knows about asyncio.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import math
+import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
@@ -31,7 +33,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Pro
 from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Connections
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, normalized
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import (
     CONNECTION_SPECS,
     _selector,
@@ -41,11 +43,10 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, Show
 from ansible_collections.dbtasks.cloud.plugins.module_utils._times import parse_api_time
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskTracker
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import MAX_INTERVAL, MIN_INTERVAL, check_seconds
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import MAX_INTERVAL, MIN_INTERVAL, FollowedSelections, Watch, check_seconds
 
 Item = dict[str, Any]
 Raw = dict[str, Any]
-Reading = tuple[Item, Raw]  # a task's normalized item and the raw fields it came from
 Event = dict[str, Any]
 
 # What ansible-rulebook adds to a source's arguments.
@@ -223,108 +224,60 @@ class _Seen(NamedTuple):
 
 
 class ProviderFeed:
-    """One provider's tasks for the source: what ``read`` sees, and what changed since the last ``events``.
+    """One provider's tasks for the source: read by the wait engine, and what changed since the last ``events``.
 
-    Every read lists each filter selector's tasks (so tasks created later are
-    seen), reads the tasks named by id until they have been read once, and
-    reads by id every task seen earlier that is unfinished and no longer
-    listed (a status filter it left, a time window it slid out of) until it
-    ends. After the first good read, a task the API no longer knows by id is
-    given up with a ``dbtasks_task_lost`` event instead of making the provider unreadable.
+    The reads are the engine's: a ``FollowedSelections`` (lists each filter
+    selector's tasks at every read, reads the tasks named by id once and then
+    every unfinished task that left the listings by id until it ends, gives up
+    a task the API no longer knows) polled through a ``Watch``, which reads it
+    in a thread of its own, waits for the read at most ``read_budget`` seconds
+    and sorts transient errors from the others. ``events`` turns a new reading
+    into events.
     """
 
     def __init__(self, provider: Provider, connections: Connections, selectors: Sequence[tuple[str, Mapping[str, Any]]],
-                 utcnow: Callable[[], datetime], redactor: Redactor) -> None:
+                 utcnow: Callable[[], datetime], redactor: Redactor, clock: Callable[[], float] = time.monotonic,
+                 read_budget: float = math.inf) -> None:
         self.provider = provider
-        self.utcnow = utcnow
         self.redactor = redactor
         client = connections.client(provider)
         now = utcnow()
-        self.listings: list[TaskTracker] = []
-        self.named: list[TaskTracker] = []
+        listings: list[TaskTracker] = []
+        named: list[TaskTracker] = []
         for where, selector in selectors:
             with option_prefix(where):
                 if "ids" in selector:
-                    named = Selection(tuple(selector["ids"]), where + ".ids", None, None)
-                    self.named.append(TaskTracker(provider.source(provider, client, {}, now), named, utcnow))
+                    selection = Selection(tuple(selector["ids"]), where + ".ids", None, None)
+                    named.append(TaskTracker(provider.source(provider, client, {}, now), selection, utcnow))
                 else:
-                    self.listings.append(TaskTracker(provider.source(provider, client, selector, now), Selection(None, None, None, None), utcnow))
-        self.tracking = provider.source(provider, client, {}, now)
-        self.left = self._by_id(())  # one tracker for the tasks that left the listings, where one listing finds them all
+                    listings.append(TaskTracker(provider.source(provider, client, selector, now), Selection(None, None, None, None), utcnow))
+        self.group = FollowedSelections(provider.source(provider, client, {}, now), listings, named, utcnow)
+        self._failed: list[ApiError] = []
+        self.watch = Watch([self.group], "terminal", clock, lambda error, _elapsed: self._failed.append(error), read_budget=read_budget)
         self.seen: dict[Any, _Seen] = {}
-        self.lost: dict[Any, ApiError] = {}
-        self.warnings: dict[str, None] = {}  # insertion-ordered set, taken by the caller
-        self.reads = 0  # good reads so far
         self.outage = Outage(provider, redactor)
 
-    def read(self) -> list[Reading]:
-        """One look at the provider's tasks; blocking (the plugin runs it in a thread). Raises ``DbTasksError``."""
-        readings: dict[Any, Reading] = {}
-        for tracker in self.listings:
-            tracker.follow(None)
-            self._take(tracker, readings)
-        for tracker in self.named:
-            self._take(tracker, readings)
-        left = tuple(task_id for task_id, seen in self.seen.items() if not seen.terminal and task_id not in readings)
-        if left:
-            self._read_left(left, readings)
-        self.named = []  # read once: from now on they are tasks seen earlier
-        self.reads += 1
-        return list(readings.values())
+    @property
+    def reads(self) -> int:
+        """Good reads so far."""
+        return self.group.reads
 
-    def _by_id(self, ids: tuple[Any, ...]) -> TaskTracker:
-        return TaskTracker(self.tracking, Selection(ids, "the %s task seen earlier" % self.provider.name, None, None), self.utcnow)
+    def poll(self) -> bool:
+        """One poll of the engine; blocking (the plugin runs it in a thread). Whether it brought a new reading.
 
-    def _read_left(self, left: tuple[Any, ...], readings: dict[Any, Reading]) -> None:
-        if self.provider.single_lookup:
-            # DDS and RDS read a task by ID in one request: each alone costs no more than listing every task would.
-            for task_id in left:
-                self._read_or_lose((task_id,), readings)
-        else:
-            self.left.follow(left)
-            self._read_or_lose(left, readings, self.left)
+        Raises the transient ``ApiError`` that failed the read, or any other ``DbTasksError``.
+        """
+        reads = self.group.reads
+        self._failed.clear()
+        self.watch.poll()
+        if self._failed:
+            raise self._failed[-1]
+        return self.group.reads > reads
 
-    def _read_or_lose(self, ids: tuple[Any, ...], readings: dict[Any, Reading], tracker: TaskTracker | None = None) -> None:
-        try:
-            self._take(tracker or self._by_id(ids), readings)
-        except ApiError as error:
-            if error.retryable:
-                raise
-            if len(ids) == 1:
-                self.lost[ids[0]] = error
-                return
-            # One task the API no longer knows must not hide the others: read each alone to find it.
-            for task_id in ids:
-                self._read_or_lose((task_id,), readings)
-
-    def _take(self, tracker: TaskTracker, readings: dict[Any, Reading]) -> None:
-        for item in tracker.poll():
-            task_id = normalized(item, "id")
-            if task_id is not None and task_id not in readings:
-                if self._lacks_failure(task_id, item):
-                    item = self._detailed(tracker, item)
-                readings[task_id] = (item, tracker.raw(task_id) or {})
-        self.warnings.update(tracker.warnings)
-
-    def _lacks_failure(self, task_id: Any, item: Item) -> bool:
-        """Whether a task just seen ending badly lacks the failure message its provider's detail read has (UDTS)."""
-        state = normalized(item, "state")
-        before = self.seen.get(task_id)
-        return (self.provider.detail_on_report and state in ENDED_BADLY and not normalized(item, "failure_reason")
-                and (before is None or before.state != state))
-
-    def _detailed(self, tracker: TaskTracker, item: Item) -> Item:
-        # One request per task that ended badly, as task_wait's report; the event goes out without the message if it fails.
-        try:
-            return tracker.detailed(item)
-        except ApiError as error:
-            self.warnings["the failure message of %s task %s could not be read: %s" % (self.provider.name, normalized(item, "id"), error)] = None
-            return item
-
-    def events(self, readings: Sequence[Reading], progress_step: float | None) -> list[Event]:
-        """The events of one read: first sight, state change and (with ``progress_step``) progress; secrets masked."""
+    def events(self, progress_step: float | None) -> list[Event]:
+        """The events of the last reading: first sight, state change and (with ``progress_step``) progress; secrets masked."""
         events = []
-        for item, raw in readings:
+        for item in self.group.items or ():
             task_id = normalized(item, "id")
             state, percent = normalized(item, "state"), normalized(item, "progress_percent")
             before = self.seen.get(task_id)
@@ -337,18 +290,17 @@ class ProviderFeed:
             else:
                 continue
             self.seen[task_id] = _Seen(state, bool(normalized(item, "terminal")), percent)
-            events.append(redacted(task_event(self.provider, item, raw, previous, change), self.redactor))
-        for task_id, error in self.lost.items():
+            events.append(redacted(task_event(self.provider, item, self.group.raws.get(task_id, {}), previous, change), self.redactor))
+        for task_id, error in self.group.take_lost().items():
             events.append(self._lost_event(task_id, error))
-            del self.seen[task_id]
-        self.lost.clear()
         return events
 
     def _lost_event(self, task_id: Any, error: ApiError) -> Event:
+        seen = self.seen.pop(task_id, None)
         return {"dbtasks_task_lost": {
             "provider": self.provider.name,
             "id": redacted(task_id, self.redactor),
-            "last_state": self.seen[task_id].state,
+            "last_state": None if seen is None else seen.state,
             "code": redacted(error.code, self.redactor),
             "message": Show(self.redactor.text)(error, ERROR_LIMIT),
         }}

@@ -12,6 +12,9 @@ while the others are still read and judged. The pause between polls is an
 ``IntervalPolicy``: ``AdaptiveInterval`` (the info modules) or
 ``FixedInterval`` (task_wait, whose progress lines and many staggered tasks
 want a steady cadence); it counts from the start of the poll before it.
+``FollowedSelections`` is the keep-following mode of the event source, which
+polls a ``Watch`` with no ``Waiter`` and no end: each read lists its
+selections anew and follows by id the tasks that left them until they end.
 
 * Done means ``state`` in succeeded/failed/stopped; with ``target="synced"``
   also ``synced`` (incremental UDTS tasks never reach Done). ``retrying`` and
@@ -50,13 +53,14 @@ import math
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any, Callable, NamedTuple, Optional
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import FINAL_LOOK_SECONDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import TaskTracker, not_found_for
+from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker, not_found_for
 
 TARGETS = ("terminal", "synced")
 # Bounds of the duration options (seconds) of task_wait, the role and the info modules' wait: polling
@@ -78,6 +82,7 @@ _LISTED_IN_MESSAGE = 10
 _MAX_NAME_IN_MESSAGE = 60
 
 Item = dict[str, Any]
+Raw = dict[str, Any]
 Items = list[Optional[Item]]  # normalized items; None for a task not read yet
 Describe = Callable[[int, Any], str]
 OnTransientError = Callable[[ApiError, float], None]  # the error, and the seconds into the wait it was seen
@@ -411,6 +416,7 @@ class Followed:
         self.failing_since: float | None = None  # when the first of the failed reads in a row started
         self.reading_since: float | None = None  # when the read under way started
         self.warnings: dict[str, None] = {}  # insertion-ordered set, taken from the tracker between reads
+        self.reads = 0  # good reads absorbed so far
         self._ids = tracker.ids
         self._ended = threading.Event()
         self._outcome: tuple[list[Item] | None, Exception | None] = (None, None)
@@ -441,9 +447,17 @@ class Followed:
         # A daemon: a read still under way when the wait ends is abandoned, never waited for.
         threading.Thread(target=self._read, name="dbtasks-%s-read" % self.provider.name, daemon=True).start()
 
+    def read(self) -> list[Item]:
+        """One read of the tasks, in the reading thread."""
+        return self.tracker.poll()
+
+    def read_warnings(self) -> Iterable[str]:
+        """What the reads had to change or repair so far, taken by ``absorb``."""
+        return self.tracker.warnings
+
     def _read(self) -> None:
         try:
-            self._outcome = (self.tracker.poll(), None)
+            self._outcome = (self.read(), None)
         except Exception as error:  # pylint: disable=broad-exception-caught  # raised again by absorb, in the waiting thread
             self._outcome = (None, error)
         finally:
@@ -457,10 +471,11 @@ class Followed:
         """Take the outcome of the ended read: the retryable error that stopped it, if one did; raises any other."""
         items, error = self._outcome
         started, self.reading_since, self._outcome = self.reading_since, None, (None, None)
-        self.warnings.update(self.tracker.warnings)
+        self.warnings.update(dict.fromkeys(self.read_warnings()))
         if error is None:
             self.items, self.read_at = items, elapsed
             self.error, self.failing_since = None, None
+            self.reads += 1
             return None
         if isinstance(error, ApiError):
             if error.provider is None:
@@ -512,6 +527,131 @@ class Followed:
             reported.append(item)
         self.warnings.update(self.tracker.warnings)
         return reported
+
+
+class FollowedSelections(Followed):
+    """The tasks of one provider followed for as long as the caller keeps polling: the engine's keep-following mode.
+
+    A ``Followed`` reads a fixed set of tasks and is done when they are; an
+    event source follows selections with no end. Each read here lists every
+    ``listings`` tracker anew (so tasks created later are seen), reads the
+    ``named`` trackers (tasks selected by id) once, and reads by id every task
+    seen earlier that is unfinished and no longer listed (it left a status
+    filter or a time window) until it ends: never done, it is read at every
+    poll of its ``Watch``. After its first read, a task the API no longer knows
+    by id is given up (``take_lost``) rather than making the provider
+    unreadable. A task first seen ending badly without a failure reason gets
+    the detail read of a provider with ``detail_on_report`` (one request per
+    failed task, as a wait's report). ``raws`` holds the raw fields of each item
+    of the last good read, by id.
+    """
+
+    def __init__(self, tracking: TaskSource, listings: Sequence[TaskTracker], named: Sequence[TaskTracker],
+                 utcnow: Callable[[], datetime]) -> None:
+        self.tracking = tracking
+        self.utcnow = utcnow
+        self.listings = list(listings)
+        self.named = list(named)
+        # One tracker for the tasks that left the listings, where one listing finds them all (UDTS).
+        super().__init__(self._by_id(()))
+        self._ids = None  # their number is not known before the first read
+        self.raws: dict[Any, Raw] = {}
+        self._last: dict[Any, tuple[str, bool]] = {}  # id -> (state, terminal) of each task still followed, as last read
+        self._read_raws: dict[Any, Raw] = {}
+        self._lost: dict[Any, ApiError] = {}  # given up by the reading thread, taken by the caller after ``absorb``
+        self._lost_read: dict[Any, ApiError] = {}
+        self._warned: dict[str, None] = {}  # insertion-ordered set: the warnings of every tracker, one-read ones included
+
+    def done(self, target: str) -> bool:
+        return False
+
+    def read_warnings(self) -> Iterable[str]:
+        return self._warned
+
+    def _by_id(self, ids: tuple[Any, ...]) -> TaskTracker:
+        return TaskTracker(self.tracking, Selection(ids, "the %s task seen earlier" % self.tracking.provider.name, None, None), self.utcnow)
+
+    def read(self) -> list[Item]:
+        items: dict[Any, Item] = {}
+        raws: dict[Any, Raw] = {}
+        lost: dict[Any, ApiError] = {}
+        for tracker in self.listings:
+            tracker.follow(None)
+            self._take(tracker, items, raws)
+        for tracker in self.named:
+            self._take(tracker, items, raws)
+        left = tuple(task_id for task_id, (_state, terminal) in self._last.items() if not terminal and task_id not in items)
+        if left:
+            self._read_left(left, items, raws, lost)
+        # The reading thread alone touches what follows; the caller sees it once the read is absorbed.
+        self.named = []  # read once: from now on they are tasks seen earlier
+        self._last.update((task_id, (normalized(item, "state"), bool(normalized(item, "terminal")))) for task_id, item in items.items())
+        for task_id in lost:
+            self._last.pop(task_id, None)
+        self._read_raws, self._lost_read = raws, lost
+        return list(items.values())
+
+    def absorb(self, elapsed: float) -> ApiError | None:
+        raws, lost, self._read_raws, self._lost_read = self._read_raws, self._lost_read, {}, {}
+        reads = self.reads
+        error = super().absorb(elapsed)
+        if self.reads > reads:
+            self.raws = raws
+            self._lost.update(lost)
+        return error
+
+    def take_lost(self) -> dict[Any, ApiError]:
+        """The tasks given up since the last call (id -> the error that answered their read by id)."""
+        lost, self._lost = self._lost, {}
+        return lost
+
+    def _read_left(self, left: tuple[Any, ...], items: dict[Any, Item], raws: dict[Any, Raw], lost: dict[Any, ApiError]) -> None:
+        if self.provider.single_lookup:
+            # DDS and RDS read a task by ID in one request: each alone costs no more than listing every task would.
+            for task_id in left:
+                self._read_or_lose((task_id,), items, raws, lost)
+        else:
+            self.tracker.follow(left)
+            self._read_or_lose(left, items, raws, lost, self.tracker)
+
+    def _read_or_lose(self, ids: tuple[Any, ...], items: dict[Any, Item], raws: dict[Any, Raw], lost: dict[Any, ApiError],
+                      tracker: TaskTracker | None = None) -> None:
+        try:
+            self._take(tracker or self._by_id(ids), items, raws)
+        except ApiError as error:
+            if error.retryable:
+                raise
+            if len(ids) == 1:
+                lost[ids[0]] = error
+                return
+            # One task the API no longer knows must not hide the others: read each alone to find it.
+            for task_id in ids:
+                self._read_or_lose((task_id,), items, raws, lost)
+
+    def _take(self, tracker: TaskTracker, items: dict[Any, Item], raws: dict[Any, Raw]) -> None:
+        for item in tracker.poll():
+            task_id = normalized(item, "id")
+            if task_id is not None and task_id not in items:
+                if self._lacks_failure(task_id, item):
+                    item = self._detailed(tracker, item)
+                items[task_id] = item
+                raws[task_id] = tracker.raw(task_id) or {}
+        self._warned.update(tracker.warnings)
+
+    def _lacks_failure(self, task_id: Any, item: Item) -> bool:
+        """Whether a task just seen ending badly lacks the failure reason its provider's detail read has (UDTS)."""
+        state = normalized(item, "state")
+        before = self._last.get(task_id)
+        return (self.provider.detail_on_report and state in ENDED_BADLY and not normalized(item, "failure_reason")
+                and (before is None or before[0] != state))
+
+    def _detailed(self, tracker: TaskTracker, item: Item) -> Item:
+        # The item goes out without the reason if its detail cannot be read: the state stands.
+        try:
+            return tracker.detailed(item)
+        except ApiError as error:
+            self._warned["the failure message of %s task %s could not be read: %s" % (self.provider.name, normalized(item, "id"), error)] = None
+            return item
 
 
 class Watch:

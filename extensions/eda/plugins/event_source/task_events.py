@@ -4,10 +4,11 @@
 """Event-Driven Ansible source ``dbtasks.cloud.task_events``: events when UDTS, DDS and RDS tasks change.
 
 ansible-rulebook calls ``main(queue, args)``. The work is in
-``plugins/module_utils/_task_events.py`` (the same readers as the modules and
-task_wait); this file schedules it: one asyncio task per provider, each read
-in a daemon thread of its own so the event loop never blocks and a slow or
-failing API does not delay the others.
+``plugins/module_utils/_task_events.py`` (the wait engine of the modules and
+task_wait); this file schedules it: one asyncio task per provider, each poll
+of the engine in a daemon thread of its own (the engine reads in a thread of
+its own too) so the event loop never blocks and a slow or failing API does
+not delay the others.
 """
 
 from __future__ import annotations
@@ -78,12 +79,15 @@ options:
   ucloud:
     description:
       - UCloud connection options, the keys of the O(dbtasks.cloud.task_wait#module:ucloud) option of
-        M(dbtasks.cloud.task_wait), with the same environment variables (C(UCLOUD_PUBLIC_KEY), ...).
+        M(dbtasks.cloud.task_wait), with the same environment variables (C(UCLOUD_PUBLIC_KEY), ...) and UCloud CLI
+        profiles (C(profile), C(shared_config_file), C(shared_credentials_file); C(~/.ucloud) by default).
     type: dict
   huaweicloud:
     description:
       - Huawei Cloud connection options, the keys of the O(dbtasks.cloud.task_wait#module:huaweicloud) option of
-        M(dbtasks.cloud.task_wait), with the same environment variables (C(HUAWEICLOUD_SDK_AK), ...).
+        M(dbtasks.cloud.task_wait), with the same environment variables (C(HUAWEICLOUD_SDK_AK), ...) and KooCLI
+        profiles (C(profile), C(shared_config_file); C(~/.hcloud/config.json) by default).
+      - Without C(project_id), keys and a C(region) find the project through IAM (C(iam_endpoint)) once.
     type: dict
 """
 
@@ -185,7 +189,9 @@ class TaskEvents:
             self.redactor.add(*self.plan.secrets)
             self.connections = Connections(self.plan.settings, [], self.hooks, self.redactor)
             connect(self.plan, self.connections)
-            self.feeds = [ProviderFeed(provider, self.connections, selectors, self.hooks.utcnow, self.redactor)
+            # A read that has not ended within one interval leaves the provider's tasks as last read until it does.
+            self.feeds = [ProviderFeed(provider, self.connections, selectors, self.hooks.utcnow, self.redactor, self.hooks.clock,
+                                       read_budget=self.plan.poll_interval)
                           for provider, selectors in self.plan.by_provider()]
         except DbTasksError as error:
             raise TaskEventsError(self._message(error)) from None
@@ -214,20 +220,22 @@ class TaskEvents:
 
     async def _follow(self, feed: ProviderFeed, queue: Any) -> None:
         interval = self.plan.poll_interval
+        logged = 0
         while True:
             started = self.hooks.clock()
             for event in await self._read(feed):
                 await queue.put(event)
-            for warning in feed.warnings:
+            warnings = list(feed.group.warnings)
+            for warning in warnings[logged:]:  # each once: the engine keeps them all
                 logger.warning("%s: %s", NAME, Show(self.redactor.text)(warning, ERROR_LIMIT))
-            feed.warnings.clear()
+            logged = len(warnings)
             pause = feed.outage.delay(interval) - (self.hooks.clock() - started)
             await self.sleep(max(0.0, pause))
 
     async def _read(self, feed: ProviderFeed) -> list[Event]:
-        """The events of one read of ``feed``: task events, or the start or end of an outage."""
+        """The events of one poll of ``feed``: task events, or the start or end of an outage."""
         try:
-            readings = await self.in_thread(feed.read)
+            fresh = await self.in_thread(feed.poll)
         except DbTasksError as error:
             if fails_at_start(feed, error):
                 raise TaskEventsError(self._message(error)) from None
@@ -236,7 +244,9 @@ class TaskEvents:
                 return []
             logger.warning("%s: %s cannot be read, the source goes on: %s", NAME, feed.provider.name, failed["dbtasks_api_error"]["message"])
             return [failed]
-        events = feed.events(readings, self.plan.progress_step)
+        if not fresh:  # the read under way has not ended within the read budget
+            return []
+        events = feed.events(self.plan.progress_step)
         recovered = feed.outage.recovered(self.hooks.utcnow())
         if recovered is not None:
             logger.warning("%s: %s can be read again", NAME, feed.provider.name)

@@ -336,6 +336,15 @@ def test_the_project_is_found_through_iam_when_not_given():
     assert all(url.startswith("http://rds.test/v3/p1/tasklist") for url in urls[1:]) and len(urls) == 4
 
 
+def test_a_warning_is_logged_once_however_many_reads_repeat_it(caplog):
+    clouds = Clouds(rds_items=[huawei("r1", status="Hibernating")])
+    with caplog.at_level("WARNING", logger=task_events.logger.name):
+        log = run_source(clouds, 45, selectors=[{"provider": "rds"}], poll_interval=10)
+    assert changes(log, "rds", "r1") == [("seen", None, "unknown")] and clouds.calls()["rds"]["List"] == 5
+    assert [record.getMessage() for record in caplog.records if "Hibernating" in record.getMessage()] == [
+        "dbtasks.cloud.task_events: RDS status 'Hibernating' is not recognised; the state is reported as unknown"]
+
+
 def test_a_secret_the_api_echoes_never_reaches_an_event():
     secret = HUAWEI["secret_key"]
     clouds = Clouds(rds_items=[huawei("r1", name="restart " + secret, fail_reason="key %s rejected" % secret)])
@@ -374,6 +383,44 @@ def test_cancelling_the_source_does_not_wait_for_a_stalled_read():
         release.set()
     assert first["dbtasks"]["id"] == "r1"
     assert done and took < 1.0  # within one poll interval, while the read still hangs
+
+
+def test_a_read_that_hangs_delays_no_event_of_another_provider():
+    # Real threads and real time: RDS's second read (at 1 s) hangs; DDS's job fails at its third read (at 2 s), and its event comes.
+    release = threading.Event()
+    reads = {"rds": 0, "dds": 0}
+
+    def handler(request):
+        service = "rds" if "rds.test" in request.url else "dds"
+        reads[service] += 1
+        if service == "rds":
+            if reads["rds"] > 1:
+                release.wait(30)
+            return json_response({"tasks": [huawei("r1")], "total_count": 1})
+        job = huawei("d1", progress_key="progress") if reads["dds"] < 3 else huawei("d1", "Failed", progress_key="progress")
+        return json_response({"jobs": [job], "total_count": 1})
+
+    async def scenario():
+        queue: asyncio.Queue = asyncio.Queue()
+        source = TaskEvents(source_args(selectors=[{"provider": "rds"}, {"provider": "dds"}], poll_interval=1),
+                            hooks=RuntimeHooks(transport=FakeTransport(handler=handler)))
+        runner = asyncio.ensure_future(source.run(queue))
+        events = []
+        try:
+            while not any(event.get("dbtasks", {}).get("state") == "failed" for event in events):
+                events.append(await asyncio.wait_for(queue.get(), 20))
+            return events, reads["rds"]
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+
+    try:
+        events, rds_reads = asyncio.run(scenario())
+    finally:
+        release.set()
+    assert [(event["dbtasks"]["provider"], event["dbtasks"]["state"]) for event in events if event["dbtasks"]["provider"] == "dds"] == [
+        ("dds", "running"), ("dds", "failed")]
+    assert rds_reads == 2  # the hung read was not repeated alongside itself
 
 
 def test_main_is_the_entry_point_ansible_rulebook_loads_with_runpy(tmp_path):
