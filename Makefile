@@ -54,13 +54,13 @@ test: bootstrap  ## everything, two sessions at a time, then a summary with each
 	cpu="$$(times | tail -n 1)"; \
 	printf '\nsession times (wall clock, two at a time):\n'; grep -o 'session time: .*' .build/test.log || true; \
 	grep -E '^=+ .*[0-9]+ (passed|failed).* in [0-9.]+s.* =+$$' .build/test.log | sort -t' ' -k2 -n | tail -n 3 || true; \
-	python3 tests/tools/test_times.py record --log .build/test.log --seconds $$(( $$(date +%s) - started )) --cpu "$$cpu" \
+	python3 tests/tools/session_times.py record --log .build/test.log --seconds $$(( $$(date +%s) - started )) --cpu "$$cpu" \
 		--load "$$load" --rc $$rc || true; \
 	exit $$rc
 
 .PHONY: test-times
 test-times:  ## publish the last passing make test run's times: docs/test-times.json and the README's table
-	@python3 tests/tools/test_times.py publish
+	@python3 tests/tools/session_times.py publish
 
 .PHONY: pytest
 pytest: bootstrap  ## unit + functional tests (ansible-core 2.21, 4 workers); PYTEST_ARGS='-k waits' narrows them

@@ -68,6 +68,18 @@ options:
         C(dbtasks.cloud.wait_for_tasks) role decides whether that fails the pipeline.
     type: bool
     default: true
+  wait_not_found_grace:
+    description:
+      - When O(wait=true), seconds from 0 to 3600 during which a task id the API does not know counts as a C(pending) task
+        that is not visible yet, instead of an error. A task started seconds before the wait (the API's job becomes
+        visible after a few seconds) is then followed once it appears.
+      - Once the grace has passed since the id was first missed, the module fails with the API's error, saying how long the
+        id was looked for. V(0) fails at the first poll.
+      - It applies only to ids given in the task or job id options, and only to the answers of the read by id that can
+        mean an unknown id (see C(docs/api-reference.md)); an error such as a denied request fails at once. Without
+        O(wait), an unknown id fails at once.
+    type: int
+    default: 60
 notes:
   - The module only reads. Pages are read four at a time. A page may hold fewer items than asked (no API documents that
     it serves whole pages), so reading goes on from the items received, until the API's C(total_count) (where it is
@@ -82,13 +94,15 @@ options:
     description:
       - ID of one item to return, read with C(GET /v3/{project_id}/jobs?id=) (one request per poll). The item then has
         the fields of that API (C(created), C(ended), C(instance)), which differ from the list's.
-      - A job created a few seconds ago may not be visible yet.
+      - A job created a few seconds ago may not be visible yet; with O(wait=true) it counts as pending for
+        O(wait_not_found_grace) seconds.
       - Cannot be combined with O(job_ids) or with any filter, O(offset) or O(limit).
     type: str
   job_ids:
     description:
       - IDs of several items to return, in this order. One listing serves them all; an item the listing does not show
-        is read by id. An unknown id fails the module with a message naming it.
+        is read by id. An unknown id fails the module with a message naming it (with O(wait=true), once
+        O(wait_not_found_grace) has passed).
       - Cannot be combined with O(job_id) or with any filter, O(offset) or O(limit).
     type: list
     elements: str

@@ -29,6 +29,20 @@ HUAWEI_TASK_SPEC: dict[str, dict[str, Any]] = {
     "start_time": {"type": "raw"},
     "end_time": {"type": "raw"},
 }
+# The API gateway's own codes: its 404 (APIGW.0101, no such API) means a wrong endpoint, never an unknown job.
+GATEWAY_CODE_PREFIXES = ("APIGW.", "APIG.")
+
+
+def job_not_yet_visible(error: Any) -> bool:
+    """Whether a ShowJob error may mean a job too new to be seen. Neither service documents the answer for an unknown
+    id: a 404 of the service, or a 400 with a service code (RDS documents DBS.280404 as a 400), so both count
+    (docs/api-reference.md)."""
+    code = str(error.code or "")
+    if code.startswith(GATEWAY_CODE_PREFIXES):
+        return False
+    return error.http_status == 404 or (error.http_status == 400 and code.startswith("DBS."))
+
+
 # The facts both services share, for their provider records.
 HUAWEI_RECORD: dict[str, Any] = {
     "cloud": "huaweicloud",
@@ -39,6 +53,7 @@ HUAWEI_RECORD: dict[str, Any] = {
     "id_option": "job_id",
     "ids_option": "job_ids",
     "detail_operation": "ShowJob",
+    "not_yet_visible": job_not_yet_visible,
     # The single-job read nests the instance; the listings have instance_id and instance_name (docs/api-reference.md).
     "instance_paths": (("instance_id",), ("instance", "id")),
     "instance_name_paths": (("instance_name",), ("instance", "name")),

@@ -24,8 +24,9 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._options import text
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import Deadline
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import SHOW, Show
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
+from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Grace, Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import (
+    DEFAULT_GRACE,
     WAIT_BOUNDS,
     Followed,
     TransientErrors,
@@ -42,6 +43,7 @@ WAIT_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "wait_sleep": {"type": "int", "default": 5},
     "wait_for": {"type": "str", "default": "terminal", "choices": ["terminal", "synced"]},
     "wait_fail_fast": {"type": "bool", "default": True},
+    "wait_not_found_grace": {"type": "int", "default": DEFAULT_GRACE},
 }
 PAGING_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {"offset": {"type": "int"}, "limit": {"type": "int"}}
 
@@ -104,14 +106,19 @@ def collect_tasks(source: TaskSource, params: Mapping[str, Any], warn: Callable[
     """
     provider = source.provider
     selection = parse_selection(params, provider)
-    tracker = TaskTracker(source, selection, utcnow)
-    group = Followed(tracker, detail_all=selection.ids is not None)
     transient = TransientErrors()
     waiter = None
-    timeout = 0.0
+    timeout = first_interval = 0.0
+    grace = None
+    clock = waiter_options.get("clock") or _monotonic
     if params.get("wait"):
-        clock = waiter_options.get("clock") or _monotonic
-        timeout, first_interval = (check_seconds(option, params[option], *WAIT_BOUNDS[option]) for option in ("wait_timeout", "wait_sleep"))
+        timeout, first_interval, grace_seconds = (check_seconds(option, params[option], *WAIT_BOUNDS[option])
+                                                  for option in ("wait_timeout", "wait_sleep", "wait_not_found_grace"))
+        # A task started just before the wait may not be visible yet: its id counts as pending for a while.
+        grace = Grace(grace_seconds, "wait_not_found_grace", clock)
+    tracker = TaskTracker(source, selection, utcnow, grace)
+    group = Followed(tracker, detail_all=selection.ids is not None)
+    if params.get("wait"):
         # One provider: a read is waited for until it ends or the wait times out.
         watch = Watch([group], params["wait_for"], clock, transient, timeout=timeout)
 

@@ -54,6 +54,9 @@ class Provider:
     # The listing lacks fields that the detail read has (failure message): tasks selected by id, and
     # tasks that ended badly, get one detail read when the wait is over.
     detail_on_report: bool = False
+    # Whether an error of the detail read (an ``ApiError``) may mean the API does not know the id yet: a new task
+    # can take seconds to become visible, so a wait counts such an id as pending for its grace period. None: never.
+    not_yet_visible: Callable[[Any], bool] | None = None
     service: str | None = None  # the cloud's service name, where the cloud has several (Huawei: dds, rds)
     # Raw fields that give the normalized instance_id, instance_name, created_at and ended_at of every item
     # (_states.normalize_item, docs/states.md). Each is a list of paths (keys, outermost first) because listings

@@ -32,7 +32,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report im
     timeout_result,
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import MESSAGE_LIMIT, SHOW, Show, safe_text
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
+from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Grace, Selection, TaskSource, TaskTracker
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import FixedInterval, Followed, TransientErrors, Waiter, WaitTimeout, Watch
 
 
@@ -83,7 +83,10 @@ class TaskWait:
             own = [ref for ref in refs if ref.provider == provider.name]
             if own:
                 selection = Selection(tuple(ref.id for ref in own), "the %s task" % provider.name, None, None)
-                groups.append(Followed(TaskTracker(self._tracking_sources[provider.name], selection, self.hooks.utcnow)))
+                # A task started just before the wait may not be visible yet: an id named in tasks counts as pending for a while.
+                grace = Grace(self.plan.not_found_grace, self.plan.names("not_found_grace"), self.hooks.clock,
+                              frozenset(ref.id for ref in self.plan.tasks if ref.provider == provider.name))
+                groups.append(Followed(TaskTracker(self._tracking_sources[provider.name], selection, self.hooks.utcnow, grace)))
                 grouped.extend(own)
         return groups, grouped
 

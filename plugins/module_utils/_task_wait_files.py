@@ -20,6 +20,7 @@ from typing import Any, Callable
 from xml.etree import ElementTree
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ParameterError
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import not_visible_text
 
 # The keys of the JSON file: the role's wait_for_tasks_result, which the role builds from the same keys.
 REPORT_KEYS = ("success", "outcome", "msg", "tasks", "elapsed", "polls", "unreadable", "summary")
@@ -58,6 +59,8 @@ def _label(row: Mapping[str, Any]) -> str:
 
 
 def _last_seen(row: Mapping[str, Any]) -> str:
+    if row.get("not_found_for") is not None:
+        return not_visible_text(row["not_found_for"])
     if not row.get("status"):
         return "never read"
     # A percentage says how far an unfinished task got; on a finished one it is noise (often a stale value).

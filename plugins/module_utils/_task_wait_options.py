@@ -22,6 +22,8 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Pro
 from ansible_collections.dbtasks.cloud.plugins.module_utils._providers import PROVIDERS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_names import OptionNames
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import (
+    DEFAULT_GRACE,
+    MAX_GRACE,
     MAX_INTERVAL,
     MAX_PROGRESS_INTERVAL,
     MAX_TIMEOUT,
@@ -39,6 +41,7 @@ DURATION_BOUNDS: dict[str, tuple[int, int]] = {
     "timeout": (0, MAX_TIMEOUT),
     "poll_interval": (MIN_INTERVAL, MAX_INTERVAL),
     "progress_interval": (MIN_INTERVAL, MAX_PROGRESS_INTERVAL),
+    "not_found_grace": (0, MAX_GRACE),
 }
 
 
@@ -77,6 +80,7 @@ _WAIT_SPEC: dict[str, dict[str, Any]] = {
     "timeout": {"type": "float", "default": 1800.0},
     "poll_interval": {"type": "float", "default": 30.0},
     "progress_interval": {"type": "float", "default": 60.0},
+    "not_found_grace": {"type": "float", "default": float(DEFAULT_GRACE)},
     "target": {"type": "str", "default": "terminal", "choices": list(TARGETS)},
     "fail_on": {"type": "list", "elements": "str", "default": DEFAULT_FAIL_ON, "choices": list(FAIL_ON_CHOICES)},
     "allow_empty": {"type": "bool", "default": False},
@@ -107,6 +111,7 @@ class WaitPlan(NamedTuple):
     target: str
     fail_on: frozenset[str]
     allow_empty: bool
+    not_found_grace: float = float(DEFAULT_GRACE)  # seconds an id the API does not know yet counts as pending
     names: OptionNames = OptionNames()  # how messages name the options: the role passes its variable prefix
 
     def used(self) -> list[Provider]:
@@ -190,6 +195,7 @@ def parse_plan(params: Mapping[str, Any], providers: Mapping[str, Provider] = PR
         target=params["target"],
         fail_on=frozenset(fail_on),
         allow_empty=bool(params["allow_empty"]),
+        not_found_grace=_seconds(params, "not_found_grace"),
         names=names,
     )
 

@@ -21,7 +21,8 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._hints import synced
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show, safe_text
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Unreadable, WaitTimeout, Watch, describe_unreadable
+from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import not_found_for
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Unreadable, WaitTimeout, Watch, describe_unreadable, not_visible_text
 
 Item = dict[str, Any]
 Key = tuple[str, str]
@@ -59,6 +60,9 @@ def describe(ref: TaskRef, item: Item | None, with_reason: bool = False, show: S
     label = "%s %s%s" % (ref.provider, show(ref.id), " [%s]" % show(name) if name else "")
     if item is None:
         return "%s: not read yet" % label
+    looked_for = not_found_for(item)
+    if looked_for is not None:
+        return "%s: %s" % (label, not_visible_text(looked_for))
     status, state = item.get("status"), normalized(item, "state")
     # "Failed (failed)" says nothing twice; "Dumping (running)" tells the state behind a provider's word.
     details = show(status) if str(status).casefold() == str(state).casefold() else "%s (%s)" % (show(status), state)
@@ -179,7 +183,7 @@ def task_rows(refs: Sequence[TaskRef], items: Sequence[Item | None], finished_af
         read = read_after[index] if index < len(read_after) else None
         if item is None:
             rows.append(dict(provider=ref.provider, id=ref.id, name=ref.name, status=None, finished_after=None, read_after=None,
-                             **dict.fromkeys(ROW_FIELDS)))
+                             not_found_for=None, **dict.fromkeys(ROW_FIELDS)))
             continue
         rows.append(dict({
             "provider": ref.provider,
@@ -188,6 +192,7 @@ def task_rows(refs: Sequence[TaskRef], items: Sequence[Item | None], finished_af
             "status": item.get("status"),
             "finished_after": None if finished is None else round(finished, 1),
             "read_after": None if read is None else round(read, 1),
+            "not_found_for": not_found_for(item),
         }, **{name: normalized(item, name) for name in ROW_FIELDS}))
     return rows
 
@@ -270,7 +275,9 @@ def summary_lines(result: dict[str, Any], warnings: Sequence[str] = ()) -> list[
         label = "%s %s%s" % (row["provider"], safe_text(row["id"]), " [%s]" % safe_text(row["name"]) if row["name"] else "")
         state = row["state"] or "unread"
         status = safe_text(row["status"])
-        if row["finished_after"] is None:
+        if row.get("not_found_for") is not None:
+            detail = ": %s" % not_visible_text(row["not_found_for"])
+        elif row["finished_after"] is None:
             percent = format_percent(row["progress_percent"])
             detail = ": %s%s, not finished" % (status, ", " + percent if percent else "") if row["status"] else ": never read"
             if row["provider"] in stale and row.get("read_after") is not None:

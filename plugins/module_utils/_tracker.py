@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, FetchPage, ListingMemory, Page, fetch_all, fetch_one_page
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalize_item, normalized
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import NORMALIZED_FIELDS, normalize_item, normalized
 
 Raw = dict[str, Any]
 Item = dict[str, Any]
@@ -30,6 +30,34 @@ class Selection(NamedTuple):
     id_option: str | None  # the option that named the ids, quoted in error messages
     offset: int | None
     limit: int | None
+
+
+class Grace(NamedTuple):
+    """How long a wait counts an id the API does not know yet as pending (``seconds``), and the option that says so."""
+
+    seconds: float
+    option: str  # as the caller wrote it, quoted in the message once the grace has passed
+    clock: Callable[[], float]  # the wait's monotonic clock
+    # The ids it is for, those the caller named; None: every followed id. An id a listing found was seen: not this case.
+    ids: frozenset[str] | None = None
+
+
+class Unseen(dict):  # type: ignore[type-arg]
+    """The item of a followed id the API does not know yet, while the grace lasts: made here, never from API data.
+
+    Its state is ``pending``; ``not_found_for`` says how many seconds the id has been looked for.
+    """
+
+
+def unseen_item(task_id: str, looked_for: float) -> Unseen:
+    item = Unseen((name, None) for name in NORMALIZED_FIELDS)
+    item.update(id=task_id, state="pending", terminal=False, status=None, not_found_for=round(looked_for, 1))
+    return item
+
+
+def not_found_for(item: Any) -> float | None:
+    """Seconds an id has been looked for without being found, for an item that stands in for it; else None."""
+    return item["not_found_for"] if isinstance(item, Unseen) else None
 
 
 class TaskSource:
@@ -80,13 +108,20 @@ class TaskTracker:
     ``single_lookup``, a poll is that one ``get_one`` instead of a listing; with
     several, a poll reads the unfinished ones by id whenever that takes fewer
     requests than the last listing did.
+
+    With a ``grace``, an id never seen whose read by id fails as the record's
+    ``not_yet_visible`` says (a task created seconds ago) is an ``Unseen`` item,
+    pending, until ``grace.seconds`` have passed since it was first missed; then
+    its error ends the poll, saying how long it was looked for. Without one (a
+    plain read), such an error ends the poll at once.
     """
 
-    def __init__(self, source: TaskSource, selection: Selection, utcnow: Callable[[], datetime]) -> None:
+    def __init__(self, source: TaskSource, selection: Selection, utcnow: Callable[[], datetime], grace: Grace | None = None) -> None:
         self.source = source
         self.provider: Provider = source.provider
         self.selection = selection
         self.utcnow = utcnow
+        self.grace = grace
         self.ids: list[str] | None = list(selection.ids) if selection.ids is not None else None
         self.total_count: int | None = None
         self.warnings: dict[str, None] = {}  # insertion-ordered set
@@ -95,11 +130,12 @@ class TaskTracker:
         self._looked_up: set[str] = set()  # ids whose latest fields came from get_one
         self._pages_per_listing: int | None = None  # requests the last full listing took
         self._memories: dict[int, ListingMemory] = {}  # per listing of a poll: where it ended, to read ahead the next time
+        self._missed: dict[str, float] = {}  # ids never seen that the API did not know: when first missed (grace.clock)
 
     def poll(self) -> list[Item]:
         self._looked_up = set()
         if self.ids is not None and len(self.ids) == 1 and self.provider.single_lookup:
-            return [self._normalize(self._look_up(self.ids[0]))]
+            return [self._read(self.ids[0])]
         if self.ids is not None and self._lookups_cost_less():
             return [self._current(task_id, None) for task_id in self.ids]
         listed, total_count = self._list()
@@ -129,7 +165,10 @@ class TaskTracker:
         task_id = normalized(item, "id")
         if task_id in self._looked_up:
             return item
-        return self._normalize(self._look_up(task_id))
+        try:
+            return self._normalize(self._look_up(task_id))
+        except ApiError as error:
+            raise self._named(task_id, error, "cannot be read")
 
     def follow(self, ids: Sequence[str] | None) -> None:
         """Which tasks the next polls read: ``ids``, or (None) every task the filters match, listed anew.
@@ -150,21 +189,47 @@ class TaskTracker:
         if task_id in self._finished:
             self._looked_up.add(task_id)
             return self._normalize(self._finished[task_id])
-        raw = self._look_up(task_id)
-        item = self._normalize(raw)
+        item = self._read(task_id)
         if normalized(item, "terminal"):
-            self._finished[task_id] = raw
+            self._finished[task_id] = self._last_raw[task_id]
         return item
 
-    def _look_up(self, task_id: str) -> Raw:
+    def _read(self, task_id: str) -> Item:
+        """A followed task read by id; while the grace lasts, an ``Unseen`` item for an id the API does not know yet."""
         try:
-            detail = self.source.get_one(task_id)
+            raw = self._look_up(task_id)
         except ApiError as error:
-            if not error.retryable:
-                named_by = self.selection.id_option or "the task seen in the first listing"
-                error.message = "%s %r cannot be read: %s" % (named_by, task_id, error.message)
-                error.args = (error.message,)
-            raise
+            grace = self.grace
+            looked_for = None if grace is None else self._looked_for(task_id, error, grace.clock)
+            if grace is None or looked_for is None:
+                raise self._named(task_id, error, "cannot be read")
+            if looked_for < grace.seconds:
+                return unseen_item(task_id, looked_for)
+            raise self._named(task_id, error, "was not found in %s of looking (%s is %s)" % (
+                _seconds(looked_for), grace.option, _seconds(grace.seconds)))
+        self._missed.pop(task_id, None)
+        return self._normalize(raw)
+
+    def _looked_for(self, task_id: str, error: ApiError, clock: Callable[[], float]) -> float | None:
+        """Seconds since an id never seen was first missed, if ``error`` may mean it is not visible yet; else None."""
+        check = self.provider.not_yet_visible
+        if error.retryable or check is None or task_id in self._last_raw or not check(error):
+            return None
+        if self.grace is not None and self.grace.ids is not None and task_id not in self.grace.ids:
+            return None
+        now = clock()
+        return now - self._missed.setdefault(task_id, now)
+
+    def _named(self, task_id: str, error: ApiError, what: str) -> ApiError:
+        """``error`` with a message naming the task as the caller did (a transient error is left as it is)."""
+        if not error.retryable:
+            named_by = self.selection.id_option or "the task seen in the first listing"
+            error.message = "%s %r %s: %s" % (named_by, task_id, what, error.message)
+            error.args = (error.message,)
+        return error
+
+    def _look_up(self, task_id: str) -> Raw:
+        detail = self.source.get_one(task_id)
         raw = merge_detail(self.provider, self._last_raw.get(task_id, {}), detail)
         raw.setdefault(self.provider.id_key, task_id)
         self._last_raw[task_id] = raw
@@ -231,6 +296,10 @@ def merge_detail(provider: Provider, listed: Raw, detail: Raw) -> Raw:
     merged = {key: value for key, value in listed.items() if key not in stale}
     merged.update(detail)
     return merged
+
+
+def _seconds(seconds: float) -> str:
+    return "%gs" % round(seconds, 1)
 
 
 def read_page(body: Mapping[str, Any], items_key: str, total_key: str, operation: str) -> Page:

@@ -23,6 +23,10 @@ UDTS_PAGE_SIZE = 100
 # The Type values the UDTS APIs that document Type accept (GetUDTSTaskStatus and its siblings): data migration
 # (the default) and data integration. ListUDTSTask documents only "task type" and is read the same way.
 UDTS_TASK_TYPES = ("transfer", "integration")
+# UCloud's platform-wide RetCodes (gateway, signature, key, project) are below 300. UDTS documents no code for an
+# unknown task, so any other RetCode of GetUDTSTaskStatus that is not retried may mean "not visible yet"
+# (docs/api-reference.md; the emulator answers 1404).
+UCLOUD_PLATFORM_RETCODE_END = 300
 
 # "Failed" is refined by _failed_state: a task that will be retried is not over.
 UDTS_STATES = {
@@ -56,6 +60,11 @@ def _failed_state(status: str, raw: Any) -> str:
     if current is not None and maximum is not None and current < maximum:
         return "retrying"
     return "failed"
+
+
+def _not_yet_visible(error: Any) -> bool:
+    code = error.code
+    return isinstance(code, int) and not isinstance(code, bool) and code >= UCLOUD_PLATFORM_RETCODE_END
 
 
 class UdtsTasks(TaskSource):
@@ -121,6 +130,7 @@ UDTS = Provider(
     # GetUDTSTaskStatus once in the report, not on every poll.
     single_lookup=False,
     detail_on_report=True,
+    not_yet_visible=_not_yet_visible,
     # Epoch seconds; UDTS documents no end time and no instance field.
     created_paths=(("CreateTime",),),
 )

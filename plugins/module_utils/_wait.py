@@ -60,7 +60,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiEr
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import FINAL_LOOK_SECONDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show
-from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker
+from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker, not_found_for
 
 TARGETS = ("terminal", "synced")
 # Bounds of the duration options (seconds) of task_wait, the role and the info modules' wait: polling
@@ -70,9 +70,13 @@ MIN_INTERVAL = 1
 MAX_INTERVAL = 3600
 MAX_PROGRESS_INTERVAL = 86400
 MAX_TIMEOUT = 30 * 86400
+# How long an id the API does not know yet may count as pending: new tasks show up within seconds, so an hour is plenty.
+DEFAULT_GRACE = 60
+MAX_GRACE = 3600
 # The info modules' wait options and their bounds, both included (stated in doc_fragments/task_info.py, checked by
 # tests/functional/meta/test_option_docs.py).
-WAIT_BOUNDS: dict[str, tuple[int, int]] = {"wait_timeout": (0, MAX_TIMEOUT), "wait_sleep": (MIN_INTERVAL, MAX_INTERVAL)}
+WAIT_BOUNDS: dict[str, tuple[int, int]] = {"wait_timeout": (0, MAX_TIMEOUT), "wait_sleep": (MIN_INTERVAL, MAX_INTERVAL),
+                                           "wait_not_found_grace": (0, MAX_GRACE)}
 _BACKOFF_FACTOR = 1.5
 _LISTED_IN_MESSAGE = 10
 _MAX_NAME_IN_MESSAGE = 60
@@ -128,6 +132,9 @@ def format_seconds(seconds: float) -> str:
 def describe_item(item: Item, show: Show = SHOW) -> str:
     """``a "name" (status Running, state running, 30%)``: an item as the info modules' messages show it."""
     label = show(normalized(item, "id"))
+    looked_for = not_found_for(item)
+    if looked_for is not None:
+        return "%s (%s)" % (label, not_visible_text(looked_for))
     name = item.get("name")
     if name and name != normalized(item, "id"):
         label += ' "%s"' % show(name, _MAX_NAME_IN_MESSAGE)
@@ -135,6 +142,11 @@ def describe_item(item: Item, show: Show = SHOW) -> str:
     percent = normalized(item, "progress_percent")
     details.append("progress unknown" if percent is None else "%g%%" % percent)
     return "%s (%s)" % (label, ", ".join(details))
+
+
+def not_visible_text(looked_for: float) -> str:
+    """How a task whose id the API does not know yet is shown: ``not visible yet, looked for 12s``."""
+    return "not visible yet, looked for %s" % format_seconds(looked_for)
 
 
 def describe_listed(index: int, item: Any, show: Show = SHOW) -> str:
@@ -498,7 +510,9 @@ class Followed:
         bad = frozenset(bad_states)
         reported: Items = []
         for item in items:
-            if item is not None and (self.detail_all or (normalized(item, "state") in bad and not normalized(item, "failure_reason"))):
+            # A task not visible yet (the wait ended at another one's failure) has no detail to read.
+            if item is not None and not_found_for(item) is None and (
+                    self.detail_all or (normalized(item, "state") in bad and not normalized(item, "failure_reason"))):
                 task = show(normalized(item, "id"))
                 if self.reading:
                     warn("the failure message of %s task %s was not read: %s has not answered" % (self.provider.name, task, self.provider.name))

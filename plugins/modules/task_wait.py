@@ -131,6 +131,18 @@ options:
         percentage. A line is also printed as soon as a task finishes. The first block is printed after the first poll.
     type: float
     default: 60
+  not_found_grace:
+    description:
+      - Seconds from 0 to 3600 during which a task of O(tasks) whose id the API does not know counts as C(pending), not
+        visible yet, instead of an error; a task started seconds before the wait (a new job becomes visible after a few
+        seconds) is then followed once it appears. Progress lines and the summary show it as
+        C(not visible yet, looked for 12s).
+      - Once the grace has passed since the id was first missed, the wait ends with RV(outcome=error) and the API's
+        error, saying how long the id was looked for. V(0) fails at the first poll.
+      - Only the answers of the read by id that can mean an unknown id count (see C(docs/api-reference.md)); an error
+        such as a denied request ends the wait at once. A task found by O(selectors) was seen, so it gets no grace.
+    type: float
+    default: 60
   target:
     description:
       - V(terminal) waits until each task succeeded, failed or stopped.
@@ -447,6 +459,12 @@ tasks:
           the last poll when its provider could not be read (see RV(unreadable)).
       type: float
       sample: 36.0
+    not_found_for:
+      description:
+        - Seconds the task's id had been looked for without the API knowing it, when it was still not visible at the end
+          (a timeout within O(not_found_grace)); V(null) otherwise.
+      type: float
+      sample: null
 unreadable:
   description:
     - The providers that could not be read when the wait ended; their tasks in RV(tasks) are as last read. Empty when

@@ -30,7 +30,8 @@ options:
     description:
       - IDs of several tasks to return, in this order, each with the detail of C(GetUDTSTaskStatus).
       - One listing serves them all; C(GetUDTSTaskStatus) is called once per task for the report, and during a wait only
-        for a task the listing does not show. An unknown id fails the module with a message naming it.
+        for a task the listing does not show. An unknown id fails the module with a message naming it (with O(wait=true),
+        once O(wait_not_found_grace) has passed).
       - Cannot be combined with O(task_id), O(name), O(status), O(offset) or O(limit).
     type: list
     elements: str

@@ -197,7 +197,9 @@ def handle(route: str, req: Request, state: EmulatorState) -> Reply:
     now = state.clock.now()
     task = state.tasks[service].get(job_id, now)
     if task is None:
-        return error(404, NOT_FOUND[service], 'The job %s does not exist.' % job_id)
+        status = options.job_missing_status
+        return error(status, NOT_FOUND[service], 'The job %s does not exist.' % job_id,
+                     err_code_body=status == 400 and service == 'rds' and options.rds_err_code_body)
     return json_reply(200, show_job(service, task, state, now))
 
 

@@ -54,6 +54,9 @@ class HuaweiCredentials:
 
 STRICT_UDTS_PAGE_CAP = 20
 RDS_ERROR_BODIES = ('error_code', 'errCode')
+# The HTTP status of a DDS/RDS ShowJob for an unknown (or not yet created) job: undocumented. RDS documents its
+# DBS.280404 as a 400 ("Invalid DB instance ID"), so the pessimistic reading is 400 (docs/api-reference.md).
+UNKNOWN_JOB_STATUSES = (404, 400)
 SKEW_MESSAGES = ('clock', 'gateway')
 
 
@@ -71,6 +74,7 @@ class Options:
     rds_end_time_needs_start_time: bool = False  # end_time alone refused (strict)
     rds_error_body: str = 'error_code'  # RDS parameter errors as {error_code, error_msg} or {errCode, externalMessage} (strict)
     skew_message: str = 'clock'  # X-Sdk-Date too far off: a message naming the clock, or the gateway's generic one (strict)
+    unknown_job_status: int = 404  # the HTTP status of ShowJob for an unknown job id: 404, or 400 with the same code (strict)
     rds_planned_end_time: bool = False  # the RDS list's end_time ("planned task end time") set while a task runs (strict)
 
     def __post_init__(self) -> None:
@@ -81,6 +85,8 @@ class Options:
             raise ScenarioError('options.rds_error_body must be one of %s' % list(RDS_ERROR_BODIES))
         if self.skew_message not in SKEW_MESSAGES:
             raise ScenarioError('options.skew_message must be one of %s' % list(SKEW_MESSAGES))
+        if self.unknown_job_status not in UNKNOWN_JOB_STATUSES:
+            raise ScenarioError('options.unknown_job_status must be one of %s' % list(UNKNOWN_JOB_STATUSES))
 
     @property
     def udts_cap(self) -> int | None:
@@ -98,6 +104,10 @@ class Options:
     @property
     def rds_err_code_body(self) -> bool:
         return self.strict or self.rds_error_body == 'errCode'
+
+    @property
+    def job_missing_status(self) -> int:
+        return 400 if self.strict else self.unknown_job_status
 
     @property
     def rds_planned_end(self) -> bool:

@@ -313,6 +313,25 @@ def test_list_rds_strict_end_time_needs_start_time_and_errcode_bodies(start_emul
     assert huawei.get(DDS_JOBS, {'end_time': dds_time(NOW)}).json()['error_code'] == 'DBS.200001'
 
 
+@pytest.mark.parametrize('options, status', [({}, 404), ({'unknown_job_status': 400}, 400), ({'strict': True}, 400)])
+def test_show_job_of_a_job_not_created_yet_answers_as_for_an_unknown_id(start_emulator, clients, manual_clock, options, status):
+    scenario = {'options': dict(options, speed=1), 'rds': [{'id': 'r-later', 'name': 'ResizeFlavor', 'created': 5, 'status': 'Completed'}],
+                'dds': [{'id': 'd-later', 'name': 'CreateMongoDB', 'created': 5, 'status': 'Completed'}]}
+    huawei = clients(start_emulator(scenario, monotonic=manual_clock))[1]
+    early = {service: huawei.get('/%s%s' % (service, SHOW_JOB), {'id': job}) for service, job in (('rds', 'r-later'), ('dds', 'd-later'))}
+    assert {answer.status_code for answer in early.values()} == {status}
+    code_key = 'errCode' if options.get('strict') else 'error_code'
+    assert early['rds'].json()[code_key] == 'DBS.280404' and early['dds'].json()['error_code'] == 'DBS.200404'
+    manual_clock.advance(5)
+    assert huawei.get('/rds' + SHOW_JOB, {'id': 'r-later'}).json()['job']['status'] == 'Completed'
+    assert huawei.get('/dds' + SHOW_JOB, {'id': 'd-later'}).json()['job']['status'] == 'Completed'
+
+
+def test_unknown_job_status_takes_404_or_400_only(start_emulator):
+    with pytest.raises(Exception, match='unknown_job_status must be one of'):
+        start_emulator({'options': {'unknown_job_status': 500}})
+
+
 @pytest.mark.parametrize('options, planned', [({}, False), ({'strict': True}, True), ({'rds_planned_end_time': True}, True)])
 def test_the_rds_list_end_time_of_a_running_task_is_blank_or_planned(start_emulator, clients, options, planned):
     running = {'id': 'r2', 'name': 'ResizeFlavor', 'created': -200, 'lifecycle': [{'status': 'Running', 'duration': 1000}, {'status': 'Completed'}]}

@@ -95,14 +95,16 @@ def test_every_unsettled_fact_is_played_by_the_emulator_as_the_table_says() -> N
     strict, default = Options(strict=True), Options()
     played = [pair for row in rows for pair in _options(row[4])]
     expected = {'udts_total_count', 'udts_page_cap', 'dds_span_under_30_days', 'dds_total_count', 'rds_end_time_needs_start_time',
-                'rds_error_body', 'skew_message', 'rds_planned_end_time'}
+                'rds_error_body', 'skew_message', 'unknown_job_status',
+                'rds_planned_end_time'}
     assert {name for name, dummy in played} == expected
     effective = {'udts_total_count': lambda options: options.udts_total_count, 'dds_total_count': lambda options: options.dds_total_count,
                  'udts_page_cap': lambda options: options.udts_cap, 'dds_span_under_30_days': lambda options: options.dds_strict_span,
                  'rds_end_time_needs_start_time': lambda options: options.rds_needs_start,
                  'rds_planned_end_time': lambda options: options.rds_planned_end,
                  'rds_error_body': lambda options: 'errCode' if options.rds_err_code_body else 'error_code',
-                 'skew_message': lambda options: 'gateway' if options.generic_skew else 'clock'}
+                 'skew_message': lambda options: 'gateway' if options.generic_skew else 'clock',
+                 'unknown_job_status': lambda options: options.job_missing_status}
     for name, value in played:
         assert hasattr(default, name), name
         assert effective[name](strict) == value, name

@@ -113,6 +113,9 @@ def test_check_mode_waits_as_usual(monkeypatch, display):
     ({"tasks": [{"provider": "rds", "id": "r1"}], "timeout": -3, "huaweicloud": HUAWEI}, "timeout: must be from 0 to 2592000 seconds, got -3"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "poll_interval": 1e-9, "huaweicloud": HUAWEI}, "poll_interval: must be from 1 to 3600 seconds"),
     ({"tasks": [{"provider": "rds", "id": "r1"}], "timeout": 1e10, "huaweicloud": HUAWEI}, "timeout: must be from 0 to 2592000 seconds"),
+    ({"tasks": [{"provider": "rds", "id": "r1"}], "not_found_grace": 3601, "huaweicloud": HUAWEI}, "not_found_grace: must be from 0 to 3600 seconds"),
+    ({"variable_prefix": "wait_for_tasks_", "tasks": [{"provider": "rds", "id": "r1"}], "not_found_grace": -1, "huaweicloud": HUAWEI},
+     "wait_for_tasks_not_found_grace: must be from 0 to 3600 seconds, got -1"),
 ])
 def test_bad_options_fail_before_any_request_with_the_option_named(monkeypatch, display, args, fragment):
     clouds = rds_cloud()
@@ -154,9 +157,9 @@ def test_secrets_are_masked_in_error_messages(monkeypatch, display):
 
 
 def test_an_api_error_fails_with_its_code_and_request_id(monkeypatch, display):
-    result = run_action(monkeypatch, rds_cloud(), {"tasks": [{"provider": "rds", "id": "gone"}], "huaweicloud": HUAWEI})
+    result = run_action(monkeypatch, rds_cloud(), {"tasks": [{"provider": "rds", "id": "gone"}], "huaweicloud": HUAWEI, "not_found_grace": 0})
     assert (result["failed"], result["outcome"], result["error_code"], result["http_status"]) == (True, "error", "DBS.280404", 404)
-    assert "the rds task 'gone' cannot be read" in result["msg"] and result["request_id"] == "req-404"
+    assert "the rds task 'gone' was not found in 0s of looking (not_found_grace is 0s)" in result["msg"] and result["request_id"] == "req-404"
 
 
 def test_a_failed_wait_is_a_failed_task_with_the_rows(monkeypatch, display):

@@ -32,7 +32,7 @@ class TaskStore:
 
     def __init__(self, items: Sequence[dict], id_key: str = "id", clock: FakeClock | None = None,
                  timeline: dict | None = None, send_total: bool = True, page_cap: int | None = None,
-                 kinds: Mapping[str, str] | None = None) -> None:
+                 kinds: Mapping[str, str] | None = None, appear: Mapping[str, float] | None = None) -> None:
         self.items = [dict(item) for item in items]
         self.id_key = id_key
         self.clock = clock or FakeClock()
@@ -41,6 +41,7 @@ class TaskStore:
         self.send_total = send_total
         self.page_cap = page_cap  # the most items a list page holds, whatever limit asks
         self.kinds = dict(kinds or {})  # UDTS: id -> integration for data integration tasks (the rest are transfer)
+        self.appear = dict(appear or {})  # id -> seconds after the start before which the API does not know the task
         self.calls: collections.Counter = collections.Counter()
         self.queries: list[tuple[str, dict]] = []
 
@@ -48,6 +49,8 @@ class TaskStore:
         elapsed = self.clock.now - self.start
         items = []
         for item in self.items:
+            if elapsed < self.appear.get(item.get(self.id_key), 0.0):
+                continue
             item = dict(item)
             for seconds, update in self.timeline.get(item.get(self.id_key), ()):
                 if elapsed >= seconds:
@@ -133,7 +136,8 @@ def huawei_api(store: TaskStore, created: Mapping[str, datetime] | None = None,
     return handle
 
 
-WAIT_DEFAULTS = {"wait": False, "wait_timeout": 600, "wait_sleep": 5, "wait_for": "terminal", "wait_fail_fast": True}
+WAIT_DEFAULTS = {"wait": False, "wait_timeout": 600, "wait_sleep": 5, "wait_for": "terminal", "wait_fail_fast": True,
+                 "wait_not_found_grace": 60}
 
 
 def collect_huawei(provider: t.Any, store: TaskStore, now: t.Any, detail: t.Callable[[dict], dict] | None = None,

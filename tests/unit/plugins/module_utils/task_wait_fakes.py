@@ -45,13 +45,14 @@ class Clouds:
 
     def __init__(self, udts_items: Sequence[dict] = (), dds_items: Sequence[dict] = (), rds_items: Sequence[dict] = (),
                  timeline: dict | None = None, fail: t.Callable[[t.Any], t.Any] | None = None,
-                 dds_created: Mapping[str, datetime] | None = None, start: float = 1000.0) -> None:
+                 dds_created: Mapping[str, datetime] | None = None, start: float = 1000.0,
+                 appear: Mapping[str, float] | None = None) -> None:
         self.clock = FakeClock(start)
         timeline = timeline or {}
         self.stores = {
-            "udts": TaskStore(udts_items, id_key="TaskId", clock=self.clock, timeline=timeline),
-            "dds": TaskStore(dds_items, clock=self.clock, timeline=timeline),
-            "rds": TaskStore(rds_items, clock=self.clock, timeline=timeline),
+            "udts": TaskStore(udts_items, id_key="TaskId", clock=self.clock, timeline=timeline, appear=appear),
+            "dds": TaskStore(dds_items, clock=self.clock, timeline=timeline, appear=appear),
+            "rds": TaskStore(rds_items, clock=self.clock, timeline=timeline, appear=appear),
         }
         handlers = {"ucloud.test": ucloud_api(self.stores["udts"]), "dds.test": huawei_api(self.stores["dds"], dds_created),
                     "rds.test": huawei_api(self.stores["rds"])}

@@ -60,6 +60,13 @@ def test_synced_tasks_pass_with_target_synced_and_a_task_never_read_fails_at_the
         ("failure", "timeout", "not finished at the timeout; last status never read")]
 
 
+def test_a_task_not_visible_yet_at_the_timeout_says_so_in_every_report():
+    late = dict(row("rds", "r9", status=None, state="pending"), not_found_for=30.0)
+    assert cases({"outcome": "timeout", "tasks": [late], "elapsed": 30})[1][0][3] == [
+        ("failure", "timeout", "not finished at the timeout; last status not visible yet, looked for 30s")]
+    assert "| rds | r9 | pending | not visible yet, looked for 30s | not finished |  |" in step_summary({"outcome": "timeout", "tasks": [late]})
+
+
 def test_an_error_or_a_failure_without_tasks_is_one_errored_testcase_so_the_report_is_never_empty():
     for outcome, msg in (("error", "tasks: nothing to wait for"), ("failed", "No task matched the selectors; set allow_empty")):
         suite, found = cases({"outcome": outcome, "msg": msg, "tasks": []})

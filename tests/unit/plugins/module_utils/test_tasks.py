@@ -20,7 +20,8 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Sele
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_apis import TaskStore
 
-WAIT_DEFAULTS = {"wait": False, "wait_timeout": 600, "wait_sleep": 5, "wait_for": "terminal", "wait_fail_fast": True}
+WAIT_DEFAULTS = {"wait": False, "wait_timeout": 600, "wait_sleep": 5, "wait_for": "terminal", "wait_fail_fast": True,
+                 "wait_not_found_grace": 60}
 
 
 def task(task_id, status="Running", **fields):
