@@ -149,8 +149,9 @@ def main(argv: list[str]) -> int:
     if args.command == 'publish':
         with open(RECORD, encoding='utf-8') as handle:
             run = json.load(handle)
-        if not run['passed']:
-            print('the last make test run did not pass; nothing published', file=sys.stderr)
+        if not run['passed'] or run['dirty']:
+            print('the last make test run %s; nothing published' % ('did not pass' if not run['passed'] else 'had uncommitted changes'),
+                  file=sys.stderr)
             return 1
         with open(DOCS_JSON, 'w', encoding='utf-8') as handle:
             json.dump(run, handle, indent=2)
