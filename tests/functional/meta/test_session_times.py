@@ -38,7 +38,7 @@ def test_the_readme_table_is_rendered_from_the_published_run():
         page = handle.read()
     assert session_times.render(page, run) == page, 'README.md differs from docs/test-times.json: python tests/tools/session_times.py render'
     # `make test-times` publishes only a passing run of a committed tree; the heading says so either way.
-    assert ('every session passed' in page) is run['passed']
+    assert ('NOT every session passed' not in page) is run['passed']
     assert set(run['sessions']) >= {'pytest', 'sanity', 'sanity-2.17', 'core-2.17', 'core-2.19', 'molecule', 'lint', 'types'}
 
 
