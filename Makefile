@@ -51,7 +51,7 @@ test: bootstrap  ## everything, two sessions at a time, then a summary with each
 	@mkdir -p .build
 	@started=$${DBTASKS_TEST_STARTED:-$$(date +%s)}; load="$$(cut -d' ' -f1-3 /proc/loadavg)"; rc=0; \
 	$(NOX) --parallel $(TEST_JOBS) --allow-parallel -s test 2>&1 | tee .build/test.log || rc=$$?; \
-	cpu="$$(times | tail -n 1)"; \
+	times >.build/test-cpu.txt; cpu="$$(tail -n 1 .build/test-cpu.txt)"; \
 	printf '\nsession times (wall clock, two at a time):\n'; grep -o 'session time: .*' .build/test.log || true; \
 	grep -E '^=+ .*[0-9]+ (passed|failed).* in [0-9.]+s.* =+$$' .build/test.log | sort -t' ' -k2 -n | tail -n 3 || true; \
 	python3 tests/tools/session_times.py record --log .build/test.log --seconds $$(( $$(date +%s) - started )) --cpu "$$cpu" \

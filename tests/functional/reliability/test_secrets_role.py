@@ -69,7 +69,9 @@ def _cases(base_url: str) -> list[Any]:
             (Run(target + '_security_token', target, dict(tasks=DONE[:2], huaweicloud=dict(huawei, security_token=SECURITY_TOKEN)), None), None),
             (Run(target + '_wrong_security_token', target,
                  dict(tasks=DONE[:2], huaweicloud=dict(huawei, security_token=WRONG_SECRETS['security_token'])), 'APIGW.0301'), None),
-            (Run(target + '_unknown_id', target, dict(both, tasks=[{'provider': 'rds', 'id': 'no-such-task-0000'}]), 'HTTP 404'), None),
+            # A 1-second grace: the message after the grace carries the API's error, and the wait ends in seconds, not 60.
+            (Run(target + '_unknown_id', target, dict(both, tasks=[{'provider': 'rds', 'id': 'no-such-task-0000'}], not_found_grace=1, **QUICK),
+                 'HTTP 404'), None),
             (Run(target + '_bad_input', target, dict(both, tasks=DONE, poll_interval=0), 'poll_interval'), None),
             (Run(target + '_refused', target, dict(tasks=DONE[:1], huaweicloud=dict(huawei, endpoint='http://127.0.0.1:9', retries=0), **QUICK),
                  'cannot connect'), None),
