@@ -22,9 +22,12 @@ def link_collection() -> bool:
     if os.path.realpath(LINK) == os.path.realpath(REPO_ROOT):
         return False
     os.makedirs(os.path.dirname(LINK), exist_ok=True)
-    if os.path.lexists(LINK):
-        os.unlink(LINK)
-    os.symlink(os.path.join('..', '..', '..'), LINK)
+    # Parallel nox sessions make it at the same moment: a link made beside ours, then renamed over the path, is atomic.
+    made = '%s.%d' % (LINK, os.getpid())
+    if os.path.lexists(made):
+        os.unlink(made)
+    os.symlink(os.path.join('..', '..', '..'), made)
+    os.replace(made, LINK)
     return True
 
 
