@@ -41,7 +41,7 @@ LOCKS = {
 # ansible-test's own caches (sanity venvs, the get-pip script) go to a HOME of their own, never the user's ~/.ansible.
 ANSIBLE_TEST_HOME = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'dbtasks-cloud' / 'ansible-test-home'
 # Python versions ansible-test checks the modules with (README "How the tests run" says why these).
-SANITY_TARGETS = {'dev': ('3.9', '3.12', '3.13'), '2.17': ('3.11',)}
+SANITY_TARGETS = {'dev': ('3.9', '3.13'), '2.17': ('3.11',)}
 # pytest workers: the functional tests mostly wait on subprocesses and the emulator's clock, so more than the cores.
 PYTEST_WORKERS = os.environ.get('PYTEST_WORKERS', '4')
 
@@ -91,8 +91,8 @@ def pytest(session: nox.Session) -> None:
 
 def core_matrix(session: nox.Session) -> None:
     """Every unit test, plus the functional tests marked core_smoke (the paths that depend on ansible-core's version)."""
-    # two workers: the unit tests only need the cores, and the few smoke tests then wait on a less loaded machine
-    session.run(*pytest_command(session, '2', ['tests/unit', 'tests/functional', '-m', 'unit or (core_smoke and not emulator_variant)']))
+    # one process: beside the pytest session the cores are busy, and a second worker would only collect everything again
+    session.run(*pytest_command(session, '0', ['tests/unit', 'tests/functional', '-m', 'unit or (core_smoke and not emulator_variant)']))
 
 
 for _core in ('2.17', '2.19'):
@@ -279,8 +279,9 @@ def lock(session: nox.Session) -> None:
 # What `make test` and CI run, in the order `nox --parallel 2` starts them: pytest (4 workers, mostly waiting on
 # Ansible and the emulator's clock) beside the single-process sessions; the unit-test-heavy core sessions, which keep
 # both cores busy, after it, so that the functional tests' timing is not starved.
-TEST_SESSIONS = ['pytest', 'sanity', 'sanity-2.17', 'molecule', 'lint', 'docs', 'galaxy', 'core-2.17', 'core-2.19', 'types',
-                 'ee', 'changelog']
+# The longest first, the shortest last: two at a time, the run ends when the last one does.
+TEST_SESSIONS = ['pytest', 'sanity', 'core-2.17', 'core-2.19', 'molecule', 'docs', 'lint', 'galaxy', 'sanity-2.17', 'changelog',
+                 'ee', 'types']
 
 
 @nox.session(venv_backend='none', requires=TEST_SESSIONS)
