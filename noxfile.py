@@ -91,8 +91,8 @@ def pytest(session: nox.Session) -> None:
 
 def core_matrix(session: nox.Session) -> None:
     """Every unit test, plus the functional tests marked core_smoke (the paths that depend on ansible-core's version)."""
-    # one process: beside the pytest session the cores are busy, and a second worker would only collect everything again
-    session.run(*pytest_command(session, '0', ['tests/unit', 'tests/functional', '-m', 'unit or (core_smoke and not emulator_variant)']))
+    # two workers: the unit tests only need the cores, and the few smoke tests then wait on a less loaded machine
+    session.run(*pytest_command(session, '2', ['tests/unit', 'tests/functional', '-m', 'unit or (core_smoke and not emulator_variant)']))
 
 
 for _core in ('2.17', '2.19'):
