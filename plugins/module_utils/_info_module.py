@@ -6,7 +6,7 @@
 The module passes its provider record (``_providers.py``); the record's
 ``TaskSource`` knows how to read one page and one task. Selection and the
 result shape live here; reading is ``_tracker.py``, waiting the engine in
-``_wait.py`` (the same one task_wait uses). User-facing rules are in ``docs/modules.md``.
+``_wait.py`` and ``_watch.py`` (the same one task_wait uses). User-facing rules are in ``docs/modules.md``.
 """
 
 from __future__ import annotations
@@ -28,14 +28,13 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Grac
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import (
     DEFAULT_GRACE,
     WAIT_BOUNDS,
-    Followed,
     TransientErrors,
     Waiter,
     WaitTimeout,
-    Watch,
     check_seconds,
     describe_listed,
 )
+from ansible_collections.dbtasks.cloud.plugins.module_utils._watch import Followed, Watch
 
 WAIT_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     "wait": {"type": "bool", "default": False},

@@ -6,7 +6,7 @@
 The source reads what task_wait reads, through the same pieces: its arguments
 are checked by task_wait's selector rules and connection specs, one client per
 service comes from ``Connections`` (options, environment variables, profiles),
-and every read is the wait engine's (``_wait.py``): a ``Watch`` over the
+and every read is the wait engine's (``_watch.py``): a ``Watch`` over the
 provider's ``FollowedSelections``, the engine's mode for selections followed
 with no end. It never ends, so it has no ``Waiter``: ``ProviderFeed.poll`` is
 one poll of one provider, ``ProviderFeed.events`` turns what changed since the
@@ -42,7 +42,8 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options i
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, Show
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskTracker
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import MAX_INTERVAL, MIN_INTERVAL, FollowedSelections, Watch, check_seconds
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import MAX_INTERVAL, MIN_INTERVAL, check_seconds
+from ansible_collections.dbtasks.cloud.plugins.module_utils._watch import FollowedSelections, Watch
 
 Item = dict[str, Any]
 Raw = dict[str, Any]

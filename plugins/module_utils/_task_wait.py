@@ -33,7 +33,8 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_report im
 )
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import MESSAGE_LIMIT, SHOW, Show, safe_text
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Grace, Selection, TaskSource, TaskTracker
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import FixedInterval, Followed, TransientErrors, Waiter, WaitTimeout, Watch
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import FixedInterval, TransientErrors, Waiter, WaitTimeout
+from ansible_collections.dbtasks.cloud.plugins.module_utils._watch import Followed, Watch
 
 
 class TaskWait:

@@ -22,7 +22,8 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_wait_options import TaskRef, WaitPlan
 from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show, safe_text
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import not_found_for
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Unreadable, WaitTimeout, Watch, describe_unreadable, not_visible_text
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Unreadable, WaitTimeout, describe_unreadable, not_visible_text
+from ansible_collections.dbtasks.cloud.plugins.module_utils._watch import Watch
 
 Item = dict[str, Any]
 Key = tuple[str, str]

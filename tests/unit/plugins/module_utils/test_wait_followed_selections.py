@@ -18,7 +18,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._runtime import Conn
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import normalized
 from ansible_collections.dbtasks.cloud.plugins.module_utils._task_events import parse_source_args
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskTracker
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import FollowedSelections, Watch
+from ansible_collections.dbtasks.cloud.plugins.module_utils._watch import FollowedSelections, Watch
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import json_response
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.task_wait_fakes import HUAWEI, Clouds, huawei
 
