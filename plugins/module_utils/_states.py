@@ -35,10 +35,18 @@ _WORD_BOUNDARY_AFTER_LOWER = re.compile(r"([a-z0-9])([A-Z])")
 _MAX_STATUS_TEXT = 80
 # Most values of decoded JSON: returned by snake_keys at once, before the slower Mapping check.
 _JSON_SCALARS = (str, int, float, type(None))
+# Decoded JSON is made of exactly these types: looking them up first spares the Mapping (abc) check on every value.
+_JSON_EXACT = {str: "scalar", int: "scalar", float: "scalar", bool: "scalar", type(None): "scalar", dict: "object", list: "array"}
+
+
+def is_object(value: Any) -> bool:
+    """Whether ``value`` is a JSON object (a mapping)."""
+    # Decoded JSON objects are plain dicts: the exact type, looked up first, spares the slower abc check on every field read.
+    return _JSON_EXACT.get(type(value)) == "object" or isinstance(value, Mapping)
 
 
 def _field(raw: Any, key: str) -> Any:
-    return raw.get(key) if isinstance(raw, Mapping) else None
+    return raw.get(key) if is_object(raw) else None
 
 
 def as_count(value: Any) -> int | None:
@@ -131,18 +139,25 @@ def _snake_dict(obj: Mapping[Any, Any]) -> dict[Any, Any]:
     result = {}
     converted = []
     for key, value in obj.items():
-        if isinstance(key, str) and snake_case(key) != key:
-            converted.append((key, value))
+        name = snake_case(key) if isinstance(key, str) else key
+        if name != key:
+            converted.append((key, name, value))
         else:
             result[key] = snake_keys(value)
-    for key, value in converted:
-        name = snake_case(key)
+    for key, name, value in converted:
         result[key if name in result else name] = snake_keys(value)
     return result
 
 
 def snake_keys(obj: Any) -> Any:
     """A copy of ``obj`` with every dict key snake_cased, recursively through dicts and lists; values untouched."""
+    kind = _JSON_EXACT.get(type(obj))
+    if kind == "scalar":
+        return obj
+    if kind == "object":
+        return _snake_dict(obj)
+    if kind == "array":
+        return [snake_keys(item) for item in obj]
     if isinstance(obj, _JSON_SCALARS):
         return obj
     if isinstance(obj, Mapping):

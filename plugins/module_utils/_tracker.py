@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, FetchPage, ListingMemory, Page, fetch_all, fetch_one_page
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
-from ansible_collections.dbtasks.cloud.plugins.module_utils._states import NORMALIZED_FIELDS, normalize_item, normalized
+from ansible_collections.dbtasks.cloud.plugins.module_utils._states import NORMALIZED_FIELDS, is_object, normalize_item, normalized
 
 Raw = dict[str, Any]
 Item = dict[str, Any]
@@ -89,7 +89,7 @@ class TaskSource:
     @staticmethod
     def field(raw: Any, key: str) -> Any:
         """``raw[key]``, or None when absent or when the API sent something other than an object."""
-        return raw.get(key) if isinstance(raw, Mapping) else None
+        return raw.get(key) if is_object(raw) else None
 
     def raw_id(self, raw: Any) -> Any:
         """The task's id, or None when the API sent none or something that is no id (a list, an object, a bool)."""
