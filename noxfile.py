@@ -28,6 +28,11 @@ sys.path.insert(0, str(ROOT / 'tests' / 'tools'))
 from collection_link import link_collection  # noqa: E402  pylint: disable=wrong-import-position
 from pythons import find_python  # noqa: E402  pylint: disable=wrong-import-position
 
+# uv installs no bytecode, so with PYTHONDONTWRITEBYTECODE set (as in some CI images) every ansible, ansible-playbook
+# and module process would compile ansible-core and requests from source again: about 1 s of CPU per ansible run,
+# thousands of times per `make test`. The sessions' venvs are the tool's own (.nox/), so Python may cache bytecode there.
+os.environ.pop('PYTHONDONTWRITEBYTECODE', None)
+
 nox.options.default_venv_backend = 'uv'
 nox.options.reuse_venv = 'yes'
 nox.options.error_on_missing_interpreters = True
