@@ -9,7 +9,10 @@ copy forgets one. Nothing here imports the collection.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+from typing import Any
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # `make link` keeps .build/ansible_collections/dbtasks/cloud pointing at the checkout.
@@ -32,5 +35,36 @@ def ansible_env(workdir: str) -> dict[str, str]:
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_LOCALHOST_WARNING': 'false',
         'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+        # saved_values() reads results from the default callback's JSON, whatever the developer's shell prefers
+        'ANSIBLE_STDOUT_CALLBACK': 'default',
+        'ANSIBLE_CALLBACK_RESULT_FORMAT': 'json',
     })
     return env
+
+
+_SAVED = 'dbtasks-tests-saved-value '
+_HOST_RESULT = re.compile(r'^ok: \[([^\]]+)\] => ', re.MULTILINE)
+
+
+def save_task(expression: str, name: str = 'Save the registered results') -> dict[str, Any]:
+    """A task printing ``expression`` as JSON for ``saved_values``.
+
+    A debug task runs in the controller; copying the value to a file instead would cost two module runs
+    (stat and copy), about a second of CPU per playbook, which over the suite is tens of seconds.
+    """
+    return {'name': name, 'ansible.builtin.debug': {'msg': _SAVED + '{{ %s | to_json }}' % expression}}
+
+
+def saved_values(stdout: str) -> dict[str, Any]:
+    """{host: the value its ``save_task`` printed}; a host whose play ended before the task is missing."""
+    decoder = json.JSONDecoder()
+    saved = {}
+    for match in _HOST_RESULT.finditer(stdout):
+        try:
+            printed, dummy = decoder.raw_decode(stdout, match.end())
+        except ValueError:
+            continue
+        message = printed.get('msg') if isinstance(printed, dict) else None
+        if isinstance(message, str) and message.startswith(_SAVED):
+            saved[match.group(1)] = json.loads(message[len(_SAVED):])
+    return saved

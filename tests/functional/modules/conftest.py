@@ -22,7 +22,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from tests.emulator.ansible_env import ansible_env
+from tests.emulator.ansible_env import ansible_env, save_task, saved_values
 from tests.emulator.launcher import EmulatorProcess
 
 BIN_DIR = os.path.dirname(sys.executable)
@@ -73,14 +73,11 @@ class AnsibleRunner:
                  extra_env: dict[str, str | None] | None = None) -> tuple[int, dict[str, Any], str]:
         """Run ``tasks`` in one play on localhost; returns (exit code, {register name: result}, output).
 
-        A last task writes every registered result to a JSON file, so tests assert on the real module results.
+        A last task prints every registered result (``save_task``), so tests assert on the real module results.
         """
         self._playbooks += 1
-        results_path = os.path.join(self.workdir, 'results-%d.json' % self._playbooks)
         registered = [task['register'] for task in tasks if 'register' in task]
-        dump = {'name': 'Save the registered results', 'ansible.builtin.copy': {
-            'dest': results_path, 'mode': '0600',
-            'content': '{{ %s | to_json }}' % ('{%s}' % ', '.join("'%s': %s" % (name, name) for name in registered))}}
+        dump = save_task('{%s}' % ', '.join("'%s': %s" % (name, name) for name in registered))
         play = dict({'name': 'dbtasks.cloud modules against the emulator', 'hosts': 'localhost', 'connection': 'local',
                      'gather_facts': False, 'tasks': tasks + [dump]}, **(play_options or {}))
         path = os.path.join(self.workdir, 'playbook-%d.yml' % self._playbooks)
@@ -88,10 +85,7 @@ class AnsibleRunner:
             yaml.safe_dump([play], handle, sort_keys=False)
         done = self._run([os.path.join(BIN_DIR, 'ansible-playbook'), '-i', 'localhost,', path], extra_env)
         output = done.stdout + done.stderr
-        results = {}
-        if os.path.exists(results_path):
-            with open(results_path, encoding='utf-8') as handle:
-                results = json.load(handle)
+        results = saved_values(done.stdout).get('localhost', {})
         return done.returncode, results, output
 
 

@@ -13,13 +13,13 @@ expected duration (a server that is not cut off keeps a request for a minute), n
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from tests.emulator.ansible_env import save_task, saved_values
 from tests.functional.reliability.hostile import HostileServer
 from tests.functional.reliability.support import (
     HOSTILE_TOTALS,
@@ -198,22 +198,20 @@ def test_memory_stays_bounded_in_the_module_process(tally: dict[str, Any], tmp_p
 
 def test_task_wait_ends_at_its_timeout_against_a_dripping_server(tally: dict[str, Any], tmp_path: Any) -> None:
     """The wait's deadline bounds each request too: a request may not outlive the wait (30 s timeout per request here)."""
-    results = str(tmp_path / 'waited.json')
     with HostileServer('drip', drip_for=60) as server:
         huawei = dict(connection_args('rds', server.base_url), timeout=30, retries=4)
         wait = {'tasks': [{'provider': 'rds', 'id': 'ba' + '0' * 30}], 'timeout': 3, 'poll_interval': 1, 'huaweicloud': huawei}
         tasks = [
             {'name': 'Wait', 'dbtasks.cloud.task_wait': wait, 'register': 'waited', 'ignore_errors': True},
-            {'name': 'Save', 'ansible.builtin.copy': {'dest': results, 'mode': '0600', 'content': '{{ waited | to_json }}'}},
+            save_task('waited'),
         ]
         started = time.monotonic()
         code, stdout, stderr = AnsibleVerbose(str(tmp_path)).playbook(
             [{'name': 'task_wait', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False, 'tasks': tasks}], 'drip')
         elapsed = time.monotonic() - started
     tally['traceback'] = 'Traceback' in stdout + stderr
-    assert code == 0 and os.path.exists(results), stdout[-3000:] + stderr[-3000:]
-    with open(results, encoding='utf-8') as handle:
-        waited = json.load(handle)
+    waited = saved_values(stdout).get('localhost')
+    assert code == 0 and waited, stdout[-3000:] + stderr[-3000:]
     assert waited['failed'] and waited['outcome'] == 'timeout', waited.get('msg')
     # Either the request hit its deadline, or (the engine reads each provider in a thread) the read was still dripping.
     assert any(words in waited['msg'] for words in ('time left before the deadline', 'no time left', 'rds has not answered since')), waited['msg']

@@ -10,12 +10,12 @@ case sent a request; each message must name the option.
 
 from __future__ import annotations
 
-import json
 from typing import Any, NamedTuple
 
 import pytest
 
 from tests.emulator import credentials
+from tests.emulator.ansible_env import save_task, saved_values
 from tests.functional.reliability.support import AnsibleVerbose
 
 ROLE = 'role'
@@ -96,17 +96,15 @@ def _case_block(case: BadInput, base_url: str) -> dict[str, Any]:
 def outcomes(_emulator_process: Any, tmp_path_factory: Any) -> dict[str, Any]:
     """Every case run once, in one playbook: {case name: failure message}, and the emulator's counters after the play."""
     workdir = tmp_path_factory.mktemp('role-bad-inputs')
-    results = str(workdir / 'failures.json')
     base_url = _emulator_process.base_url
     tasks = [_case_block(case, base_url) for case in CATALOGUE]
-    tasks.append({'name': 'Save', 'ansible.builtin.copy': {'dest': results, 'mode': '0600', 'content': '{{ failures | to_json }}'}})
+    tasks.append(save_task('failures'))
     play = {'name': 'Bad inputs of the role and task_wait', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
             'vars': {'failures': {}}, 'tasks': tasks}
     _emulator_process.reset()
     code, stdout, stderr = AnsibleVerbose(str(workdir)).playbook([play], 'role-bad-inputs')
     assert code == 0, stdout[-3000:] + stderr[-3000:]
-    with open(results, encoding='utf-8') as handle:
-        failures = json.load(handle)
+    failures = saved_values(stdout)['localhost']
     return {'failures': failures, 'stats': _emulator_process.stats()}
 
 

@@ -8,14 +8,15 @@ How: see secrets_support.py. The role and task_wait are in test_secrets_role.py.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from collections.abc import Iterator
 from typing import Any, Optional
 from urllib.parse import quote, quote_plus
 
 import pytest
 
+from tests.emulator.ansible_env import save_task, saved_values
 from tests.functional.reliability.secrets_support import (
     ACCESS_KEY,
     AUTH_TOKEN,
@@ -33,7 +34,7 @@ from tests.functional.reliability.secrets_support import (
     all_secrets,
     check_runs,
     connection,
-    fault_task,
+    emulator_with_faults,
     find_leaks,
     recording_emulators,
 )
@@ -94,25 +95,17 @@ def _task(run: Run, provider: str, base_url: str) -> dict[str, Any]:
     return task
 
 
-def build_playbook(phases: dict[str, list[Phase]], base_urls: dict[str, str], results_dir: str) -> list[dict[str, Any]]:
+def build_playbook(phases: dict[str, list[Phase]], phase_urls: dict[str, list[str]]) -> list[dict[str, Any]]:
     """One play over one host per provider (all local), free strategy: the providers' runs go in parallel.
 
-    Each host has its own emulator, so the faults one host sets never reach another.
+    Each phase runs against an emulator of its own (``phase_urls``, in the order of the phases), so the faults of
+    one phase never reach another phase or another provider.
     """
     tasks: list[dict[str, Any]] = []
     for provider, provider_phases in phases.items():
-        host_tasks: list[dict[str, Any]] = []
-        registers = []
-        for faults, runs in provider_phases:
-            if faults:
-                host_tasks.append(fault_task(base_urls[provider], faults))
-            host_tasks += [_task(run, provider, base_urls[provider]) for run in runs]
-            registers += [run.register for run in runs]
-            if faults:
-                host_tasks.append(fault_task(base_urls[provider], None))
-        content = '{{ {%s} | to_json }}' % ', '.join("'%s': %s" % (name, name) for name in registers)
-        host_tasks.append({'name': 'Save the results', 'ansible.builtin.copy': {
-            'dest': os.path.join(results_dir, provider + '.json'), 'mode': '0600', 'content': content}})
+        runs = [(run, url) for (dummy, phase_runs), url in zip(provider_phases, phase_urls[provider]) for run in phase_runs]
+        host_tasks = [_task(run, provider, url) for run, url in runs]
+        host_tasks.append(save_task('{%s}' % ', '.join("'%s': %s" % (run.register, run.register) for run, dummy in runs), 'Save the results'))
         tasks.append({'name': provider, 'when': "inventory_hostname == '%s'" % provider, 'block': host_tasks})
     return [{'name': 'Every module on every path', 'hosts': 'all', 'strategy': 'free', 'gather_facts': False, 'tasks': tasks}]
 
@@ -129,13 +122,15 @@ def test_modules_never_show_secrets(recorded: Recorded, tmp_path: Any) -> None:
     ansible = AnsibleVerbose(str(tmp_path))
     inventory = tmp_path / 'inventory'
     inventory.write_text(''.join('%s ansible_connection=local\n' % provider for provider in MODULE_NAMES))
-    code, stdout, stderr = ansible.playbook(build_playbook(phases, recorded.base_urls, str(tmp_path)), 'secrets-modules', inventory=str(inventory))
+    with contextlib.ExitStack() as stack:
+        phase_urls = {provider: [emulator_with_faults(stack, faults) if faults else recorded.base_urls[provider] for faults, dummy in provider_phases]
+                      for provider, provider_phases in phases.items()}
+        code, stdout, stderr = ansible.playbook(build_playbook(phases, phase_urls), 'secrets-modules', inventory=str(inventory))
     SECRET_TOTALS.processes += 1
     assert code == 0, stdout[-3000:] + stderr[-3000:]
     results: dict[str, Any] = {}
-    for provider in MODULE_NAMES:
-        with open(str(tmp_path / (provider + '.json')), encoding='utf-8') as handle:
-            results.update(json.load(handle))
+    for provider_results in saved_values(stdout).values():
+        results.update(provider_results)
     assert recorded.sent.ucloud_signatures >= 10 and recorded.sent.huawei_signatures >= 20, 'signatures were not recorded'
     runs = [run for provider_phases in phases.values() for dummy, phase_runs in provider_phases for run in phase_runs]
     problems = check_runs(runs, results, [stdout, stderr], all_secrets(recorded.sent))
