@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -55,16 +56,28 @@ def save_task(expression: str, name: str = 'Save the registered results') -> dic
     return {'name': name, 'ansible.builtin.debug': {'msg': _SAVED + '{{ %s | to_json }}' % expression}}
 
 
-def saved_values(stdout: str) -> dict[str, Any]:
-    """{host: the value its ``save_task`` printed}; a host whose play ended before the task is missing."""
+def _saved_blocks(stdout: str) -> Iterator[tuple[str, Any, int, int]]:
+    """(host, value, start, end) of each value a ``save_task`` printed in ``stdout``."""
     decoder = json.JSONDecoder()
-    saved = {}
     for match in _HOST_RESULT.finditer(stdout):
         try:
-            printed, dummy = decoder.raw_decode(stdout, match.end())
+            printed, end = decoder.raw_decode(stdout, match.end())
         except ValueError:
             continue
         message = printed.get('msg') if isinstance(printed, dict) else None
         if isinstance(message, str) and message.startswith(_SAVED):
-            saved[match.group(1)] = json.loads(message[len(_SAVED):])
-    return saved
+            yield match.group(1), json.loads(message[len(_SAVED):]), match.start(), end
+
+
+def saved_values(stdout: str) -> dict[str, Any]:
+    """{host: the value its ``save_task`` printed}; a host whose play ended before the task is missing."""
+    return {host: value for host, value, dummy, dummy_end in _saved_blocks(stdout)}
+
+
+def without_saved_values(stdout: str) -> str:
+    """``stdout`` as a user would see it without the save task: none of the saved results printed."""
+    kept, position = [], 0
+    for dummy, dummy_value, start, end in _saved_blocks(stdout):
+        kept.append(stdout[position:start])
+        position = end
+    return ''.join(kept) + stdout[position:]

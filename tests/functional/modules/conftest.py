@@ -22,7 +22,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from tests.emulator.ansible_env import ansible_env, save_task, saved_values
+from tests.emulator.ansible_env import ansible_env, save_task, saved_values, without_saved_values
 from tests.emulator.launcher import EmulatorProcess
 
 BIN_DIR = os.path.dirname(sys.executable)
@@ -71,7 +71,7 @@ class AnsibleRunner:
 
     def playbook(self, tasks: list[dict[str, Any]], play_options: dict[str, Any] | None = None,
                  extra_env: dict[str, str | None] | None = None) -> tuple[int, dict[str, Any], str]:
-        """Run ``tasks`` in one play on localhost; returns (exit code, {register name: result}, output).
+        """Run ``tasks`` in one play on localhost; returns (exit code, {register name: result}, output without the results).
 
         A last task prints every registered result (``save_task``), so tests assert on the real module results.
         """
@@ -84,7 +84,7 @@ class AnsibleRunner:
         with open(path, 'w', encoding='utf-8') as handle:
             yaml.safe_dump([play], handle, sort_keys=False)
         done = self._run([os.path.join(BIN_DIR, 'ansible-playbook'), '-i', 'localhost,', path], extra_env)
-        output = done.stdout + done.stderr
+        output = without_saved_values(done.stdout) + done.stderr
         results = saved_values(done.stdout).get('localhost', {})
         return done.returncode, results, output
 
