@@ -95,7 +95,9 @@ def pytest(session: nox.Session) -> None:
 
 
 def core_matrix(session: nox.Session) -> None:
-    """Every unit test, plus the functional tests marked core_smoke (the paths that depend on ansible-core's version)."""
+    """Every unit test (property tests: a quarter of the examples), and the functional tests marked core_smoke (the version-sensitive paths)."""
+    # the properties are of code that is the same on every ansible-core (tests/unit/plugins/module_utils/examples.py)
+    session.env['DBTASKS_EXAMPLES_SCALE'] = '0.25'
     # two workers: the unit tests only need the cores, and the few smoke tests then wait on a less loaded machine
     session.run(*pytest_command(session, '2', ['tests/unit', 'tests/functional', '-m', 'unit or (core_smoke and not emulator_variant)']))
 

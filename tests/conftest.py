@@ -10,6 +10,8 @@
   (the older ansible-core sessions select ``unit or (core_smoke and not emulator_variant)``: the emulator's mode does not
   change what ansible-core does).
 - tests/tools/pytest_assertions.py fails a test function that asserts nothing.
+- Hypothesis's profile: its default number of examples, scaled by ``DBTASKS_EXAMPLES_SCALE``
+  (tests/unit/plugins/module_utils/examples.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ for _path in (BUILD, REPO_ROOT):
         sys.path.insert(0, _path)
 
 pytest_plugins = ['pytester', 'tests.tools.pytest_assertions']
+
+# before any test module makes its Hypothesis settings, which inherit the profile loaded then
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.examples import load_profile  # noqa: E402  pylint: disable=wrong-import-position
+
+load_profile()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -52,4 +52,4 @@ def test_a_run_is_recorded_from_its_log_without_the_repeated_summary(tmp_path, m
     assert run['pytest'] == ['1 failed, 20 passed'] and run['load_average_at_start'] == [0.81, 2.51, 2.41]
     block = session_times.block(run)
     assert '**7 min 32 s**' in block and 'NOT every session passed' in block
-    assert '| `core-2.17` | Every unit test, plus the functional tests marked core_smoke' in block
+    assert '| `core-2.17` | Every unit test (property tests: a quarter of the examples), and the functional tests marked core_smoke' in block

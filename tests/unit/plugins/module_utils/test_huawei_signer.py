@@ -25,6 +25,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_signer impor
     signature,
     string_to_sign,
 )
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.examples import examples
 
 # The worked example of the Huawei API signing guide (docs/api-reference.md, "Huawei signing").
 AK = "QTWAOYTTINDUT2QVKYUC"
@@ -163,7 +164,7 @@ def _recomputed_signature(signed, method, body, secret_key):
     return signature(secret_key, string_to_sign(text, signed.headers["X-Sdk-Date"]))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(query=st.dictionaries(TRICKY_TEXT, QUERY_VALUES, max_size=5))
 def test_canonical_query_round_trips_through_urllib(query):
     text = canonical_query(query)
@@ -172,7 +173,7 @@ def test_canonical_query_round_trips_through_urllib(query):
     assert set(text) <= set(string.ascii_letters + string.digits + "-._~%&=")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(segments=st.lists(TRICKY_TEXT, max_size=5))
 def test_canonical_uri_is_idempotent_and_ignores_prior_encoding(segments):
     path = "/" + "/".join(segments)
@@ -184,7 +185,7 @@ def test_canonical_uri_is_idempotent_and_ignores_prior_encoding(segments):
         assert unquote(result).rstrip("/") == path.rstrip("/")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
     segments=st.lists(TRICKY_TEXT.filter(lambda text: not set(text) & set("/?#")), min_size=1, max_size=4),

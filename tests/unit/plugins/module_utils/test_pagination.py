@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, ListingMemory, Page, fetch_all, fetch_one_page
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.examples import examples
 
 FAULTS = ("empty", "repeat", "total_up", "total_down", "total_missing", "ignore_offset")
 RECOVERABLE_WHEN_LASTING = {"repeat", "total_up", "total_down", "total_missing"}
@@ -548,7 +549,7 @@ def test_bad_settings_are_rejected_before_any_request(kwargs):
     assert api.calls == []
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     count=st.integers(min_value=0, max_value=400),
     page_size=st.integers(min_value=1, max_value=60),

@@ -35,6 +35,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import read
 from ansible_collections.dbtasks.cloud.plugins.module_utils._transport import HttpResponse
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_client import UCloudClient
 from ansible_collections.dbtasks.cloud.plugins.modules import dds_job_info, rds_task_info, udts_task_info
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.examples import examples
 from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.fakes import FakeClock, FakeTransport, run_module
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=16))
@@ -73,7 +74,7 @@ HUAWEI_LIST_BODIES = st.fixed_dictionaries({}, optional={"jobs": st.one_of(st.li
                                                          "tasks": st.one_of(st.lists(ITEMS, max_size=6), JSON_VALUES),
                                                          "job": ITEMS, "total_count": TOTALS, "error_code": JSON_VALUES,
                                                          "error_msg": JSON_VALUES})
-SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(deadline=None, max_examples=examples(150), suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -184,19 +185,19 @@ UCLOUD_ARGS = {"public_key": "pub", "private_key": "private-key-value", "base_ur
 HUAWEI_ARGS = {"access_key": "AK", "secret_key": "secret-key-value", "project_id": "p1", "endpoint": "https://api.test"}
 
 
-@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(UCLOUD_LIST_BODIES, min_size=1, max_size=4), st.sampled_from([{}, {"task_id": "udts-1"}, {"task_ids": ["a", "b"]}]))
 def test_udts_module_over_arbitrary_answers(bodies, selection):
     _assert_clean_outcome(_run(udts_task_info.main, dict(UCLOUD_ARGS, **selection), bodies), "tasks")
 
 
-@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(HUAWEI_LIST_BODIES, min_size=1, max_size=4), st.sampled_from([{}, {"job_id": "j1"}, {"job_ids": ["a", "b"]}]))
 def test_dds_module_over_arbitrary_answers(bodies, selection):
     _assert_clean_outcome(_run(dds_job_info.main, dict(HUAWEI_ARGS, **selection), bodies), "jobs")
 
 
-@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(HUAWEI_LIST_BODIES, min_size=1, max_size=4), st.sampled_from([{}, {"job_id": "j1"}, {"job_ids": ["a", "b"]}]))
 def test_rds_module_over_arbitrary_answers(bodies, selection):
     _assert_clean_outcome(_run(rds_task_info.main, dict(HUAWEI_ARGS, **selection), bodies), "tasks")

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._huawei_signer import sign_request
 from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_signer import encode_value, sign_ucloud_params
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.examples import examples
 
 SDK_MISSING = "the official SDK is a test-only requirement (requirements/*.in); install it to run the cross-check"
-CROSSCHECK = settings(max_examples=300, deadline=None)
+CROSSCHECK = settings(max_examples=examples(300), deadline=None)
 
 TRICKY_TEXT = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)), st.sampled_from(list(" +&=~*'!/%"))), max_size=10)
 SECRET_TEXT = TRICKY_TEXT.filter(bool)

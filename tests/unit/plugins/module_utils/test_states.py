@@ -25,6 +25,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._states import (
     snake_case,
     snake_keys,
 )
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.examples import examples
 
 UDTS_TABLE = [
     ("Created", "pending"),
@@ -360,7 +361,7 @@ def _count_keys(value):
     return 0
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=examples(300))
 @given(st.sampled_from(list(PROVIDERS)), ITEMS)
 def test_arbitrary_json_only_raises_our_errors(provider, raw):
     state, warning = map_state(PROVIDERS[provider], raw)

@@ -19,6 +19,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._ucloud_signer impor
     sign_ucloud_params,
     ucloud_signature,
 )
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.examples import examples
 
 DOC_PRIVATE_KEY = "46f09bb9fab4f12dfc160dae12273d5332b5debe"
 DESCRIBE = {"Action": "DescribeUHostInstance", "Region": "cn-bj2", "Limit": 10}
@@ -116,14 +117,14 @@ def test_missing_keys_are_refused_without_echoing_them(public_key, private_key):
     assert "SECRET-PRIVATE-1" not in str(raised.value) and "PUBLIC-1" not in str(raised.value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(params=PARAMS, private_key=TRICKY_TEXT)
 def test_signature_follows_the_reference_formula(params, private_key):
     flat = flatten_params({key: value for key, value in params.items() if key != "Signature"})
     assert ucloud_signature(params, private_key) == reference_signature(flat, private_key)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(params=PARAMS)
 def test_flatten_paths_lead_back_to_their_leaves(params):
     flat = flatten_params(params)
@@ -146,7 +147,7 @@ def _count_leaves(value):
     return 0 if value is None else 1
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(params=PARAMS, public_key=TRICKY_TEXT.filter(bool), private_key=TRICKY_TEXT.filter(bool), seed=st.integers(0, 2 ** 32))
 def test_deterministic_order_independent_and_signature_key_ignored(params, public_key, private_key, seed):
     signed = sign_ucloud_params(params, public_key, private_key)
@@ -158,7 +159,7 @@ def test_deterministic_order_independent_and_signature_key_ignored(params, publi
     assert len(signed["Signature"]) == 40 and set(signed["Signature"]) <= set("0123456789abcdef")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(params=PARAMS, private_key=TRICKY_TEXT)
 def test_any_change_of_a_value_changes_the_signature(params, private_key):
     flat = flatten_params(params)
@@ -168,7 +169,7 @@ def test_any_change_of_a_value_changes_the_signature(params, private_key):
     assert ucloud_signature(flat, private_key + "x") != baseline
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(number=st.floats(allow_nan=False, allow_infinity=False))
 def test_floats_never_use_scientific_notation(number):
     text = encode_value(number)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Waiter, WaitResult, WaitTimeout, wait_outcome
+from ansible_collections.dbtasks.cloud.tests.unit.plugins.module_utils.examples import examples
 
 STATUS_OF = {"pending": "Created", "running": "Running", "retrying": "Failed", "synced": "Synced",
              "succeeded": "Completed", "failed": "Failed", "stopped": "Stopped", "unknown": "Paused"}
@@ -175,7 +176,7 @@ def test_the_last_poll_happens_exactly_at_the_deadline():
     assert poll.polled_at == [0, 7, 17.5, 20]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(timeout=st.floats(min_value=0, max_value=1000), first_interval=st.floats(min_value=1, max_value=100),
        min_interval=st.floats(min_value=0.5, max_value=10), extra=st.floats(min_value=0, max_value=100),
        percents=st.lists(st.one_of(st.none(), st.floats(min_value=0, max_value=100)), min_size=1, max_size=30))
