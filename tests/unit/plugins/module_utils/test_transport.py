@@ -346,10 +346,11 @@ def test_no_time_left_sends_nothing(server, time_limit):
 
 def test_a_deadline_never_cuts_a_connection_back_in_the_pool(server):
     httpd, base = server
-    with transport(timeout=0.3) as client:
+    # 1 s: long enough for a local answer on a loaded machine (0.3 s was not, once, beside a full test run)
+    with transport(timeout=1.0) as client:
         for dummy in range(3):
             assert client.send("GET", base + "/", {}).status == 200
-        time.sleep(0.5)  # every watch would have fired by now
+        time.sleep(1.2)  # every watch would have fired by now
         assert client.send("GET", base + "/", {}).body == b'{"ok": true}'
     assert len(httpd.connections) == 1
 
