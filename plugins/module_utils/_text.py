@@ -96,3 +96,8 @@ class Show:
 
 
 SHOW = Show()
+
+
+def format_seconds(seconds: float) -> str:
+    """``4.5s`` below ten seconds, else whole seconds (``46s``)."""
+    return "%.1fs" % seconds if seconds < 10 else "%ds" % round(seconds)

@@ -18,6 +18,7 @@ from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiEr
 from ansible_collections.dbtasks.cloud.plugins.module_utils._pagination import Collected, FetchPage, ListingMemory, Page, fetch_all, fetch_one_page
 from ansible_collections.dbtasks.cloud.plugins.module_utils._provider import Provider
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import NORMALIZED_FIELDS, is_object, normalize_item, normalized
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import format_seconds
 
 Raw = dict[str, Any]
 Item = dict[str, Any]
@@ -206,7 +207,7 @@ class TaskTracker:
             if looked_for < grace.seconds:
                 return unseen_item(task_id, looked_for)
             raise self._named(task_id, error, "was not found in %s of looking (%s is %s)" % (
-                _seconds(looked_for), grace.option, _seconds(grace.seconds)))
+                format_seconds(looked_for), grace.option, format_seconds(grace.seconds)))
         self._missed.pop(task_id, None)
         return self._normalize(raw)
 
@@ -296,10 +297,6 @@ def merge_detail(provider: Provider, listed: Raw, detail: Raw) -> Raw:
     merged = {key: value for key, value in listed.items() if key not in stale}
     merged.update(detail)
     return merged
-
-
-def _seconds(seconds: float) -> str:
-    return "%gs" % round(seconds, 1)
 
 
 def read_page(body: Mapping[str, Any], items_key: str, total_key: str, operation: str) -> Page:

@@ -51,7 +51,7 @@ from typing import Any, Callable, NamedTuple, Optional
 
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError, DbTasksError, ParameterError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
-from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show, format_seconds
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import not_found_for
 
 TARGETS = ("terminal", "synced")
@@ -113,11 +113,6 @@ def wait_outcome(items: Items, target: str, fail_fast: bool, fail_fast_states: I
     if target == "synced" and "synced" in states:
         return "synced"
     return "succeeded"
-
-
-def format_seconds(seconds: float) -> str:
-    """``4.5s`` below ten seconds, else whole seconds (``46s``)."""
-    return "%.1fs" % seconds if seconds < 10 else "%ds" % round(seconds)
 
 
 def describe_item(item: Item, show: Show = SHOW) -> str:

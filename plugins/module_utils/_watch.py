@@ -26,9 +26,9 @@ from typing import Any, Callable
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import ApiError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._retry import FINAL_LOOK_SECONDS
 from ansible_collections.dbtasks.cloud.plugins.module_utils._states import ENDED_BADLY, is_done, normalized
-from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show
+from ansible_collections.dbtasks.cloud.plugins.module_utils._text import ERROR_LIMIT, SHOW, Show, format_seconds
 from ansible_collections.dbtasks.cloud.plugins.module_utils._tracker import Selection, TaskSource, TaskTracker, not_found_for
-from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Item, Items, OnTransientError, Unreadable, format_seconds
+from ansible_collections.dbtasks.cloud.plugins.module_utils._wait import Item, Items, OnTransientError, Unreadable
 
 Raw = dict[str, Any]
 

@@ -42,7 +42,7 @@ def test_a_wait_follows_a_job_once_it_appears_and_fails_on_one_that_never_does(e
 
     never = results['never']
     assert never['failed'] is True and never['error_code'] == 1404, never
-    assert "task_id 'udts-never' was not found in " in never['msg'] and 'of looking (wait_not_found_grace is 2s)' in never['msg']
+    assert "task_id 'udts-never' was not found in " in never['msg'] and 'of looking (wait_not_found_grace is 2.0s)' in never['msg']
 
     # the wait started at least a wall second before the job appeared (scenario second 40 at speed 4) and ended once it
     # had run its 16 scenario seconds

@@ -95,7 +95,7 @@ def _environment_cases() -> list[Run]:
     return [
         Run('role_environment', ROLE, {'tasks': DONE}, None),
         Run('role_environment_wrong_key', ROLE, {'tasks': DONE[:2], 'huaweicloud': {'secret_key': WRONG_SECRETS['secret_key']}},
-             'APIGW.0301'),
+            'APIGW.0301'),
         Run('task_wait_environment', ACTION, {'tasks': DONE}, None),
     ]
 

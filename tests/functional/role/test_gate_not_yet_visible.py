@@ -44,7 +44,7 @@ def test_a_task_that_never_appears_fails_once_the_grace_has_passed(gate_for, pro
     run = gate.run(dict(FAST, wait_for_tasks_tasks=[{'provider': provider, 'id': provider + '-never'}], wait_for_tasks_not_found_grace=3))
     assert run.returncode == 2, run.output
     assert "the %s task '%s-never' was not found in " % (provider, provider) in run.output, run.output
-    assert 'of looking (wait_for_tasks_not_found_grace is 3s)' in run.output
+    assert 'of looking (wait_for_tasks_not_found_grace is 3.0s)' in run.output
     looked = [line for dummy, line in run.progress() if 'not visible yet, looked for ' in line]
     assert looked, run.output
     # the API's own error stays in the message, with its code

@@ -159,7 +159,7 @@ def test_secrets_are_masked_in_error_messages(monkeypatch, display):
 def test_an_api_error_fails_with_its_code_and_request_id(monkeypatch, display):
     result = run_action(monkeypatch, rds_cloud(), {"tasks": [{"provider": "rds", "id": "gone"}], "huaweicloud": HUAWEI, "not_found_grace": 0})
     assert (result["failed"], result["outcome"], result["error_code"], result["http_status"]) == (True, "error", "DBS.280404", 404)
-    assert "the rds task 'gone' was not found in 0s of looking (not_found_grace is 0s)" in result["msg"] and result["request_id"] == "req-404"
+    assert "the rds task 'gone' was not found in 0.0s of looking (not_found_grace is 0.0s)" in result["msg"] and result["request_id"] == "req-404"
 
 
 def test_a_failed_wait_is_a_failed_task_with_the_rows(monkeypatch, display):

@@ -138,7 +138,7 @@ def test_an_info_module_wait_counts_a_new_job_as_pending_until_it_appears():
 
 def test_an_info_module_wait_fails_after_its_grace_naming_the_option():
     store = TaskStore([], clock=FakeClock())
-    with pytest.raises(ApiError, match=r"job_id 'ghost' was not found in 23.8s of looking \(wait_not_found_grace is 20s\): The job ghost does not exist"):
+    with pytest.raises(ApiError, match=r"job_id 'ghost' was not found in 24s of looking \(wait_not_found_grace is 20s\): The job ghost does not exist"):
         collect_huawei(DDS, store, NOW, job_id="ghost", wait=True, wait_sleep=5, wait_not_found_grace=20)
     assert store.clock.now - store.start == 23.75  # the first poll after the grace: 0, 5, 12.5, 23.75 (wait_sleep grows 1.5 times)
 

@@ -226,7 +226,7 @@ def test_transient_errors_are_shown_and_the_wait_goes_on():
 
 def test_without_a_grace_an_unknown_task_id_fails_at_the_first_poll_with_the_provider_error():
     clouds = Clouds(rds_items=[huawei("r1")])
-    with pytest.raises(ApiError, match=r"the rds task 'nope' was not found in 0s of looking \(not_found_grace is 0s\): The job nope does not exist"):
+    with pytest.raises(ApiError, match=r"the rds task 'nope' was not found in 0.0s of looking \(not_found_grace is 0.0s\): The job nope does not exist"):
         run_wait(clouds, tasks=[{"provider": "rds", "id": "nope"}], not_found_grace=0)
     assert clouds.elapsed == 0
 
