@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Without project_id, AK/SK and a region find the project through IAM (``GET /v3/projects?name=<region>``, the
 emulator's ``iam.KeystoneListProjects``), once per module run or wait; none or several projects of that name fail
-before any DDS or RDS request. In both emulator modes (docs/authentication.md)."""
+before any DDS or RDS request (docs/authentication.md). The lookup followed by service requests runs in both emulator modes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from tests.emulator.launcher import MODES
 
 TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR_ARGS = ['--scenario', os.path.join(TESTS, 'emulator', 'scenarios', 'demo.yml'), '--speed', '5']
-EMULATOR_MODES = MODES
 PROJECT = credentials.HUAWEI_PROJECT_ID
 RDS_JOB = '676e9f17f9b74289883a44a47b8101f5'
 DDS_JOB = '2f406db7-bdc4-402f-9dc4-2c1b094a5f93'
@@ -28,6 +27,9 @@ def discovering(emulator, region='cn-north-4'):
     return {'HUAWEICLOUD_SDK_PROJECT_ID': None, 'HW_REGION_NAME': region, 'HUAWEICLOUD_SDK_IAM_ENDPOINT': emulator.base_url}
 
 
+# Both emulator modes only where service requests follow the lookup: no reading the strict mode plays concerns IAM,
+# and the other tests send IAM requests only, or none.
+@pytest.mark.emulator_modes(*MODES)
 def test_the_modules_and_task_wait_look_the_project_up_once_per_run_or_wait(ansible_runner):
     emulator = ansible_runner.emulator
     rc, results, output = ansible_runner.playbook([
