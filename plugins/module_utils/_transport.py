@@ -18,10 +18,18 @@ import threading
 import traceback
 import typing as t
 import warnings
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
+from ansible_collections.dbtasks.cloud.plugins.module_utils._body import (
+    ACCEPT_ENCODING,
+    MAX_BODY_BYTES,
+    TooLarge,
+    Undecodable,
+    content_encodings,
+    decode_body,
+    size_text,
+)
 from ansible_collections.dbtasks.cloud.plugins.module_utils._errors import TransportError
 from ansible_collections.dbtasks.cloud.plugins.module_utils._redact import Redactor
 
@@ -43,15 +51,7 @@ COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "dbtasks.cloud/%s" % COLLECTION_VERSION
 # Enough pooled connections for a handful of concurrent page fetches per host.
 POOL_SIZE = 10
-# The most bytes one answer may have, after every Content-Encoding is decoded: a page of tasks is well
-# under 1 MiB, so this only stops an answer that would exhaust the memory of the host running the module.
-MAX_BODY_BYTES = 32 * 1024 * 1024
-# Encodings decoded here, each under MAX_BODY_BYTES; only these are asked for.
-_ENCODINGS = {"gzip": 31, "x-gzip": 31, "deflate": 15}  # zlib wbits: 31 a gzip stream, 15 a zlib stream
-ACCEPT_ENCODING = "gzip, deflate"
-_MAX_ENCODING_LAYERS = 3
 _CHUNK = 64 * 1024
-_INFLATE_STEP = 1024 * 1024
 
 
 class CaseInsensitiveHeaders(Mapping[str, str]):
@@ -152,82 +152,8 @@ _KIND_TEXT = {
 }
 
 
-def _mib(size: int) -> str:
-    return "%d MiB" % (size // (1024 * 1024)) if size % (1024 * 1024) == 0 else "%d bytes" % size
-
-
 def _seconds(value: float) -> str:
     return "%g" % round(value, 2)
-
-
-def content_encodings(header: str | None) -> list[str]:
-    """The encodings of ``Content-Encoding``, in the order the server applied them (``identity`` left out)."""
-    return [name for name in (part.strip().lower() for part in (header or "").split(",")) if name and name != "identity"]
-
-
-def _inflate(data: bytes, encoding: str, limit: int) -> bytes:
-    """``data`` decoded from one ``encoding`` layer, stopped as soon as the result passes ``limit``."""
-    try:
-        return _inflate_with(data, encoding, _ENCODINGS[encoding], limit)
-    except _Undecodable as err:
-        if encoding != "deflate" or isinstance(err, _TooLarge) or err.truncated:
-            raise
-    # Some servers send deflate without its zlib wrapper; browsers and urllib3 accept that too.
-    return _inflate_with(data, encoding, -15, limit)
-
-
-def _inflate_with(data: bytes, encoding: str, wbits: int, limit: int) -> bytes:
-    """Decoded a step at a time, so a bomb costs ``limit`` bytes of memory and no more."""
-    parts: list[bytes] = []
-    size = 0
-    members = 0
-    while data:
-        members += 1
-        decoder = zlib.decompressobj(wbits)
-        pending = data
-        while True:
-            room = min(_INFLATE_STEP, limit + 1 - size)
-            try:
-                part = decoder.decompress(pending, room)
-            except zlib.error:
-                if members > 1:  # bytes after a complete stream are ignored, as browsers and urllib3 do
-                    return b"".join(parts)
-                raise _Undecodable("%s body that does not decode" % encoding) from None
-            size += len(part)
-            if size > limit:
-                raise _TooLarge("decodes (%s) to more than %s" % (encoding, _mib(limit)))
-            parts.append(part)
-            progressed = bool(part) or len(decoder.unconsumed_tail) < len(pending)
-            pending = decoder.unconsumed_tail
-            if decoder.eof or not progressed or (not pending and len(part) < room):
-                break
-        if not decoder.eof:
-            raise _Undecodable("%s body cut short" % encoding, truncated=True)
-        data = decoder.unused_data if encoding != "deflate" else b""
-    return b"".join(parts)
-
-
-class _Undecodable(Exception):
-    def __init__(self, description: str, truncated: bool = False) -> None:
-        super().__init__(description)
-        self.description = description
-        self.truncated = truncated
-
-
-class _TooLarge(_Undecodable):
-    pass
-
-
-def decode_body(raw: bytes, encodings: list[str], limit: int = MAX_BODY_BYTES) -> bytes:
-    """``raw`` with every Content-Encoding layer undone, each under ``limit``; raises ``_Undecodable``."""
-    unknown = [name for name in encodings if name not in _ENCODINGS]
-    if unknown:
-        raise _Undecodable("Content-Encoding %s, which was not asked for and cannot be decoded" % ", ".join(unknown))
-    if len(encodings) > _MAX_ENCODING_LAYERS:
-        raise _Undecodable("%d stacked Content-Encodings (%s)" % (len(encodings), ", ".join(encodings)))
-    for encoding in reversed(encodings):  # the last one listed was applied last
-        raw = _inflate(raw, encoding, limit)
-    return raw
 
 
 class _Watch:
@@ -450,7 +376,7 @@ class RequestsTransport:
         limit = self.max_body_bytes
         declared = (response.headers.get("Content-Length") or "").strip()
         if declared.isdigit() and int(declared) > limit:
-            return BodyRejected(head, "an answer of %s bytes, more than %s (the most one answer may have)" % (declared, _mib(limit)))
+            return BodyRejected(head, "an answer of %s bytes, more than %s (the most one answer may have)" % (declared, size_text(limit)))
         parts: list[bytes] = []
         size = 0
         while not watch.fired:
@@ -459,15 +385,15 @@ class RequestsTransport:
                 break
             size += len(chunk)
             if size > limit:
-                return BodyRejected(head, "an answer larger than %s (the most one answer may have)" % _mib(limit))
+                return BodyRejected(head, "an answer larger than %s (the most one answer may have)" % size_text(limit))
             parts.append(chunk)
         if watch.fired:  # an answer without Content-Length ends at the shutdown as if complete
             return None
         try:
             content = decode_body(b"".join(parts), content_encodings(response.headers.get("Content-Encoding")), limit)
-        except _TooLarge as err:
+        except TooLarge as err:
             return BodyRejected(head, "an answer that %s (the most one answer may have)" % err.description)
-        except _Undecodable as err:
+        except Undecodable as err:
             return BodyRejected(head, "a %s" % err.description, truncated=err.truncated)
         return HttpResponse(response.status_code, response.headers, content)
 

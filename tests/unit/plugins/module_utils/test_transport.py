@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import gzip
-import os
 import socket
 import struct
 import threading
@@ -436,13 +435,6 @@ def test_insecure_request_warning_is_silenced_per_host():
     assert [str(warning.message).split("'")[1] for warning in caught] == ["other.example"]
 
 
-@pytest.mark.parametrize("header, expected", [
-    (None, []), ("", []), ("gzip", ["gzip"]), ("GZIP, identity", ["gzip"]), (" gzip ,gzip", ["gzip", "gzip"]), ("br", ["br"]),
-])
-def test_content_encodings(header, expected):
-    assert _transport.content_encodings(header) == expected
-
-
 def test_missing_requests_is_recorded_not_raised(monkeypatch):
     import importlib.util
     import sys
@@ -455,13 +447,3 @@ def test_missing_requests_is_recorded_not_raised(monkeypatch):
     assert "Traceback" in module.REQUESTS_IMPORT_ERROR and "requests" in module.REQUESTS_IMPORT_ERROR
     with pytest.raises(RuntimeError):
         module.RequestsTransport(True, None, 1.0, 1.0)
-
-
-@pytest.mark.parametrize("size", [0, 1, _transport._INFLATE_STEP - 1, _transport._INFLATE_STEP, 3 * _transport._INFLATE_STEP + 7])
-def test_decode_body_takes_several_steps_up_to_the_limit_exactly(size):
-    data = os.urandom(size // 2) + b"y" * (size - size // 2)
-    for compress, encoding in ((gzip.compress, "gzip"), (zlib.compress, "deflate")):
-        assert _transport.decode_body(compress(data), [encoding], limit=size) == data
-        if size:
-            with pytest.raises(_transport._TooLarge):
-                _transport.decode_body(compress(data), [encoding], limit=size - 1)
