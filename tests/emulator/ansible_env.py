@@ -56,6 +56,11 @@ def save_task(expression: str, name: str = 'Save the registered results') -> dic
     return {'name': name, 'ansible.builtin.debug': {'msg': _SAVED + '{{ %s | to_json }}' % expression}}
 
 
+def save_registered(names: list[str], name: str = 'Save the registered results') -> dict[str, Any]:
+    """A ``save_task`` for the variables ``names`` registered, as {name: result}."""
+    return save_task('{%s}' % ', '.join("'%s': %s" % (registered, registered) for registered in names), name)
+
+
 def _saved_blocks(stdout: str) -> Iterator[tuple[str, Any, int, int]]:
     """(host, value, start, end) of each value a ``save_task`` printed in ``stdout``."""
     decoder = json.JSONDecoder()

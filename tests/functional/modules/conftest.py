@@ -22,7 +22,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from tests.emulator.ansible_env import ansible_env, save_task, saved_values, without_saved_values
+from tests.emulator.ansible_env import ansible_env, save_registered, saved_values, without_saved_values
 from tests.emulator.launcher import EmulatorProcess
 
 BIN_DIR = os.path.dirname(sys.executable)
@@ -73,11 +73,10 @@ class AnsibleRunner:
                  extra_env: dict[str, str | None] | None = None) -> tuple[int, dict[str, Any], str]:
         """Run ``tasks`` in one play on localhost; returns (exit code, {register name: result}, output without the results).
 
-        A last task prints every registered result (``save_task``), so tests assert on the real module results.
+        A last task prints every registered result (``save_registered``), so tests assert on the real module results.
         """
         self._playbooks += 1
-        registered = [task['register'] for task in tasks if 'register' in task]
-        dump = save_task('{%s}' % ', '.join("'%s': %s" % (name, name) for name in registered))
+        dump = save_registered([task['register'] for task in tasks if 'register' in task])
         play = dict({'name': 'dbtasks.cloud modules against the emulator', 'hosts': 'localhost', 'connection': 'local',
                      'gather_facts': False, 'tasks': tasks + [dump]}, **(play_options or {}))
         path = os.path.join(self.workdir, 'playbook-%d.yml' % self._playbooks)

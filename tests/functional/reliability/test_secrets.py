@@ -16,7 +16,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from tests.emulator.ansible_env import save_task, saved_values
+from tests.emulator.ansible_env import save_registered, saved_values
 from tests.functional.reliability.secrets_support import (
     ACCESS_KEY,
     AUTH_TOKEN,
@@ -105,7 +105,7 @@ def build_playbook(phases: dict[str, list[Phase]], phase_urls: dict[str, list[st
     for provider, provider_phases in phases.items():
         runs = [(run, url) for (dummy, phase_runs), url in zip(provider_phases, phase_urls[provider]) for run in phase_runs]
         host_tasks = [_task(run, provider, url) for run, url in runs]
-        host_tasks.append(save_task('{%s}' % ', '.join("'%s': %s" % (run.register, run.register) for run, dummy in runs), 'Save the results'))
+        host_tasks.append(save_registered([run.register for run, dummy in runs], 'Save the results'))
         tasks.append({'name': provider, 'when': "inventory_hostname == '%s'" % provider, 'block': host_tasks})
     return [{'name': 'Every module on every path', 'hosts': 'all', 'strategy': 'free', 'gather_facts': False, 'tasks': tasks}]
 

@@ -55,7 +55,6 @@ def _cases(base_url: str, failing_urls: dict[str, str]) -> list[Run]:
     ``failing_urls``: emulators that meet every request with one fault (``FAILURES``).
     """
     ucloud, huawei = connection('udts', base_url), connection('rds', base_url)
-    failing = {name: (connection('udts', url), connection('rds', url)) for name, url in failing_urls.items()}
     token = {'auth_token': AUTH_TOKEN, 'project_id': PROJECT_ID, 'endpoint': base_url}
     both = {'ucloud': ucloud, 'huaweicloud': huawei}
     cases: list[Run] = []
@@ -80,10 +79,10 @@ def _cases(base_url: str, failing_urls: dict[str, str]) -> list[Run]:
             Run(target + '_bad_input', target, dict(both, tasks=DONE, poll_interval=0), 'poll_interval'),
             Run(target + '_refused', target, dict(tasks=DONE[:1], huaweicloud=dict(huawei, endpoint='http://127.0.0.1:9', retries=0), **QUICK),
                 'cannot connect'),
-            Run(target + '_api_error', target, dict(tasks=DONE, huaweicloud=dict(failing['http_500'][1], retries=0),
-                                                    ucloud=dict(failing['http_500'][0], retries=0), **QUICK), 'HTTP 500'),
-            Run(target + '_read_timeout', target, dict(both, tasks=DONE[:1], huaweicloud=dict(failing['slow'][1], timeout=0.3, retries=0), **QUICK),
-                'timed out'),
+            Run(target + '_api_error', target, dict(tasks=DONE, huaweicloud=dict(connection('rds', failing_urls['http_500']), retries=0),
+                                                    ucloud=dict(connection('udts', failing_urls['http_500']), retries=0), **QUICK), 'HTTP 500'),
+            Run(target + '_read_timeout', target,
+                dict(both, tasks=DONE[:1], huaweicloud=dict(connection('rds', failing_urls['slow']), timeout=0.3, retries=0), **QUICK), 'timed out'),
         ]
     cases.append(Run('role_module_defaults', ROLE, {'tasks': DONE, 'module_defaults': both}, None))
     return cases
