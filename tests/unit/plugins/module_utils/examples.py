@@ -15,7 +15,6 @@ import os
 from hypothesis import settings
 
 SCALE = float(os.environ.get('DBTASKS_EXAMPLES_SCALE') or 1)
-HYPOTHESIS_DEFAULT = 100
 
 
 def examples(count: int) -> int:
@@ -24,6 +23,6 @@ def examples(count: int) -> int:
 
 
 def load_profile() -> None:
-    """The profile of the property tests that do not say how many examples they want: Hypothesis's 100, scaled."""
-    settings.register_profile('dbtasks', max_examples=examples(HYPOTHESIS_DEFAULT))
+    """The profile of the property tests that do not say how many examples they want: Hypothesis's default, scaled."""
+    settings.register_profile('dbtasks', max_examples=examples(settings.get_profile('default').max_examples))
     settings.load_profile('dbtasks')
