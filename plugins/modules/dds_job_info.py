@@ -65,10 +65,12 @@ EXAMPLES = r"""
     instance_id: 1f311e6a299345d7bbc878874844e233in02
     start_time: -30d
 
-- name: Jobs between two instants
+# start_time and end_time also take ISO 8601 with a time zone ("2026-11-01T00:00:00+08:00"), but DDS keeps a
+# month of jobs: an end_time more than 30 days back is refused before any request.
+- name: Jobs of one day, from two days back to one day back
   dbtasks.cloud.dds_job_info:
-    start_time: "2026-11-01T00:00:00+08:00"
-    end_time: "2026-11-02T00:00:00+08:00"
+    start_time: -2d
+    end_time: -1d
 
 - name: Wait for two jobs, continuing after a failure until both have finished
   dbtasks.cloud.dds_job_info:
